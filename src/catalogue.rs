@@ -1,0 +1,311 @@
+//! The provider and region catalogue: what cercle knows about each provider.
+//!
+//! The data lives in `rules/providers/*.toml` (one file per provider) and
+//! `rules/catalogue.toml` (the sources and the providers that place nothing);
+//! it is compiled into the binary. Every pack uses this one catalogue. The
+//! placement engine asks it which arguments carry a region or an endpoint,
+//! which types are global, which types live in a parent, how a zone maps to
+//! its region and what a provider does when nothing is written.
+//!
+//! Every fact names a source, a key of `[sources]` in `rules/catalogue.toml`.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A document a fact comes from.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub title: String,
+    pub url: String,
+    /// When the document was published or read (YYYY-MM-DD or YYYY-MM).
+    pub date: String,
+}
+
+/// `rules/catalogue.toml`
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueFile {
+    /// Providers that place no data anywhere (`hashicorp/random`...), and
+    /// `terraform.io/builtin/terraform`.
+    pub inert_providers: Vec<String>,
+    pub sources: BTreeMap<String, Source>,
+}
+
+/// How a zone name maps to its region.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ZoneRule {
+    /// No zones (or zones are not region-like).
+    #[default]
+    None,
+    /// `eu-west-3a` -> `eu-west-3`, `cloudgouv-eu-west-1a` -> `cloudgouv-eu-west-1`.
+    TrailingLetter,
+    /// `us-central1-a` -> `us-central1`, `fr-par-1` -> `fr-par`.
+    TrailingSegment,
+}
+
+/// One provider: `rules/providers/<name>.toml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// `namespace/type`, e.g. `hashicorp/aws`.
+    pub source: String,
+    /// A human name: "Amazon Web Services".
+    pub name: String,
+    /// Provider configuration arguments that carry the region, first present wins.
+    #[serde(default)]
+    pub region_attrs: Vec<String>,
+    /// Provider configuration arguments that carry a zone (mapped to its region
+    /// when no region argument is set), e.g. google `zone`.
+    #[serde(default)]
+    pub zone_attrs: Vec<String>,
+    /// Provider configuration arguments that carry the endpoint; a value may be
+    /// nested: `endpoints.api` names attribute `api` of block `endpoints`.
+    #[serde(default)]
+    pub endpoint_attrs: Vec<String>,
+    /// Resource arguments that carry the region, first present wins.
+    #[serde(default)]
+    pub resource_region_attrs: Vec<String>,
+    /// Resource arguments that carry a zone.
+    #[serde(default)]
+    pub resource_zone_attrs: Vec<String>,
+    #[serde(default)]
+    pub zone_rule: ZoneRule,
+    /// Where the provider's source documents its arguments.
+    pub source_ref: String,
+    /// Data sources whose attributes give the provider configuration's region
+    /// (`data.aws_region.current.name`).
+    #[serde(default)]
+    pub data_region: Vec<DataRegion>,
+    /// Resource types with no region of their own.
+    #[serde(default)]
+    pub global: Vec<GlobalTypes>,
+    /// Resource types that live where their parent lives.
+    #[serde(default)]
+    pub parent: Vec<Parent>,
+    /// Placements decided by the provider when nothing is written.
+    #[serde(default)]
+    pub default: Vec<Default>,
+    /// The regions, with where they are.
+    #[serde(default)]
+    pub region: Vec<Region>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataRegion {
+    /// The data source type, e.g. `aws_region`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Its attributes that hold the region name.
+    pub attrs: Vec<String>,
+    /// Its own argument that selects a region (`region` on aws v6), if any.
+    #[serde(default)]
+    pub arg: Option<String>,
+    pub source_ref: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GlobalTypes {
+    /// Type names or globs (`aws_iam_*`).
+    pub types: Vec<String>,
+    /// Whether these types hold or serve data (CDN, front door): CRC007.
+    /// Control-plane types (IAM, DNS) are `false`.
+    pub holds_data: bool,
+    pub source_ref: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parent {
+    /// The child types (globs allowed).
+    pub types: Vec<String>,
+    /// The child's arguments that point to the parent (by reference or by
+    /// name), first present wins.
+    pub attrs: Vec<String>,
+    /// The parent types, used to find a parent written by name.
+    pub parent_types: Vec<String>,
+    /// The parent's argument that holds the name matched by `attrs`; `id`
+    /// when the child points to the parent's id.
+    #[serde(default = "default_name_attr")]
+    pub parent_name_attr: String,
+    pub source_ref: String,
+}
+
+fn default_name_attr() -> String {
+    "name".to_string()
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Default {
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The argument whose absence the default fills.
+    pub attr: String,
+    pub value: String,
+    pub source_ref: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// The identifier as the provider writes it, normalised (lower case, no spaces).
+    pub id: String,
+    /// Other names the provider accepts (`West Europe`), normalised when compared.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Where it is: "Paris", "Ireland".
+    pub name: String,
+    /// ISO 3166-1 alpha-2 country code; `EU` for an EU multi-region.
+    pub country: String,
+    /// Whose law applies to the data centres: `EU`, `EEA`, or the country code.
+    pub jurisdiction: String,
+    /// The endpoint (universe, API host) the region is reached through, when the
+    /// region only exists there (S3NS `s3nsapis.fr`).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    pub source_ref: String,
+}
+
+/// The whole catalogue.
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    pub inert_providers: Vec<String>,
+    pub sources: BTreeMap<String, Source>,
+    pub providers: Vec<Provider>,
+}
+
+/// The built-in catalogue files, compiled in.
+const BUILTIN_CATALOGUE: &str = include_str!("../rules/catalogue.toml");
+include!(concat!(env!("OUT_DIR"), "/providers.rs"));
+
+/// Normalises a region name as providers compare them: lower case, no spaces,
+/// no underscores (`"West Europe"` = `westeurope`, `EU` = `eu`).
+pub fn normalise_region(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a type name matches a catalogue pattern (`aws_iam_*`).
+pub fn type_matches(pattern: &str, ty: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => ty.starts_with(prefix),
+        None => pattern == ty,
+    }
+}
+
+impl Catalogue {
+    /// The catalogue compiled into the binary.
+    pub fn builtin() -> &'static Catalogue {
+        static CAT: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+        CAT.get_or_init(|| {
+            Catalogue::parse(BUILTIN_CATALOGUE, BUILTIN_PROVIDERS)
+                .unwrap_or_else(|e| panic!("the built-in catalogue is invalid: {e}"))
+        })
+    }
+
+    /// Parses a catalogue from its files: `(name, text)` of each provider file.
+    pub fn parse(catalogue: &str, providers: &[(&str, &str)]) -> Result<Catalogue, String> {
+        let file: CatalogueFile =
+            toml::from_str(catalogue).map_err(|e| format!("rules/catalogue.toml: {e}"))?;
+        let mut out = Catalogue {
+            inert_providers: file.inert_providers,
+            sources: file.sources,
+            providers: Vec::new(),
+        };
+        for (name, text) in providers {
+            let p: Provider =
+                toml::from_str(text).map_err(|e| format!("rules/providers/{name}: {e}"))?;
+            out.providers.push(p);
+        }
+        out.providers.sort_by(|a, b| a.source.cmp(&b.source));
+        Ok(out)
+    }
+
+    /// The provider with this source address (case-insensitive, as Terraform).
+    pub fn provider(&self, source: &str) -> Option<&Provider> {
+        self.providers
+            .iter()
+            .find(|p| p.source.eq_ignore_ascii_case(source))
+    }
+
+    /// Whether a provider places no data anywhere.
+    pub fn is_inert(&self, source: &str) -> bool {
+        self.inert_providers
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(source))
+    }
+}
+
+impl Provider {
+    /// The global entry for a type, if the type is global.
+    pub fn global(&self, ty: &str) -> Option<&GlobalTypes> {
+        self.global
+            .iter()
+            .find(|g| g.types.iter().any(|p| type_matches(p, ty)))
+    }
+
+    pub fn parent(&self, ty: &str) -> Option<&Parent> {
+        self.parent
+            .iter()
+            .find(|g| g.types.iter().any(|p| type_matches(p, ty)))
+    }
+
+    pub fn default_for(&self, ty: &str) -> Option<&Default> {
+        self.default.iter().find(|d| d.type_ == ty)
+    }
+
+    pub fn data_region(&self, ty: &str) -> Option<&DataRegion> {
+        self.data_region.iter().find(|d| d.type_ == ty)
+    }
+
+    /// The region with this id or alias, after normalisation.
+    pub fn region(&self, name: &str) -> Option<&Region> {
+        let n = normalise_region(name);
+        self.region.iter().find(|r| {
+            normalise_region(&r.id) == n || r.aliases.iter().any(|a| normalise_region(a) == n)
+        })
+    }
+
+    /// Maps a zone to its region with the provider's zone rule; `None` when the
+    /// name is not a zone of a known region.
+    pub fn zone_region(&self, zone: &str) -> Option<String> {
+        let z = normalise_region(zone);
+        let candidate = match self.zone_rule {
+            ZoneRule::None => return None,
+            ZoneRule::TrailingLetter => {
+                let last = z.chars().last()?;
+                if !last.is_ascii_lowercase() {
+                    return None;
+                }
+                z[..z.len() - 1].to_string()
+            }
+            ZoneRule::TrailingSegment => {
+                let (head, _) = z.rsplit_once('-')?;
+                head.to_string()
+            }
+        };
+        if self.region.is_empty() || self.region(&candidate).is_some() {
+            Some(candidate)
+        } else {
+            None
+        }
+    }
+
+    /// The canonical id of a region value: its catalogue id when known (aliases
+    /// and zones resolved), else the value normalised.
+    pub fn canonical_region(&self, value: &str) -> String {
+        if let Some(r) = self.region(value) {
+            return r.id.clone();
+        }
+        if let Some(r) = self.zone_region(value) {
+            return r;
+        }
+        normalise_region(value)
+    }
+}

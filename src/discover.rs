@@ -1,0 +1,301 @@
+//! Discovery: which files to read, and what each one is (SPEC §1).
+//!
+//! Directories are walked with the `ignore` crate: `.gitignore` and `.ignore`
+//! are honoured, `.git/` and `.terraform/` are not entered (installed modules
+//! are found through their manifest by the loader). A file named on the command
+//! line is always read, and its whole directory is loaded for context.
+//! When `x.tofu` and `x.tf` both exist, `x.tofu` wins, as in OpenTofu.
+
+use crate::model::FileKind;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+
+/// What a file name says about a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Candidate {
+    Known(FileKind),
+    /// A `.json` file that may be a plan or an ARM template: its content decides.
+    Json,
+}
+
+/// A file to read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Discovered {
+    pub path: PathBuf,
+    pub candidate: Candidate,
+    /// Named on the command line (findings are reported for it).
+    pub explicit: bool,
+}
+
+/// A path that could not be walked (permission, symlink loop...).
+#[derive(Clone, Debug)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+/// The result of discovery.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Discovered>,
+    pub errors: Vec<WalkError>,
+    /// Whether a PATH argument was a file: then findings are limited to the
+    /// files named (SPEC §1).
+    pub file_args: bool,
+}
+
+/// The kind a file name announces, or `None` for files cercle does not read.
+pub fn classify(path: &Path) -> Option<Candidate> {
+    let name = path.file_name()?.to_str()?;
+    // Terraform ignores editor backups and hidden files.
+    if name.starts_with('.') || name.ends_with('~') || name.starts_with('#') {
+        return None;
+    }
+    let kind = if name.ends_with(".tf") || name.ends_with(".tofu") {
+        FileKind::Hcl
+    } else if name.ends_with(".tf.json") || name.ends_with(".tofu.json") {
+        FileKind::TfJson
+    } else if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
+        FileKind::Tfvars
+    } else if name == "terraform.tfvars.json" || name.ends_with(".auto.tfvars.json") {
+        FileKind::TfvarsJson
+    } else if name.ends_with(".json") {
+        return Some(Candidate::Json);
+    } else {
+        return None;
+    };
+    Some(Candidate::Known(kind))
+}
+
+/// Lexically normalised path: `a/./b/../c` -> `a/c` (symlinks are not resolved,
+/// as Terraform resolves module sources).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                match last {
+                    Some(Component::Normal(_)) => {
+                        out.pop();
+                    }
+                    Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                    _ => out.push(".."),
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// Walks the PATH arguments. `excluded` says whether a path is excluded by
+/// the configuration (explicitly named files are read anyway).
+pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) -> Discovery {
+    let mut out = Discovery::default();
+    let mut seen = BTreeSet::new();
+    for arg in paths {
+        let arg = normalize(arg);
+        let meta = match std::fs::metadata(&arg) {
+            Ok(m) => m,
+            Err(e) => {
+                out.errors.push(WalkError {
+                    path: arg.clone(),
+                    message: format!("cannot read {}: {e}", arg.display()),
+                });
+                continue;
+            }
+        };
+        if meta.is_file() {
+            out.file_args = true;
+            // A file cercle does not read (`prod.tfvars`) still loads its module.
+            if let Some(candidate) = classify(&arg) {
+                push(&mut out.files, &mut seen, arg.clone(), candidate, true);
+            }
+            let dir = arg
+                .parent()
+                .map(normalize)
+                .unwrap_or_else(|| PathBuf::from("."));
+            let dir = if dir.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                dir
+            };
+            for d in list_dir(&dir, &mut out.errors) {
+                if !excluded(&d.path) {
+                    push(&mut out.files, &mut seen, d.path, d.candidate, false);
+                }
+            }
+        } else {
+            walk(&arg, excluded, &mut out, &mut seen);
+        }
+    }
+    out.files = prefer_tofu(std::mem::take(&mut out.files));
+    out
+}
+
+fn push(
+    files: &mut Vec<Discovered>,
+    seen: &mut BTreeSet<PathBuf>,
+    path: PathBuf,
+    candidate: Candidate,
+    explicit: bool,
+) {
+    if seen.insert(path.clone()) {
+        files.push(Discovered {
+            path,
+            candidate,
+            explicit,
+        });
+    } else if explicit {
+        if let Some(f) = files.iter_mut().find(|f| f.path == path) {
+            f.explicit = true;
+        }
+    }
+}
+
+fn walk(
+    root: &Path,
+    excluded: &(dyn Fn(&Path) -> bool + Sync),
+    out: &mut Discovery,
+    seen: &mut BTreeSet<PathBuf>,
+) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(true)
+        .git_global(false)
+        .git_exclude(true)
+        .git_ignore(true)
+        .ignore(true)
+        .require_git(false)
+        .parents(true)
+        .follow_links(true)
+        .sort_by_file_path(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            let name = e.file_name();
+            !(e.depth() > 0 && (name == ".git" || name == ".terraform"))
+        });
+    for entry in builder.build() {
+        match entry {
+            Ok(e) => {
+                if !e.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let path = normalize(e.path());
+                if excluded(&path) {
+                    continue;
+                }
+                if let Some(c) = classify(&path) {
+                    push(&mut out.files, seen, path, c, false);
+                }
+            }
+            Err(err) => out.errors.push(walk_error(root, &err)),
+        }
+    }
+}
+
+fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
+    let path = io_path(err).unwrap_or_else(|| root.to_path_buf());
+    let message = match err {
+        ignore::Error::WithPath { err, .. } => err.to_string(),
+        e => e.to_string(),
+    };
+    WalkError { path, message }
+}
+
+fn io_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            io_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        _ => None,
+    }
+}
+
+/// The configuration files of one directory (not recursive, no ignore files):
+/// a module directory loaded because a module call or the manifest names it.
+pub fn list_dir(dir: &Path, errors: &mut Vec<WalkError>) -> Vec<Discovered> {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            errors.push(WalkError {
+                path: dir.to_path_buf(),
+                message: format!("cannot read directory {}: {e}", dir.display()),
+            });
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<Discovered> = rd
+        .filter_map(|e| e.ok())
+        .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()))
+        .filter_map(|e| {
+            let path = normalize(&e.path());
+            let candidate = classify(&path)?;
+            Some(Discovered {
+                path,
+                candidate,
+                explicit: false,
+            })
+        })
+        .collect();
+    files.sort();
+    prefer_tofu(files)
+}
+
+/// Drops `x.tf` (`x.tf.json`) where `x.tofu` (`x.tofu.json`) exists beside it.
+fn prefer_tofu(files: Vec<Discovered>) -> Vec<Discovered> {
+    let names: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+    let mut by_path: BTreeMap<PathBuf, Discovered> = BTreeMap::new();
+    for f in files {
+        let s = f.path.to_string_lossy();
+        let twin = if let Some(stem) = s.strip_suffix(".tf") {
+            Some(format!("{stem}.tofu"))
+        } else {
+            s.strip_suffix(".tf.json")
+                .map(|stem| format!("{stem}.tofu.json"))
+        };
+        if twin.is_some_and(|t| names.contains(Path::new(&t))) {
+            continue;
+        }
+        by_path.insert(f.path.clone(), f);
+    }
+    by_path.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalises_paths() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("../x/../y")), PathBuf::from("../y"));
+        assert_eq!(normalize(Path::new("./")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn classifies_names() {
+        let k = |s: &str| classify(Path::new(s));
+        assert_eq!(k("main.tf"), Some(Candidate::Known(FileKind::Hcl)));
+        assert_eq!(k("main.tofu"), Some(Candidate::Known(FileKind::Hcl)));
+        assert_eq!(k("main.tf.json"), Some(Candidate::Known(FileKind::TfJson)));
+        assert_eq!(
+            k("terraform.tfvars"),
+            Some(Candidate::Known(FileKind::Tfvars))
+        );
+        assert_eq!(
+            k("x.auto.tfvars.json"),
+            Some(Candidate::Known(FileKind::TfvarsJson))
+        );
+        assert_eq!(k("prod.tfvars"), None);
+        assert_eq!(k("plan.json"), Some(Candidate::Json));
+        assert_eq!(k(".main.tf"), None);
+        assert_eq!(k("main.tf~"), None);
+    }
+}

@@ -1,0 +1,1394 @@
+//! Static evaluation with provenance (SPEC §4).
+//!
+//! One [`Eval`] evaluates one root module and the module instances it calls.
+//! Everything is lazy and cached: a variable, a local, a module output or a
+//! resource attribute is evaluated when something asks for it, once per module
+//! instance. What cannot be known stays [`Unknown`](crate::value::Unknown),
+//! with the span of the expression: it is never an error nor a silent pass.
+
+use crate::catalogue::Catalogue;
+use crate::findings::{Code, Finding};
+use crate::model::{BinaryOp, Body, Expr, ExprKind, TemplatePart, Traverse, UnaryOp};
+use crate::module::{Module, ResourceDecl};
+use crate::source::{SourceMap, Span};
+use crate::value::{Key, Origin, ResourceRef, V, Val, fmt_num};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::rc::Rc;
+
+/// Deepest evaluation before a value is declared unknown.
+const MAX_DEPTH: u32 = 160;
+
+pub type InstId = usize;
+
+/// A module instance: a module with the values of one call.
+#[derive(Debug)]
+pub struct Instance {
+    pub module: usize,
+    /// `""` for a root, `module.a["k"].module.b` below.
+    pub addr: String,
+    /// The call path for the modules manifest: `a.b`.
+    pub key_path: String,
+    /// The calling instance and the scope of the call (its `each`/`count`).
+    pub parent: Option<Scope>,
+    /// The call in the parent module.
+    pub call: Option<usize>,
+    pub root: InstId,
+}
+
+/// Where an expression is evaluated.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub inst: InstId,
+    pub each: Option<Rc<(Val, Val)>>,
+    pub count: Option<Val>,
+    /// Variables of for-expressions.
+    pub vars: Vec<(Rc<str>, Val)>,
+}
+
+impl Scope {
+    pub fn of(inst: InstId) -> Scope {
+        Scope {
+            inst,
+            each: None,
+            count: None,
+            vars: Vec::new(),
+        }
+    }
+}
+
+/// Values given on the command line: `--var-file` and `--var`, in order.
+#[derive(Debug, Default)]
+pub struct CliValues {
+    /// `(file id, body)` for each `--var-file` and for the `--var` pseudo-file,
+    /// in command-line order.
+    pub layers: Vec<(crate::source::FileId, Body)>,
+}
+
+/// How a module call's source was resolved.
+#[derive(Clone, Debug)]
+pub enum CallTarget {
+    Module(usize),
+    /// Not installed, missing directory or cycle: the reason was reported.
+    None,
+}
+
+/// Resolves module call sources to loaded modules.
+pub trait Resolver {
+    fn resolve(
+        &self,
+        from_module: usize,
+        call: usize,
+        root_module: usize,
+        key_path: &str,
+    ) -> Result<usize, (Code, String)>;
+}
+
+pub struct Eval<'a> {
+    pub modules: &'a [Module],
+    pub sources: &'a SourceMap,
+    pub cat: &'a Catalogue,
+    pub cli: &'a CliValues,
+    pub resolver: &'a dyn Resolver,
+    pub insts: RefCell<Vec<Rc<Instance>>>,
+    children: RefCell<HashMap<(InstId, usize), Rc<Vec<(Option<Key>, InstId)>>>>,
+    var_cache: RefCell<HashMap<(InstId, String), Val>>,
+    local_cache: RefCell<HashMap<(InstId, String), Val>>,
+    attr_cache: RefCell<HashMap<(InstId, usize, Option<Key>, String), Val>>,
+    expand_cache: RefCell<HashMap<(InstId, usize), Rc<Expansion>>>,
+    pub(crate) provider_cache:
+        RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
+    pub(crate) place_cache:
+        RefCell<HashMap<(InstId, usize, Option<Key>), Rc<crate::place::Placed>>>,
+    pub(crate) placing: RefCell<HashSet<(InstId, usize, Option<Key>)>>,
+    active: RefCell<HashSet<(InstId, u8, String)>>,
+    depth: Cell<u32>,
+    pub findings: RefCell<Vec<Finding>>,
+}
+
+/// The instances of a resource or module call: each key with its scope.
+#[derive(Debug)]
+pub struct Expansion {
+    pub instances: Vec<(Option<Key>, Scope)>,
+    /// Set when `count`/`for_each` could not be known: one instance stands for all.
+    pub unknown: Option<Val>,
+    /// `count` (true), `for_each` (false), or neither (None).
+    pub counted: Option<bool>,
+}
+
+impl<'a> Eval<'a> {
+    pub fn new(
+        modules: &'a [Module],
+        sources: &'a SourceMap,
+        cat: &'a Catalogue,
+        cli: &'a CliValues,
+        resolver: &'a dyn Resolver,
+    ) -> Eval<'a> {
+        Eval {
+            modules,
+            sources,
+            cat,
+            cli,
+            resolver,
+            insts: RefCell::new(Vec::new()),
+            children: RefCell::default(),
+            var_cache: RefCell::default(),
+            local_cache: RefCell::default(),
+            attr_cache: RefCell::default(),
+            expand_cache: RefCell::default(),
+            provider_cache: RefCell::default(),
+            place_cache: RefCell::default(),
+            placing: RefCell::default(),
+            active: RefCell::default(),
+            depth: Cell::new(0),
+            findings: RefCell::default(),
+        }
+    }
+
+    /// Creates the root instance of a module.
+    pub fn root(&self, module: usize) -> InstId {
+        let mut insts = self.insts.borrow_mut();
+        let id = insts.len();
+        insts.push(Rc::new(Instance {
+            module,
+            addr: String::new(),
+            key_path: String::new(),
+            parent: None,
+            call: None,
+            root: id,
+        }));
+        id
+    }
+
+    pub fn inst(&self, id: InstId) -> Rc<Instance> {
+        self.insts.borrow()[id].clone()
+    }
+
+    pub fn module_of(&self, id: InstId) -> &'a Module {
+        let m = self.insts.borrow()[id].module;
+        &self.modules[m]
+    }
+
+    fn text(&self, span: Span) -> String {
+        let s = self.sources.slice(span);
+        let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+        if s.chars().count() > 80 {
+            let cut: String = s.chars().take(77).collect();
+            format!("{cut}...")
+        } else {
+            s
+        }
+    }
+
+    /// Guards against cycles: runs `f` unless `(inst, kind, name)` is already
+    /// being evaluated.
+    fn guarded(&self, key: (InstId, u8, String), span: Span, f: impl FnOnce() -> Val) -> Val {
+        if !self.active.borrow_mut().insert(key.clone()) {
+            return Val::unknown(span, format!("{} (refers to itself)", self.text(span)));
+        }
+        let v = f();
+        self.active.borrow_mut().remove(&key);
+        v
+    }
+
+    // ----- module instances -------------------------------------------------
+
+    /// The instances created by call `call` of instance `inst`.
+    pub fn children(&self, inst: InstId, call: usize) -> Rc<Vec<(Option<Key>, InstId)>> {
+        if let Some(c) = self.children.borrow().get(&(inst, call)) {
+            return c.clone();
+        }
+        let key = (inst, 5, call.to_string());
+        if !self.active.borrow_mut().insert(key.clone()) {
+            return Rc::new(Vec::new());
+        }
+        let out = Rc::new(self.make_children(inst, call));
+        self.active.borrow_mut().remove(&key);
+        self.children.borrow_mut().insert((inst, call), out.clone());
+        out
+    }
+
+    fn make_children(&self, inst: InstId, call_idx: usize) -> Vec<(Option<Key>, InstId)> {
+        let me = self.inst(inst);
+        let module = &self.modules[me.module];
+        let call = &module.calls[call_idx];
+        let key_path = if me.key_path.is_empty() {
+            call.name.clone()
+        } else {
+            format!("{}.{}", me.key_path, call.name)
+        };
+        let root_module = self.inst(me.root).module;
+        let target = match self
+            .resolver
+            .resolve(me.module, call_idx, root_module, &key_path)
+        {
+            Ok(t) => t,
+            Err((code, msg)) => {
+                let span = call
+                    .source()
+                    .map(|(_, s)| s)
+                    .unwrap_or(call.block.head_span());
+                let mut f = Finding::new(code, span.file, Some(span), msg);
+                f.address = Some(join_addr(&me.addr, &format!("module.{}", call.name)));
+                self.findings.borrow_mut().push(f);
+                return Vec::new();
+            }
+        };
+        // A module that calls itself through its ancestors.
+        let mut cur = Some(me.clone());
+        let mut chain = vec![self.modules[target].dir.display().to_string()];
+        while let Some(i) = cur {
+            chain.push(self.modules[i.module].dir.display().to_string());
+            if i.module == target {
+                chain.reverse();
+                let span = call
+                    .source()
+                    .map(|(_, s)| s)
+                    .unwrap_or(call.block.head_span());
+                let f = Finding::new(
+                    Code::Crc000,
+                    span.file,
+                    Some(span),
+                    format!("module cycle: {}", chain.join(" -> ")),
+                );
+                self.findings.borrow_mut().push(f);
+                return Vec::new();
+            }
+            cur = i.parent.as_ref().map(|p| self.inst(p.inst));
+        }
+        let exp = self.expand(&call.block.body, Scope::of(inst));
+        let mut out = Vec::new();
+        for (key, scope) in &exp.instances {
+            let addr = join_addr(
+                &me.addr,
+                &format!(
+                    "module.{}{}",
+                    call.name,
+                    key.as_ref().map(Key::address).unwrap_or_default()
+                ),
+            );
+            let mut insts = self.insts.borrow_mut();
+            let id = insts.len();
+            insts.push(Rc::new(Instance {
+                module: target,
+                addr,
+                key_path: key_path.clone(),
+                parent: Some(scope.clone()),
+                call: Some(call_idx),
+                root: me.root,
+            }));
+            out.push((key.clone(), id));
+        }
+        out
+    }
+
+    /// Expands `count` / `for_each` of a block body evaluated in `scope`.
+    pub fn expand(&self, body: &Body, scope: Scope) -> Expansion {
+        if let Some(a) = body.attr("count") {
+            let v = self.eval(&a.expr, &scope);
+            let mut max: Option<i64> = None;
+            let mut unknown = None;
+            for alt in v.alts() {
+                match alt.v {
+                    V::Num(n) if n >= 0.0 => max = Some(max.unwrap_or(0).max(n as i64)),
+                    V::Null => max = Some(max.unwrap_or(0)),
+                    _ => unknown = Some(alt.clone()),
+                }
+            }
+            if let Some(u) = unknown {
+                let mut s = scope.clone();
+                s.count = Some(Val::new(V::Map(Rc::new(BTreeMap::from([(
+                    "index".to_string(),
+                    Val::unknown(a.expr.span, "count.index (count is unknown)"),
+                )])))));
+                return Expansion {
+                    instances: vec![(None, s)],
+                    unknown: Some(u),
+                    counted: Some(true),
+                };
+            }
+            let n = max.unwrap_or(0).min(10_000);
+            let instances = (0..n)
+                .map(|i| {
+                    let mut s = scope.clone();
+                    s.count = Some(Val::map(BTreeMap::from([(
+                        "index".to_string(),
+                        Val::num(i as f64),
+                    )])));
+                    (Some(Key::Int(i)), s)
+                })
+                .collect();
+            return Expansion {
+                instances,
+                unknown: None,
+                counted: Some(true),
+            };
+        }
+        if let Some(a) = body.attr("for_each") {
+            let v = self.eval(&a.expr, &scope);
+            let mut items: BTreeMap<String, Val> = BTreeMap::new();
+            let mut unknown = None;
+            for alt in v.alts() {
+                match &alt.v {
+                    V::Map(m) => {
+                        for (k, x) in m.iter() {
+                            items.entry(k.clone()).or_insert_with(|| x.clone());
+                        }
+                    }
+                    V::List(xs) => {
+                        for x in xs.iter() {
+                            match x.to_string_value() {
+                                Some(k) => {
+                                    items.entry(k).or_insert_with(|| x.clone());
+                                }
+                                None => unknown = Some(x.clone()),
+                            }
+                        }
+                    }
+                    V::Null => {}
+                    _ => unknown = Some(alt.clone()),
+                }
+            }
+            if let Some(u) = unknown {
+                if items.is_empty() {
+                    let mut s = scope.clone();
+                    let what = format!("each (for_each = {} is unknown)", self.text(a.expr.span));
+                    s.each = Some(Rc::new((
+                        Val::unknown(a.expr.span, what.clone()),
+                        Val::unknown(a.expr.span, what),
+                    )));
+                    return Expansion {
+                        instances: vec![(None, s)],
+                        unknown: Some(u),
+                        counted: Some(false),
+                    };
+                }
+            }
+            let instances = items
+                .into_iter()
+                .take(10_000)
+                .map(|(k, x)| {
+                    let mut s = scope.clone();
+                    s.each = Some(Rc::new((Val::str(&k), x)));
+                    (Some(Key::Str(k)), s)
+                })
+                .collect();
+            return Expansion {
+                instances,
+                unknown: None,
+                counted: Some(false),
+            };
+        }
+        Expansion {
+            instances: vec![(None, scope)],
+            unknown: None,
+            counted: None,
+        }
+    }
+
+    /// The instances of resource `decl` of instance `inst`.
+    pub fn resource_instances(&self, inst: InstId, decl: usize) -> Rc<Expansion> {
+        if let Some(e) = self.expand_cache.borrow().get(&(inst, decl)) {
+            return e.clone();
+        }
+        let module = self.module_of(inst);
+        let d = &module.resources[decl];
+        let key = (inst, 4, decl.to_string());
+        if !self.active.borrow_mut().insert(key.clone()) {
+            let span = d.block.head_span();
+            return Rc::new(Expansion {
+                instances: vec![(None, Scope::of(inst))],
+                unknown: Some(Val::unknown(
+                    span,
+                    format!(
+                        "{}.{} (its count or for_each refers to itself)",
+                        d.ty, d.name
+                    ),
+                )),
+                counted: None,
+            });
+        }
+        let e = Rc::new(self.expand(&d.block.body, Scope::of(inst)));
+        self.active.borrow_mut().remove(&key);
+        self.expand_cache
+            .borrow_mut()
+            .insert((inst, decl), e.clone());
+        e
+    }
+
+    // ----- variables and locals ----------------------------------------------
+
+    /// The value of `var.name` in instance `inst`.
+    pub fn var(&self, inst: InstId, name: &str, at: Span) -> Val {
+        if let Some(v) = self.var_cache.borrow().get(&(inst, name.to_string())) {
+            return v.clone();
+        }
+        let v = self.guarded((inst, 0, name.to_string()), at, || {
+            self.var_uncached(inst, name, at)
+        });
+        self.var_cache
+            .borrow_mut()
+            .insert((inst, name.to_string()), v.clone());
+        v
+    }
+
+    fn var_uncached(&self, inst: InstId, name: &str, at: Span) -> Val {
+        let me = self.inst(inst);
+        let module = &self.modules[me.module];
+        let decl = module.variables.get(name);
+        let default = || -> Option<Val> {
+            let d = decl?;
+            let a = d.block.body.attr("default")?;
+            Some(self.eval(&a.expr, &Scope::of(inst)).through(Origin {
+                span: a.expr.span,
+                message: format!("default of var.{name}"),
+                resource: None,
+            }))
+        };
+        if let Some(parent) = &me.parent {
+            let pm = self.module_of(parent.inst);
+            let call = &pm.calls[me.call.unwrap_or(0)];
+            if let Some(a) = call.block.body.attr(name) {
+                let v = self.eval(&a.expr, parent);
+                // `null` passed to a variable with a default takes the default.
+                if matches!(v.v, V::Null) {
+                    if let Some(d) = default() {
+                        return d;
+                    }
+                }
+                return v.through(Origin {
+                    span: a.expr.span,
+                    message: format!("module argument {name}"),
+                    resource: None,
+                });
+            }
+            return default().unwrap_or_else(|| {
+                let span = decl.map(|d| d.block.head_span()).unwrap_or(at);
+                Val::unknown(
+                    span,
+                    format!("var.{name} (no value given by module.{})", call.name),
+                )
+            });
+        }
+        // Root module: command line > auto tfvars > terraform.tfvars(.json) > default.
+        for (file, body) in self.cli.layers.iter().rev() {
+            if let Some(a) = body.attr(name) {
+                return self.tfvars_value(decl, a, *file, name);
+            }
+        }
+        for (file, body) in module.tfvars.iter().rev() {
+            if let Some(a) = body.attr(name) {
+                return self.tfvars_value(decl, a, *file, name);
+            }
+        }
+        if let Some(d) = default() {
+            return d;
+        }
+        let span = decl.map(|d| d.block.head_span()).unwrap_or(at);
+        Val::unknown(span, format!("var.{name} (no default and no value given)"))
+    }
+
+    fn tfvars_value(
+        &self,
+        decl: Option<&crate::module::Variable>,
+        a: &crate::model::Attribute,
+        file: crate::source::FileId,
+        name: &str,
+    ) -> Val {
+        let _ = decl;
+        // Variable files hold constants: no references are in scope.
+        let v = self.eval(&a.expr, &Scope::of(usize::MAX));
+        v.through(Origin {
+            span: a.expr.span,
+            message: format!("var.{name} set in {}", self.sources.get(file).display),
+            resource: None,
+        })
+    }
+
+    /// The value of `local.name` in instance `inst`.
+    pub fn local(&self, inst: InstId, name: &str, at: Span) -> Val {
+        if let Some(v) = self.local_cache.borrow().get(&(inst, name.to_string())) {
+            return v.clone();
+        }
+        let module = self.module_of(inst);
+        let v = match module.locals.get(name) {
+            Some((a, _)) => self.guarded((inst, 1, name.to_string()), at, || {
+                self.eval(&a.expr, &Scope::of(inst)).through(Origin {
+                    span: a.expr.span,
+                    message: format!("local.{name}"),
+                    resource: None,
+                })
+            }),
+            None => Val::error(at, format!("local.{name} is not declared")),
+        };
+        self.local_cache
+            .borrow_mut()
+            .insert((inst, name.to_string()), v.clone());
+        v
+    }
+
+    // ----- expressions --------------------------------------------------------
+
+    /// Evaluates an expression.
+    pub fn eval(&self, e: &Expr, sc: &Scope) -> Val {
+        let d = self.depth.get();
+        if d > MAX_DEPTH {
+            return Val::unknown(e.span, "expression nested too deeply");
+        }
+        self.depth.set(d + 1);
+        let v = self.eval_inner(e, sc);
+        self.depth.set(d);
+        v
+    }
+
+    fn eval_inner(&self, e: &Expr, sc: &Scope) -> Val {
+        match &e.kind {
+            ExprKind::Null => Val::null(),
+            ExprKind::Bool(b) => Val::bool(*b),
+            ExprKind::Number(n) => Val::num(*n),
+            ExprKind::Str(s) => Val::str(s),
+            ExprKind::Template(parts) => self.template(parts, sc, e.span),
+            ExprKind::Array(items) => {
+                let vals: Vec<Val> = items.iter().map(|x| self.eval(x, sc)).collect();
+                Val::list(vals)
+            }
+            ExprKind::Object(items) => {
+                let mut keys_vals = Vec::new();
+                for (k, x) in items {
+                    let kv = self.eval(k, sc);
+                    let key = match (&kv.v, &k.kind) {
+                        (_, ExprKind::Var(name)) if sc.vars.iter().all(|(n, _)| &**n != name) => {
+                            name.clone()
+                        }
+                        _ => match kv.to_string_value() {
+                            Some(s) => s,
+                            None => {
+                                return Val::unknown(
+                                    k.span,
+                                    format!("object key {} is unknown", self.text(k.span)),
+                                );
+                            }
+                        },
+                    };
+                    keys_vals.push((key, self.eval(x, sc)));
+                }
+                Val::map(keys_vals.into_iter().collect())
+            }
+            ExprKind::Var(_)
+            | ExprKind::GetAttr(..)
+            | ExprKind::Index(..)
+            | ExprKind::Splat(..) => self.reference(e, sc),
+            ExprKind::Call { name, args, expand } => self.call(name, args, *expand, sc, e.span),
+            ExprKind::Conditional(c, t, f) => {
+                let cv = self.eval(c, sc);
+                let mut take_t = false;
+                let mut take_f = false;
+                for alt in cv.alts() {
+                    match alt.v {
+                        V::Bool(true) => take_t = true,
+                        V::Bool(false) => take_f = true,
+                        V::Str(ref s) if &**s == "true" => take_t = true,
+                        V::Str(ref s) if &**s == "false" => take_f = true,
+                        V::Unknown(ref u) if u.error => return alt.clone(),
+                        _ => {
+                            take_t = true;
+                            take_f = true;
+                        }
+                    }
+                }
+                let mut out = Vec::new();
+                if take_t {
+                    out.push(self.eval(t, sc));
+                }
+                if take_f {
+                    out.push(self.eval(f, sc));
+                }
+                let v = Val::choice(out);
+                if take_t && take_f {
+                    v.with_via(&cv.via)
+                } else {
+                    v
+                }
+            }
+            ExprKind::Unary(op, x) => {
+                let v = self.eval(x, sc);
+                map_alts(&[v], |a| match (op, &a[0].v) {
+                    (UnaryOp::Neg, V::Num(n)) => Val::num(-n),
+                    (UnaryOp::Not, V::Bool(b)) => Val::bool(!b),
+                    (_, V::Unknown(_)) => a[0].clone(),
+                    _ => Val::error(e.span, "invalid operand"),
+                })
+            }
+            ExprKind::Binary(op, l, r) => {
+                let lv = self.eval(l, sc);
+                // Short-circuit on known booleans.
+                if *op == BinaryOp::And && matches!(lv.v, V::Bool(false)) {
+                    return Val::bool(false);
+                }
+                if *op == BinaryOp::Or && matches!(lv.v, V::Bool(true)) {
+                    return Val::bool(true);
+                }
+                let rv = self.eval(r, sc);
+                map_alts(&[lv, rv], |a| binary(*op, &a[0], &a[1], e.span))
+            }
+            ExprKind::For(f) => self.for_expr(f, sc, e.span),
+            ExprKind::Unsupported(what) => Val::unknown(e.span, what.clone()),
+        }
+    }
+
+    fn template(&self, parts: &[TemplatePart], sc: &Scope, span: Span) -> Val {
+        let mut acc: Vec<Val> = vec![Val::str("")];
+        for p in parts {
+            let piece = match p {
+                TemplatePart::Literal(s) => Val::str(s),
+                TemplatePart::Interp(x) => self.eval(x, sc),
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => {
+                    let c = self.eval(cond, sc);
+                    let t = || self.template(then, sc, span);
+                    let f = || self.template(otherwise, sc, span);
+                    match c.v {
+                        V::Bool(true) => t(),
+                        V::Bool(false) => f(),
+                        _ => Val::choice(vec![t(), f()]),
+                    }
+                }
+                TemplatePart::For(s) => {
+                    return Val::unknown(*s, "a %{for} template directive");
+                }
+            };
+            let mut next = Vec::new();
+            for a in &acc {
+                for b in piece.alts() {
+                    let s = match b.to_string_value() {
+                        Some(s) => s,
+                        None => {
+                            if b.is_unknown() {
+                                return b;
+                            }
+                            return Val::error(
+                                span,
+                                format!("cannot use a {} in a string", b.type_name()),
+                            );
+                        }
+                    };
+                    let head = a.as_str().unwrap_or("");
+                    next.push(Val::str(&format!("{head}{s}")).with_via(&b.via));
+                    if next.len() >= crate::value::MAX_CHOICES {
+                        break;
+                    }
+                }
+            }
+            acc = next;
+        }
+        Val::choice(acc)
+    }
+
+    fn for_expr(&self, f: &crate::model::ForExpr, sc: &Scope, span: Span) -> Val {
+        let coll = self.eval(&f.collection, sc);
+        let items: Vec<(Val, Val)> = match &coll.v {
+            V::List(xs) => xs
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Val::num(i as f64), x.clone()))
+                .collect(),
+            V::Map(m) => m.iter().map(|(k, x)| (Val::str(k), x.clone())).collect(),
+            V::Null => return Val::error(span, "for expression over null"),
+            _ => {
+                if coll.is_unknown() {
+                    return coll;
+                }
+                return Val::unknown(
+                    span,
+                    format!("for expression over {}", self.text(f.collection.span)),
+                );
+            }
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Val> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        for (k, v) in items {
+            let mut inner = sc.clone();
+            if let Some(kv) = &f.key_var {
+                inner.vars.push((Rc::from(kv.as_str()), k));
+            }
+            inner.vars.push((Rc::from(f.value_var.as_str()), v));
+            if let Some(c) = &f.cond {
+                match self.eval(c, &inner).v {
+                    V::Bool(true) => {}
+                    V::Bool(false) => continue,
+                    _ => {
+                        return Val::unknown(c.span, format!("for condition {}", self.text(c.span)));
+                    }
+                }
+            }
+            let value = self.eval(&f.value, &inner);
+            match &f.key {
+                None => list.push(value),
+                Some(ke) => {
+                    let key = self.eval(ke, &inner);
+                    let Some(key) = key.to_string_value() else {
+                        return Val::unknown(ke.span, format!("for key {}", self.text(ke.span)));
+                    };
+                    if f.grouping {
+                        groups.entry(key).or_default().push(value);
+                    } else {
+                        map.insert(key, value);
+                    }
+                }
+            }
+        }
+        if f.key.is_none() {
+            Val::list(list)
+        } else if f.grouping {
+            Val::map(groups.into_iter().map(|(k, v)| (k, Val::list(v))).collect())
+        } else {
+            Val::map(map)
+        }
+    }
+
+    // ----- references ---------------------------------------------------------
+
+    /// Evaluates a traversal: `var.x`, `local.y.z`, `aws_s3_bucket.b.region`,
+    /// `module.m.out`, `data.t.n.attr`, `each.value`...
+    fn reference(&self, e: &Expr, sc: &Scope) -> Val {
+        let mut ops: Vec<Op> = Vec::new();
+        let mut cur = e;
+        loop {
+            match &cur.kind {
+                ExprKind::GetAttr(base, name) => {
+                    ops.push(Op::Attr(name, cur.span));
+                    cur = base;
+                }
+                ExprKind::Index(base, ix) => {
+                    ops.push(Op::Index(ix, cur.span));
+                    cur = base;
+                }
+                ExprKind::Splat(base, rest) => {
+                    ops.push(Op::Splat(rest, cur.span));
+                    cur = base;
+                }
+                _ => break,
+            }
+        }
+        ops.reverse();
+        let root = match &cur.kind {
+            ExprKind::Var(name) => name.as_str(),
+            _ => {
+                let base = self.eval(cur, sc);
+                return self.apply(base, &ops, sc);
+            }
+        };
+        // For-expression variables shadow everything.
+        if let Some((_, v)) = sc.vars.iter().rev().find(|(n, _)| &**n == root) {
+            return self.apply(v.clone(), &ops, sc);
+        }
+        let attr = |i: usize| match ops.get(i) {
+            Some(Op::Attr(n, _)) => Some(*n),
+            _ => None,
+        };
+        if sc.inst == usize::MAX {
+            return Val::error(e.span, format!("{} cannot be used here", self.text(e.span)));
+        }
+        match root {
+            "var" => match attr(0) {
+                Some(n) => {
+                    let v = self.var(sc.inst, n, e.span);
+                    self.apply(v, &ops[1..], sc)
+                }
+                None => Val::unknown(e.span, self.text(e.span)),
+            },
+            "local" => match attr(0) {
+                Some(n) => {
+                    let v = self.local(sc.inst, n, e.span);
+                    self.apply(v, &ops[1..], sc)
+                }
+                None => Val::unknown(e.span, self.text(e.span)),
+            },
+            "each" => match &sc.each {
+                Some(kv) => match attr(0) {
+                    Some("key") => self.apply(kv.0.clone(), &ops[1..], sc),
+                    Some("value") => self.apply(kv.1.clone(), &ops[1..], sc),
+                    _ => Val::error(e.span, "each has only key and value"),
+                },
+                None => Val::error(e.span, "each is only available with for_each"),
+            },
+            "count" => match &sc.count {
+                Some(c) => self.apply(c.clone(), &ops, sc),
+                None => Val::error(e.span, "count.index is only available with count"),
+            },
+            "path" => {
+                let inst = self.inst(sc.inst);
+                let dir = |m: usize| self.modules[m].dir.to_string_lossy().replace('\\', "/");
+                match attr(0) {
+                    Some("module") => self.apply(Val::str(&dir(inst.module)), &ops[1..], sc),
+                    Some("root") => {
+                        let r = self.inst(inst.root).module;
+                        self.apply(Val::str(&dir(r)), &ops[1..], sc)
+                    }
+                    Some("cwd") => self.apply(Val::str("."), &ops[1..], sc),
+                    _ => Val::unknown(e.span, self.text(e.span)),
+                }
+            }
+            "terraform" => Val::unknown(
+                e.span,
+                format!("{} (depends on the selected workspace)", self.text(e.span)),
+            ),
+            "module" => match attr(0) {
+                Some(call) => self.module_ref(sc, call, &ops[1..], e.span),
+                None => Val::unknown(e.span, self.text(e.span)),
+            },
+            "data" => match (attr(0), attr(1)) {
+                (Some(ty), Some(name)) => self.resource_ref(sc, false, ty, name, &ops[2..], e.span),
+                _ => Val::unknown(e.span, self.text(e.span)),
+            },
+            "self" => Val::unknown(e.span, self.text(e.span)),
+            ty => match attr(0) {
+                Some(name) => self.resource_ref(sc, true, ty, name, &ops[1..], e.span),
+                None => Val::unknown(e.span, format!("{} is not defined", self.text(e.span))),
+            },
+        }
+    }
+
+    /// Applies attribute, index and splat steps to a value.
+    fn apply(&self, mut v: Val, ops: &[Op], sc: &Scope) -> Val {
+        for (i, op) in ops.iter().enumerate() {
+            if let V::Choice(_) = v.v {
+                let alts: Vec<Val> = v
+                    .alts()
+                    .into_iter()
+                    .map(|a| self.apply(a, &ops[i..], sc))
+                    .collect();
+                return Val::choice(alts);
+            }
+            if v.is_unknown() {
+                return v;
+            }
+            let via = v.via.clone();
+            v = match op {
+                Op::Attr(name, span) => match &v.v {
+                    V::Map(m) => match m.get(*name) {
+                        Some(x) => x.clone(),
+                        None => Val::error(*span, format!("no attribute {name}")),
+                    },
+                    V::Null => Val::error(*span, format!("attribute {name} of null")),
+                    _ => Val::error(*span, format!("attribute {name} of a {}", v.type_name())),
+                },
+                Op::Index(ix, span) => {
+                    let k = self.eval(ix, sc);
+                    if k.is_unknown() {
+                        return k;
+                    }
+                    if let V::Choice(_) = k.v {
+                        let base = v.clone();
+                        let alts: Vec<Val> = k
+                            .alts()
+                            .into_iter()
+                            .map(|kk| self.apply(index(&base, &kk, *span), &ops[i + 1..], sc))
+                            .collect();
+                        return Val::choice(alts);
+                    }
+                    index(&v, &k, *span)
+                }
+                Op::Splat(rest, _span) => {
+                    let items: Vec<Val> = match &v.v {
+                        V::List(xs) => xs.to_vec(),
+                        V::Null => Vec::new(),
+                        _ => vec![v.clone()],
+                    };
+                    let rest_ops: Vec<Op> = rest
+                        .iter()
+                        .map(|t| match t {
+                            Traverse::Attr(n) => Op::Attr(n, _span.to_owned()),
+                            Traverse::Index(x) => Op::Index(x, x.span),
+                        })
+                        .collect();
+                    let out: Vec<Val> = items
+                        .into_iter()
+                        .map(|x| self.apply(x, &rest_ops, sc))
+                        .collect();
+                    return Val::list(out).with_via(&via);
+                }
+            }
+            .with_via(&via);
+        }
+        v
+    }
+
+    /// `module.NAME...`: the outputs of the instances of a call.
+    fn module_ref(&self, sc: &Scope, call: &str, ops: &[Op], span: Span) -> Val {
+        let module = self.module_of(sc.inst);
+        let Some(ci) = module.calls.iter().position(|c| c.name == call) else {
+            return Val::error(span, format!("module.{call} is not declared"));
+        };
+        let kids = self.children(sc.inst, ci);
+        let c = &module.calls[ci];
+        let counted = c.block.body.attr("count").is_some();
+        let each = c.block.body.attr("for_each").is_some();
+        // Fast paths: `module.x.out` and `module.x[k].out` read one output.
+        if !counted && !each {
+            if let (Some((_, kid)), Some(Op::Attr(out, s))) = (kids.first(), ops.first()) {
+                let v = self.output(*kid, out, *s);
+                return self.apply(v, &ops[1..], sc);
+            }
+        }
+        if let (Some(Op::Index(ix, _)), Some(Op::Attr(out, s))) = (ops.first(), ops.get(1)) {
+            let k = self.eval(ix, sc);
+            if let Some(key) = to_key(&k) {
+                return match kids.iter().find(|(kk, _)| kk.as_ref() == Some(&key)) {
+                    Some((_, kid)) => {
+                        let v = self.output(*kid, out, *s);
+                        self.apply(v, &ops[2..], sc)
+                    }
+                    None => Val::error(
+                        span,
+                        format!("module.{call} has no instance {}", key.address()),
+                    ),
+                };
+            }
+        }
+        let whole = |kid: InstId| -> Val {
+            let m = self.module_of(kid);
+            let mut names: Vec<&String> = m.outputs.keys().collect();
+            names.sort();
+            Val::map(
+                names
+                    .into_iter()
+                    .map(|n| (n.clone(), self.output(kid, n, span)))
+                    .collect(),
+            )
+        };
+        let v = if counted {
+            Val::list(kids.iter().map(|(_, k)| whole(*k)).collect())
+        } else if each {
+            Val::map(
+                kids.iter()
+                    .map(|(k, kid)| {
+                        let key = match k {
+                            Some(Key::Str(s)) => s.clone(),
+                            Some(Key::Int(i)) => i.to_string(),
+                            None => String::new(),
+                        };
+                        (key, whole(*kid))
+                    })
+                    .collect(),
+            )
+        } else {
+            match kids.first() {
+                Some((_, k)) => whole(*k),
+                None => Val::unknown(
+                    span,
+                    format!("module.{call} (its source could not be loaded)"),
+                ),
+            }
+        };
+        self.apply(v, ops, sc)
+    }
+
+    /// The value of output `name` of instance `inst`.
+    pub fn output(&self, inst: InstId, name: &str, at: Span) -> Val {
+        let module = self.module_of(inst);
+        match module.outputs.get(name) {
+            Some((b, _)) => match b.body.attr("value") {
+                Some(a) => self.guarded((inst, 2, name.to_string()), at, || {
+                    self.eval(&a.expr, &Scope::of(inst)).through(Origin {
+                        span: a.expr.span,
+                        message: format!("output {name}"),
+                        resource: None,
+                    })
+                }),
+                None => Val::unknown(b.span, format!("output {name} has no value")),
+            },
+            None => Val::error(at, format!("the module has no output {name}")),
+        }
+    }
+
+    /// `TYPE.NAME...` or `data.TYPE.NAME...`.
+    fn resource_ref(
+        &self,
+        sc: &Scope,
+        managed: bool,
+        ty: &str,
+        name: &str,
+        ops: &[Op],
+        span: Span,
+    ) -> Val {
+        let module = self.module_of(sc.inst);
+        let Some(&decl) = module
+            .resource_index
+            .get(&(managed, ty.to_string(), name.to_string()))
+        else {
+            let prefix = if managed { "" } else { "data." };
+            return Val::error(span, format!("{prefix}{ty}.{name} is not declared"));
+        };
+        let exp = self.resource_instances(sc.inst, decl);
+        let d = &module.resources[decl];
+        match (exp.counted, ops.first()) {
+            (None, Some(Op::Attr(attr, s))) => {
+                let v = self.resource_attr(sc.inst, decl, None, attr, *s);
+                self.apply(v, &ops[1..], sc)
+            }
+            (Some(_), Some(Op::Index(ix, s))) => {
+                let k = self.eval(ix, sc);
+                let key = match to_key(&k) {
+                    Some(k) => k,
+                    None => {
+                        if k.is_unknown() {
+                            return k;
+                        }
+                        return Val::unknown(*s, self.text(*s));
+                    }
+                };
+                if exp.unknown.is_none()
+                    && !exp
+                        .instances
+                        .iter()
+                        .any(|(kk, _)| kk.as_ref() == Some(&key))
+                {
+                    return Val::error(
+                        *s,
+                        format!("{ty}.{name} has no instance {}", key.address()),
+                    );
+                }
+                match ops.get(1) {
+                    Some(Op::Attr(attr, s2)) => {
+                        let v = self.resource_attr(sc.inst, decl, Some(key), attr, *s2);
+                        self.apply(v, &ops[2..], sc)
+                    }
+                    _ => {
+                        let v = self.resource_object(sc.inst, decl, Some(key), span);
+                        self.apply(v, &ops[1..], sc)
+                    }
+                }
+            }
+            _ => {
+                let v = match exp.counted {
+                    None => self.resource_object(sc.inst, decl, None, span),
+                    Some(true) => Val::list(
+                        exp.instances
+                            .iter()
+                            .map(|(k, _)| self.resource_object(sc.inst, decl, k.clone(), span))
+                            .collect(),
+                    ),
+                    Some(false) => Val::map(
+                        exp.instances
+                            .iter()
+                            .map(|(k, _)| {
+                                let key = match k {
+                                    Some(Key::Str(s)) => s.clone(),
+                                    _ => String::new(),
+                                };
+                                (key, self.resource_object(sc.inst, decl, k.clone(), span))
+                            })
+                            .collect(),
+                    ),
+                };
+                let _ = d;
+                self.apply(v, ops, sc)
+            }
+        }
+    }
+
+    /// The scope of one instance of a resource.
+    pub fn resource_scope(&self, inst: InstId, decl: usize, key: &Option<Key>) -> Option<Scope> {
+        let exp = self.resource_instances(inst, decl);
+        if exp.unknown.is_some() {
+            return exp.instances.first().map(|(_, s)| s.clone());
+        }
+        exp.instances
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, s)| s.clone())
+    }
+
+    /// All written attributes of a resource instance, as an object.
+    fn resource_object(&self, inst: InstId, decl: usize, key: Option<Key>, span: Span) -> Val {
+        let d = &self.module_of(inst).resources[decl];
+        let mut m = BTreeMap::new();
+        for a in &d.block.body.attrs {
+            if matches!(
+                a.name.as_str(),
+                "count" | "for_each" | "provider" | "depends_on"
+            ) {
+                continue;
+            }
+            m.insert(
+                a.name.clone(),
+                self.resource_attr(inst, decl, key.clone(), &a.name, span),
+            );
+        }
+        Val::map(m)
+    }
+
+    /// Attribute `attr` of an instance of resource `decl`.
+    pub fn resource_attr(
+        &self,
+        inst: InstId,
+        decl: usize,
+        key: Option<Key>,
+        attr: &str,
+        at: Span,
+    ) -> Val {
+        let ck = (inst, decl, key.clone(), attr.to_string());
+        if let Some(v) = self.attr_cache.borrow().get(&ck) {
+            return v.clone();
+        }
+        let module = self.module_of(inst);
+        let d: &ResourceDecl = &module.resources[decl];
+        let rref = ResourceRef {
+            inst,
+            decl,
+            key: key.clone(),
+        };
+        let label = format!(
+            "{}{}.{}{}.{attr}",
+            if d.managed { "" } else { "data." },
+            d.ty,
+            d.name,
+            key.as_ref().map(Key::address).unwrap_or_default()
+        );
+        let v = self.guarded((inst, 3, format!("{decl}/{key:?}/{attr}")), at, || {
+            let Some(scope) = self.resource_scope(inst, decl, &key) else {
+                return Val::error(at, format!("{label}: no such instance"));
+            };
+            if let Some(a) = d.block.body.attr(attr) {
+                return self.eval(&a.expr, &scope).through(Origin {
+                    span: a.expr.span,
+                    message: label.clone(),
+                    resource: Some(rref.clone()),
+                });
+            }
+            // A nested block read as an attribute: a list of objects.
+            let blocks: Vec<_> = d.block.body.blocks(attr).collect();
+            if !blocks.is_empty() {
+                let items = blocks
+                    .iter()
+                    .map(|b| {
+                        Val::map(
+                            b.body
+                                .attrs
+                                .iter()
+                                .map(|a| (a.name.clone(), self.eval(&a.expr, &scope)))
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                return Val::list(items);
+            }
+            // Not written: what the provider decides (the region), else known
+            // only after apply.
+            if let Some(v) = crate::place::implied_attr(self, inst, decl, &key, attr, &scope) {
+                return v.through(Origin {
+                    span: d.block.head_span(),
+                    message: label.clone(),
+                    resource: Some(rref.clone()),
+                });
+            }
+            Val::unknown(at, format!("{label} (known only after apply)")).through(Origin {
+                span: d.block.head_span(),
+                message: label.clone(),
+                resource: Some(rref.clone()),
+            })
+        });
+        self.attr_cache.borrow_mut().insert(ck, v.clone());
+        v
+    }
+
+    /// Functions (SPEC §4). Unknown functions make the value unknown.
+    fn call(&self, name: &str, args: &[Expr], expand: bool, sc: &Scope, span: Span) -> Val {
+        // `try` and `can` look at errors: their arguments are evaluated here.
+        match name {
+            "try" => {
+                let mut last = Val::error(span, "try: no argument succeeded");
+                for a in args {
+                    let v = self.eval(a, sc);
+                    let alts = v.alts();
+                    if alts.iter().any(|x| x.as_unknown().is_some_and(|u| u.error)) {
+                        // Keep the alternatives that succeeded.
+                        let ok: Vec<Val> = alts
+                            .into_iter()
+                            .filter(|x| !x.as_unknown().is_some_and(|u| u.error))
+                            .collect();
+                        if !ok.is_empty() {
+                            let rest = args
+                                .iter()
+                                .skip_while(|x| !std::ptr::eq(*x, a))
+                                .skip(1)
+                                .map(|x| self.eval(x, sc))
+                                .find(|x| !x.as_unknown().is_some_and(|u| u.error));
+                            let mut all = ok;
+                            all.extend(rest);
+                            return Val::choice(all);
+                        }
+                        last = v;
+                        continue;
+                    }
+                    return v;
+                }
+                return last;
+            }
+            "can" => {
+                let v = args
+                    .first()
+                    .map(|a| self.eval(a, sc))
+                    .unwrap_or_else(Val::null);
+                return match v.as_unknown() {
+                    Some(u) if u.error => Val::bool(false),
+                    Some(_) => v,
+                    None => Val::bool(true),
+                };
+            }
+            _ => {}
+        }
+        let mut vals: Vec<Val> = args.iter().map(|a| self.eval(a, sc)).collect();
+        if expand {
+            if let Some(last) = vals.pop() {
+                match &last.v {
+                    V::List(xs) => vals.extend(xs.iter().cloned()),
+                    _ => return Val::unknown(span, format!("{}(...) with an unknown list", name)),
+                }
+            }
+        }
+        let text = self.text(span);
+        crate::funcs::call(name, &vals, span, &text)
+    }
+}
+
+/// A traversal step.
+#[derive(Debug)]
+enum Op<'e> {
+    Attr(&'e str, Span),
+    Index(&'e Expr, Span),
+    Splat(&'e [Traverse], Span),
+}
+
+/// Joins address parts: `module.a` + `aws_s3_bucket.b`.
+pub fn join_addr(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{prefix}.{rest}")
+    }
+}
+
+/// An instance key from a value.
+pub fn to_key(v: &Val) -> Option<Key> {
+    match &v.v {
+        V::Num(n) if n.fract() == 0.0 => Some(Key::Int(*n as i64)),
+        V::Str(s) => Some(Key::Str(s.to_string())),
+        _ => None,
+    }
+}
+
+fn index(v: &Val, k: &Val, span: Span) -> Val {
+    match (&v.v, &k.v) {
+        (V::List(xs), V::Num(n)) => xs
+            .get(*n as usize)
+            .cloned()
+            .unwrap_or_else(|| Val::error(span, format!("index {} out of range", fmt_num(*n)))),
+        (V::List(xs), V::Str(s)) => match s.parse::<usize>() {
+            Ok(i) => xs
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| Val::error(span, format!("index {i} out of range"))),
+            Err(_) => Val::error(span, "a list index must be a number"),
+        },
+        (V::Map(m), _) => match k.to_string_value() {
+            Some(key) => m
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| Val::error(span, format!("no key {key:?}"))),
+            None => Val::error(span, "invalid map key"),
+        },
+        (V::Null, _) => Val::error(span, "index of null"),
+        _ => Val::error(span, format!("cannot index a {}", v.type_name())),
+    }
+}
+
+/// Applies `f` to every combination of the alternatives of `args`.
+pub fn map_alts(args: &[Val], f: impl Fn(&[Val]) -> Val) -> Val {
+    if !args.iter().any(|a| matches!(a.v, V::Choice(_))) {
+        let v = f(args);
+        return args.iter().fold(v, |acc, a| acc.with_via(&a.via));
+    }
+    let mut combos: Vec<Vec<Val>> = vec![Vec::new()];
+    for a in args {
+        let alts = a.alts();
+        let mut next = Vec::new();
+        for c in &combos {
+            for x in &alts {
+                if next.len() >= crate::value::MAX_CHOICES {
+                    break;
+                }
+                let mut c2 = c.clone();
+                c2.push(x.clone());
+                next.push(c2);
+            }
+        }
+        combos = next;
+    }
+    Val::choice(
+        combos
+            .iter()
+            .map(|c| c.iter().fold(f(c), |acc, a| acc.with_via(&a.via)))
+            .collect(),
+    )
+}
+
+fn binary(op: BinaryOp, l: &Val, r: &Val, span: Span) -> Val {
+    use BinaryOp::*;
+    if matches!(op, Eq | NotEq) {
+        if l.is_unknown() {
+            return l.clone();
+        }
+        if r.is_unknown() {
+            return r.clone();
+        }
+        let eq = l == r
+            || matches!((l.to_string_value(), r.to_string_value()), (Some(a), Some(b)) if a == b && !matches!((&l.v, &r.v), (V::Str(_), V::Num(_)) | (V::Num(_), V::Str(_))));
+        return Val::bool(if op == Eq { eq } else { !eq });
+    }
+    if l.is_unknown() {
+        return l.clone();
+    }
+    if r.is_unknown() {
+        return r.clone();
+    }
+    match op {
+        And | Or => match (&l.v, &r.v) {
+            (V::Bool(a), V::Bool(b)) => Val::bool(if op == And { *a && *b } else { *a || *b }),
+            _ => Val::error(span, "boolean operator on non-booleans"),
+        },
+        _ => {
+            let num = |v: &Val| match &v.v {
+                V::Num(n) => Some(*n),
+                V::Str(s) => s.parse::<f64>().ok(),
+                _ => None,
+            };
+            let (Some(a), Some(b)) = (num(l), num(r)) else {
+                return Val::error(span, "arithmetic on non-numbers");
+            };
+            match op {
+                Add => Val::num(a + b),
+                Sub => Val::num(a - b),
+                Mul => Val::num(a * b),
+                Div => Val::num(a / b),
+                Mod => Val::num(a % b),
+                Lt => Val::bool(a < b),
+                LtEq => Val::bool(a <= b),
+                Gt => Val::bool(a > b),
+                GtEq => Val::bool(a >= b),
+                _ => Val::error(span, "bad operator"),
+            }
+        }
+    }
+}
+
+/// Whether `dir` (a module directory) looks like an installed module.
+pub fn is_installed_dir(dir: &Path) -> bool {
+    dir.components().any(|c| c.as_os_str() == ".terraform")
+}

@@ -1,0 +1,148 @@
+//! Findings: what a check reports, with the codes of SPEC §5.
+
+use crate::source::{FileId, Span};
+use serde::Serialize;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A rule code (SPEC §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    Crc000,
+    Crc001,
+    Crc002,
+    Crc003,
+    Crc004,
+    Crc005,
+    Crc006,
+    Crc007,
+    Crc008,
+    Crc009,
+}
+
+impl Code {
+    pub const ALL: [Code; 10] = [
+        Code::Crc000,
+        Code::Crc001,
+        Code::Crc002,
+        Code::Crc003,
+        Code::Crc004,
+        Code::Crc005,
+        Code::Crc006,
+        Code::Crc007,
+        Code::Crc008,
+        Code::Crc009,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Crc000 => "CRC000",
+            Code::Crc001 => "CRC001",
+            Code::Crc002 => "CRC002",
+            Code::Crc003 => "CRC003",
+            Code::Crc004 => "CRC004",
+            Code::Crc005 => "CRC005",
+            Code::Crc006 => "CRC006",
+            Code::Crc007 => "CRC007",
+            Code::Crc008 => "CRC008",
+            Code::Crc009 => "CRC009",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::Crc000 => "parse-error",
+            Code::Crc001 => "provider-not-allowed",
+            Code::Crc002 => "region-not-allowed",
+            Code::Crc003 => "placement-unresolved",
+            Code::Crc004 => "unknown-tier",
+            Code::Crc005 => "data-egress",
+            Code::Crc006 => "state-backend",
+            Code::Crc007 => "global-service",
+            Code::Crc008 => "bad-suppression",
+            Code::Crc009 => "tier-undeclared",
+        }
+    }
+
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Code::Crc003 | Code::Crc008 => Severity::Warning,
+            Code::Crc009 => Severity::Note,
+            _ => Severity::Error,
+        }
+    }
+
+    /// Parses `CRC002` or `region-not-allowed` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s) || c.name().eq_ignore_ascii_case(s))
+    }
+}
+
+/// A place a value came through, or where a tier was declared.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Where a resource was placed, as reported with a finding.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PlacementSummary {
+    pub provider: String,
+    pub region: Option<String>,
+    pub endpoint: Option<String>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    /// The primary location; `None` only for a file that cannot be read at all
+    /// (then `file` says which).
+    pub span: Option<Span>,
+    pub file: FileId,
+    pub address: Option<String>,
+    pub tier: Option<String>,
+    pub placement: Option<PlacementSummary>,
+    pub related: Vec<Related>,
+    /// What would make it pass, shown as a help line.
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: Code, file: FileId, span: Option<Span>, message: String) -> Finding {
+        Finding {
+            code,
+            severity: code.default_severity(),
+            message,
+            span,
+            file,
+            address: None,
+            tier: None,
+            placement: None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+}

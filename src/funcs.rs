@@ -1,0 +1,554 @@
+//! The Terraform functions that real code uses to build a region or a name
+//! (SPEC §4). A function that is not here, or that depends on the outside
+//! world (`file`, `timestamp`), gives an unknown value naming the call.
+
+use crate::eval::map_alts;
+use crate::source::Span;
+use crate::value::{V, Val, fmt_num};
+use std::collections::BTreeMap;
+
+/// Calls function `name` on evaluated arguments. `text` is the call's source,
+/// used to name it when it cannot be evaluated.
+pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
+    let name = name.strip_prefix("core::").unwrap_or(name);
+    let unknown_fn = || {
+        Val::unknown(
+            span,
+            format!("{text} (function {name} is not evaluated statically)"),
+        )
+    };
+    if !KNOWN.contains(&name) {
+        return unknown_fn();
+    }
+    // Functions that look inside unknowns themselves.
+    if name == "coalesce" {
+        return map_alts(args, |a| {
+            for x in a {
+                match &x.v {
+                    V::Null => continue,
+                    V::Str(s) if s.is_empty() => continue,
+                    _ => return x.clone(),
+                }
+            }
+            Val::error(span, "coalesce: no non-null argument")
+        });
+    }
+    map_alts(args, |a| {
+        if let Some(u) = a.iter().find(|x| x.is_unknown() || contains_unknown(x)) {
+            if u.is_unknown() {
+                return u.clone();
+            }
+            // A collection holding an unknown: functions that only pick an
+            // element may still give a known value.
+            if !matches!(
+                name,
+                "lookup"
+                    | "element"
+                    | "merge"
+                    | "concat"
+                    | "keys"
+                    | "length"
+                    | "tomap"
+                    | "tolist"
+                    | "toset"
+                    | "flatten"
+                    | "values"
+                    | "contains"
+                    | "one"
+                    | "index"
+                    | "compact"
+                    | "distinct"
+                    | "reverse"
+                    | "slice"
+                    | "zipmap"
+                    | "coalescelist"
+            ) {
+                return Val::unknown(span, format!("{text} (an argument is unknown)"));
+            }
+        }
+        apply(name, a, span).unwrap_or_else(|msg| Val::error(span, format!("{name}: {msg}")))
+    })
+}
+
+const KNOWN: &[&str] = &[
+    "lower",
+    "upper",
+    "title",
+    "trimspace",
+    "trim",
+    "trimprefix",
+    "trimsuffix",
+    "chomp",
+    "replace",
+    "substr",
+    "split",
+    "join",
+    "format",
+    "formatlist",
+    "lookup",
+    "coalesce",
+    "coalescelist",
+    "element",
+    "concat",
+    "merge",
+    "tomap",
+    "toset",
+    "tolist",
+    "tostring",
+    "tonumber",
+    "tobool",
+    "keys",
+    "values",
+    "length",
+    "contains",
+    "distinct",
+    "flatten",
+    "compact",
+    "one",
+    "zipmap",
+    "startswith",
+    "endswith",
+    "strcontains",
+    "reverse",
+    "sort",
+    "slice",
+    "range",
+    "min",
+    "max",
+    "abs",
+    "ceil",
+    "floor",
+    "index",
+    "setunion",
+    "sensitive",
+    "nonsensitive",
+    "type",
+    "strrev",
+    "jsonencode",
+];
+
+fn contains_unknown(v: &Val) -> bool {
+    match &v.v {
+        V::Unknown(_) => true,
+        V::List(xs) => xs.iter().any(contains_unknown),
+        V::Map(m) => m.values().any(contains_unknown),
+        V::Choice(xs) => xs.iter().any(contains_unknown),
+        _ => false,
+    }
+}
+
+fn s(v: &Val) -> Result<String, String> {
+    v.to_string_value()
+        .ok_or_else(|| format!("expected a string, got a {}", v.type_name()))
+}
+
+fn n(v: &Val) -> Result<f64, String> {
+    match &v.v {
+        V::Num(x) => Ok(*x),
+        V::Str(t) => t.parse().map_err(|_| format!("{t:?} is not a number")),
+        _ => Err(format!("expected a number, got a {}", v.type_name())),
+    }
+}
+
+fn list(v: &Val) -> Result<Vec<Val>, String> {
+    match &v.v {
+        V::List(xs) => Ok(xs.to_vec()),
+        V::Null => Ok(Vec::new()),
+        _ => Err(format!("expected a list, got a {}", v.type_name())),
+    }
+}
+
+fn map(v: &Val) -> Result<BTreeMap<String, Val>, String> {
+    match &v.v {
+        V::Map(m) => Ok((**m).clone()),
+        V::Null => Ok(BTreeMap::new()),
+        _ => Err(format!("expected a map, got a {}", v.type_name())),
+    }
+}
+
+fn arg(a: &[Val], i: usize) -> Result<&Val, String> {
+    a.get(i)
+        .ok_or_else(|| format!("missing argument {}", i + 1))
+}
+
+fn str_fn(a: &[Val], f: impl Fn(&str) -> String) -> Result<Val, String> {
+    Ok(Val::str(&f(&s(arg(a, 0)?)?)))
+}
+
+fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
+    Ok(match name {
+        "lower" => str_fn(a, |x| x.to_lowercase())?,
+        "upper" => str_fn(a, |x| x.to_uppercase())?,
+        "title" => str_fn(a, |x| {
+            let mut out = String::new();
+            let mut start = true;
+            for c in x.chars() {
+                if start && c.is_alphabetic() {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.push(c);
+                }
+                start = !c.is_alphanumeric();
+            }
+            out
+        })?,
+        "trimspace" => str_fn(a, |x| x.trim().to_string())?,
+        "chomp" => str_fn(a, |x| x.trim_end_matches(['\n', '\r']).to_string())?,
+        "strrev" => str_fn(a, |x| x.chars().rev().collect())?,
+        "trim" => {
+            let cut = s(arg(a, 1)?)?;
+            str_fn(a, |x| x.trim_matches(|c| cut.contains(c)).to_string())?
+        }
+        "trimprefix" => {
+            let p = s(arg(a, 1)?)?;
+            str_fn(a, |x| x.strip_prefix(p.as_str()).unwrap_or(x).to_string())?
+        }
+        "trimsuffix" => {
+            let p = s(arg(a, 1)?)?;
+            str_fn(a, |x| x.strip_suffix(p.as_str()).unwrap_or(x).to_string())?
+        }
+        "replace" => {
+            let from = s(arg(a, 1)?)?;
+            let to = s(arg(a, 2)?)?;
+            if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
+                return Ok(Val::unknown(span, "replace with a regular expression"));
+            }
+            str_fn(a, |x| x.replace(&from, &to))?
+        }
+        "substr" => {
+            let text = s(arg(a, 0)?)?;
+            let off = n(arg(a, 1)?)? as i64;
+            let len = n(arg(a, 2)?)? as i64;
+            let chars: Vec<char> = text.chars().collect();
+            let start = if off < 0 {
+                (chars.len() as i64 + off).max(0)
+            } else {
+                off
+            } as usize;
+            let start = start.min(chars.len());
+            let end = if len < 0 {
+                chars.len()
+            } else {
+                (start + len as usize).min(chars.len())
+            };
+            Val::str(&chars[start..end].iter().collect::<String>())
+        }
+        "split" => {
+            let sep = s(arg(a, 0)?)?;
+            let text = s(arg(a, 1)?)?;
+            if text.is_empty() {
+                Val::list(Vec::new())
+            } else {
+                Val::list(text.split(sep.as_str()).map(Val::str).collect())
+            }
+        }
+        "join" => {
+            let sep = s(arg(a, 0)?)?;
+            let mut parts = Vec::new();
+            for l in &a[1..] {
+                for x in list(l)? {
+                    parts.push(s(&x)?);
+                }
+            }
+            Val::str(&parts.join(&sep))
+        }
+        "format" => Val::str(&format(&s(arg(a, 0)?)?, &a[1..])?),
+        "formatlist" => {
+            let f = s(arg(a, 0)?)?;
+            let len = a[1..]
+                .iter()
+                .filter_map(|x| match &x.v {
+                    V::List(xs) => Some(xs.len()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(1);
+            let mut out = Vec::new();
+            for i in 0..len {
+                let row: Vec<Val> = a[1..]
+                    .iter()
+                    .map(|x| match &x.v {
+                        V::List(xs) => xs.get(i).cloned().unwrap_or_else(Val::null),
+                        _ => x.clone(),
+                    })
+                    .collect();
+                out.push(Val::str(&format(&f, &row)?));
+            }
+            Val::list(out)
+        }
+        "lookup" => {
+            let m = map(arg(a, 0)?)?;
+            let k = s(arg(a, 1)?)?;
+            match m.get(&k) {
+                Some(v) => v.clone(),
+                None => match a.get(2) {
+                    Some(d) => d.clone(),
+                    None => return Err(format!("no key {k:?} and no default")),
+                },
+            }
+        }
+        "coalescelist" => a
+            .iter()
+            .find(|x| matches!(&x.v, V::List(xs) if !xs.is_empty()))
+            .cloned()
+            .unwrap_or_else(|| Val::list(Vec::new())),
+        "element" => {
+            let l = list(arg(a, 0)?)?;
+            if l.is_empty() {
+                return Err("empty list".into());
+            }
+            let i = n(arg(a, 1)?)? as usize;
+            l[i % l.len()].clone()
+        }
+        "index" => {
+            let l = list(arg(a, 0)?)?;
+            let x = arg(a, 1)?;
+            match l.iter().position(|y| y == x) {
+                Some(i) => Val::num(i as f64),
+                None => return Err("value not found".into()),
+            }
+        }
+        "concat" => {
+            let mut out = Vec::new();
+            for l in a {
+                out.extend(list(l)?);
+            }
+            Val::list(out)
+        }
+        "merge" => {
+            let mut out = BTreeMap::new();
+            for m in a {
+                if let V::Unknown(_) = m.v {
+                    return Ok(m.clone());
+                }
+                out.extend(map(m)?);
+            }
+            Val::map(out)
+        }
+        "tomap" => Val::map(map(arg(a, 0)?)?),
+        "tolist" => Val::list(list(arg(a, 0)?)?),
+        "toset" | "distinct" => {
+            let mut out: Vec<Val> = Vec::new();
+            for x in list(arg(a, 0)?)? {
+                if !out.contains(&x) {
+                    out.push(x);
+                }
+            }
+            if name == "toset" {
+                out.sort_by_key(|x| x.to_string_value().unwrap_or_default());
+            }
+            Val::list(out)
+        }
+        "setunion" => {
+            let mut out: Vec<Val> = Vec::new();
+            for l in a {
+                for x in list(l)? {
+                    if !out.contains(&x) {
+                        out.push(x);
+                    }
+                }
+            }
+            out.sort_by_key(|x| x.to_string_value().unwrap_or_default());
+            Val::list(out)
+        }
+        "tostring" => match &arg(a, 0)?.v {
+            V::Null => Val::null(),
+            _ => Val::str(&s(arg(a, 0)?)?),
+        },
+        "tonumber" => Val::num(n(arg(a, 0)?)?),
+        "tobool" => match &arg(a, 0)?.v {
+            V::Bool(b) => Val::bool(*b),
+            V::Str(t) if &**t == "true" => Val::bool(true),
+            V::Str(t) if &**t == "false" => Val::bool(false),
+            _ => return Err("not a bool".into()),
+        },
+        "keys" => Val::list(map(arg(a, 0)?)?.keys().map(|k| Val::str(k)).collect()),
+        "values" => Val::list(map(arg(a, 0)?)?.into_values().collect()),
+        "length" => match &arg(a, 0)?.v {
+            V::List(xs) => Val::num(xs.len() as f64),
+            V::Map(m) => Val::num(m.len() as f64),
+            V::Str(t) => Val::num(t.chars().count() as f64),
+            _ => return Err("length of a non-collection".into()),
+        },
+        "contains" => {
+            let l = list(arg(a, 0)?)?;
+            let x = arg(a, 1)?;
+            if l.iter().any(|y| y.is_unknown()) && !l.contains(x) {
+                return Ok(Val::unknown(
+                    span,
+                    "contains on a list with unknown elements",
+                ));
+            }
+            Val::bool(l.contains(x))
+        }
+        "flatten" => {
+            fn flat(v: &Val, out: &mut Vec<Val>) {
+                match &v.v {
+                    V::List(xs) => xs.iter().for_each(|x| flat(x, out)),
+                    _ => out.push(v.clone()),
+                }
+            }
+            let mut out = Vec::new();
+            flat(arg(a, 0)?, &mut out);
+            Val::list(out)
+        }
+        "compact" => Val::list(
+            list(arg(a, 0)?)?
+                .into_iter()
+                .filter(|x| !matches!(&x.v, V::Null) && x.as_str() != Some(""))
+                .collect(),
+        ),
+        "one" => {
+            let l = list(arg(a, 0)?)?;
+            match l.len() {
+                0 => Val::null(),
+                1 => l[0].clone(),
+                _ => return Err("more than one element".into()),
+            }
+        }
+        "zipmap" => {
+            let k = list(arg(a, 0)?)?;
+            let v = list(arg(a, 1)?)?;
+            let mut out = BTreeMap::new();
+            for (kk, vv) in k.iter().zip(v) {
+                out.insert(s(kk)?, vv);
+            }
+            Val::map(out)
+        }
+        "startswith" => Val::bool(s(arg(a, 0)?)?.starts_with(&s(arg(a, 1)?)?)),
+        "endswith" => Val::bool(s(arg(a, 0)?)?.ends_with(&s(arg(a, 1)?)?)),
+        "strcontains" => Val::bool(s(arg(a, 0)?)?.contains(&s(arg(a, 1)?)?)),
+        "reverse" => {
+            let mut l = list(arg(a, 0)?)?;
+            l.reverse();
+            Val::list(l)
+        }
+        "sort" => {
+            let mut l: Vec<String> = list(arg(a, 0)?)?.iter().map(s).collect::<Result<_, _>>()?;
+            l.sort();
+            Val::list(l.iter().map(|x| Val::str(x)).collect())
+        }
+        "slice" => {
+            let l = list(arg(a, 0)?)?;
+            let from = n(arg(a, 1)?)? as usize;
+            let to = n(arg(a, 2)?)? as usize;
+            if from > to || to > l.len() {
+                return Err("slice out of range".into());
+            }
+            Val::list(l[from..to].to_vec())
+        }
+        "range" => {
+            let nums: Vec<f64> = a.iter().map(n).collect::<Result<_, _>>()?;
+            let (start, end, step) = match nums.as_slice() {
+                [e] => (0.0, *e, 1.0),
+                [s0, e] => (*s0, *e, if e >= s0 { 1.0 } else { -1.0 }),
+                [s0, e, st] => (*s0, *e, *st),
+                _ => return Err("range takes 1 to 3 numbers".into()),
+            };
+            if step == 0.0 {
+                return Err("step 0".into());
+            }
+            let mut out = Vec::new();
+            let mut x = start;
+            while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
+                out.push(Val::num(x));
+                x += step;
+                if out.len() > 1024 {
+                    break;
+                }
+            }
+            Val::list(out)
+        }
+        "min" | "max" => {
+            let nums: Vec<f64> = a.iter().map(n).collect::<Result<_, _>>()?;
+            let r = if name == "min" {
+                nums.iter().cloned().fold(f64::INFINITY, f64::min)
+            } else {
+                nums.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+            };
+            Val::num(r)
+        }
+        "abs" => Val::num(n(arg(a, 0)?)?.abs()),
+        "ceil" => Val::num(n(arg(a, 0)?)?.ceil()),
+        "floor" => Val::num(n(arg(a, 0)?)?.floor()),
+        "sensitive" | "nonsensitive" => arg(a, 0)?.clone(),
+        "type" => Val::str(arg(a, 0)?.type_name()),
+        "jsonencode" => match json(arg(a, 0)?) {
+            Some(j) => Val::str(&j),
+            None => return Ok(Val::unknown(span, "jsonencode of an unknown value")),
+        },
+        _ => return Ok(Val::unknown(span, format!("function {name}"))),
+    })
+}
+
+fn json(v: &Val) -> Option<String> {
+    Some(match &v.v {
+        V::Null => "null".into(),
+        V::Bool(b) => b.to_string(),
+        V::Num(x) => fmt_num(*x),
+        V::Str(t) => serde_json::to_string(&**t).ok()?,
+        V::List(xs) => format!(
+            "[{}]",
+            xs.iter().map(json).collect::<Option<Vec<_>>>()?.join(",")
+        ),
+        V::Map(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, x)| Some(format!("{}:{}", serde_json::to_string(k).ok()?, json(x)?)))
+                .collect::<Option<Vec<_>>>()?
+                .join(",")
+        ),
+        _ => return None,
+    })
+}
+
+/// Terraform's `format`: `%s`, `%d`, `%v`, `%q`, `%%`, with flags and widths
+/// read and ignored except zero padding of numbers.
+fn format(f: &str, args: &[Val]) -> Result<String, String> {
+    let mut out = String::new();
+    let mut it = f.chars().peekable();
+    let mut i = 0;
+    while let Some(c) = it.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        if it.peek() == Some(&'%') {
+            it.next();
+            out.push('%');
+            continue;
+        }
+        let mut spec = String::new();
+        while let Some(&d) = it.peek() {
+            if d.is_ascii_digit() || "-+# .".contains(d) {
+                spec.push(d);
+                it.next();
+            } else {
+                break;
+            }
+        }
+        let verb = it.next().ok_or("incomplete format verb")?;
+        let v = args.get(i).ok_or("not enough arguments")?;
+        i += 1;
+        match verb {
+            's' | 'v' => out.push_str(&s(v)?),
+            'q' => out.push_str(&format!("{:?}", s(v)?)),
+            'd' => {
+                let x = n(v)? as i64;
+                let width: usize = spec
+                    .trim_start_matches(['-', '+', '0'])
+                    .parse()
+                    .unwrap_or(0);
+                if spec.starts_with('0') {
+                    out.push_str(&format!("{x:0width$}"));
+                } else {
+                    out.push_str(&format!("{x:width$}"));
+                }
+            }
+            'f' | 'g' | 'e' => out.push_str(&fmt_num(n(v)?)),
+            't' => out.push_str(&s(v)?),
+            other => return Err(format!("unsupported verb %{other}")),
+        }
+    }
+    Ok(out)
+}

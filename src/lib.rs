@@ -1,0 +1,24 @@
+//! cercle: where every resource of a Terraform configuration runs, and whether
+//! its data may be there.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`discover`] → [`load`] (parse, in parallel) → [`module`] (assemble) →
+//! [`eval`] and [`place`] (per root module, in parallel) → checks → reports.
+
+pub mod catalogue;
+pub mod check;
+pub mod discover;
+pub mod eval;
+pub mod findings;
+pub mod funcs;
+pub mod load;
+pub mod model;
+pub mod module;
+pub mod parse;
+pub mod pipeline;
+pub mod place;
+pub mod report;
+pub mod source;
+pub mod value;
+
+pub use pipeline::{Analysis, Options, Resource, analyse};

@@ -1,0 +1,3 @@
+//! Parsing: one parse per file, in parallel, into the syntax-neutral model.
+
+pub mod hcl;

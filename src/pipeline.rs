@@ -1,0 +1,573 @@
+//! The pipeline as a library: from paths to placed resources and findings.
+
+use crate::catalogue::Catalogue;
+use crate::discover::{self, Candidate, Discovered};
+use crate::eval::{CliValues, Eval, InstId, Resolver};
+use crate::findings::{Code, Finding, Related};
+use crate::load::{self, ParsedFile};
+use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
+use crate::module::{Module, tfvars_rank};
+use crate::place::{PlaceKind, Unresolved};
+use crate::source::{FileId, SourceMap, Span};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What to analyse, and how.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    /// `--var NAME=VALUE` and `--var-file FILE`, in command-line order.
+    pub var_args: Vec<VarArg>,
+    /// Worker threads; `None`: all cores.
+    pub threads: Option<usize>,
+    /// Paths excluded by the configuration (globs, matched on the path as
+    /// discovered).
+    pub exclude: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub enum VarArg {
+    Var(String),
+    File(PathBuf),
+}
+
+/// A usage error: exit status 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A placed managed resource instance, ready for checks and reports.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub address: String,
+    pub ty: String,
+    /// The module it is declared in (index in [`Analysis::modules`]).
+    pub module: usize,
+    /// The address of its module instance (`""` for a root).
+    pub module_addr: String,
+    /// Index of its declaration in its module.
+    pub decl: usize,
+    pub file: FileId,
+    /// The block's labels.
+    pub head: Span,
+    /// The whole block.
+    pub block: Span,
+    pub provider: String,
+    pub provider_config: String,
+    pub kind: PlaceKind,
+    pub regions: Vec<String>,
+    pub endpoint: Option<String>,
+    pub unresolved: Option<Unresolved>,
+    /// The primary location of a finding about it.
+    pub primary: Span,
+    /// Where the placement came from, oldest first.
+    pub origins: Vec<Related>,
+    /// The module call blocks that lead to it, outermost first (for tiers
+    /// declared on a call).
+    pub call_chain: Vec<(usize, usize)>,
+}
+
+/// The result of an analysis.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub sources: SourceMap,
+    pub modules: Vec<Module>,
+    pub resources: Vec<Resource>,
+    pub findings: Vec<Finding>,
+    /// Files read (configuration, variables, plans).
+    pub files: usize,
+    /// When PATH arguments name files: only findings touching these files are
+    /// reported (SPEC §1).
+    pub explicit_files: Option<BTreeSet<FileId>>,
+}
+
+/// Runs discovery, parsing, assembly, evaluation and placement.
+pub fn analyse(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageError> {
+    let mut builder = rayon::ThreadPoolBuilder::new().stack_size(64 << 20);
+    if let Some(n) = opts.threads {
+        builder = builder.num_threads(n.max(1));
+    }
+    let pool = builder
+        .build()
+        .map_err(|e| UsageError(format!("cannot start worker threads: {e}")))?;
+    pool.install(|| analyse_in_pool(opts, cat))
+}
+
+fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageError> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let exclude = build_globs(&opts.exclude)?;
+    let excluded = |p: &Path| exclude.as_ref().is_some_and(|g| g.is_match(p));
+    let paths: Vec<PathBuf> = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    for p in &paths {
+        if std::fs::metadata(p).is_err() {
+            return Err(UsageError(format!(
+                "{}: no such file or directory",
+                p.display()
+            )));
+        }
+    }
+    let disc = discover::discover(&paths, &excluded);
+    let mut an = Analysis::default();
+    for e in &disc.errors {
+        let f = load::walk_error_finding(e, &mut an.sources, &cwd);
+        an.findings.push(f);
+    }
+    let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
+
+    // Load files, then the module directories they call, until nothing is new.
+    let scanned: BTreeSet<PathBuf> = disc.files.iter().map(|f| dir_of(&f.path)).collect();
+    let mut by_dir: BTreeMap<PathBuf, Module> = BTreeMap::new();
+    let mut manifests: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
+    let mut known_dirs: HashSet<PathBuf> = scanned.iter().cloned().collect();
+    for d in &scanned {
+        by_dir
+            .entry(d.clone())
+            .or_insert_with(|| Module::new(d.clone()));
+    }
+    let mut pending: Vec<Discovered> = disc.files;
+    let mut walk_errors = Vec::new();
+    while !pending.is_empty() {
+        let batch = std::mem::take(&mut pending);
+        let parsed = load::load(batch, &mut an.sources, &cwd, &mut an.findings);
+        an.files += parsed.len();
+        let mut touched = BTreeSet::new();
+        for f in parsed {
+            let dir = f.dir.clone();
+            touched.insert(dir.clone());
+            let m = by_dir
+                .entry(dir.clone())
+                .or_insert_with(|| Module::new(dir));
+            add_file(m, f, &an.sources);
+        }
+        for dir in touched {
+            let Some(m) = by_dir.get(&dir) else { continue };
+            let mut targets = Vec::new();
+            for c in &m.calls {
+                if let Some(src) = c.local_source() {
+                    targets.push(discover::normalize(&dir.join(src)));
+                }
+            }
+            // Modules installed by `terraform init`, from this root's manifest.
+            let manifest = dir.join(".terraform/modules/modules.json");
+            if !manifests.contains_key(&dir) {
+                if let Some(entries) = read_manifest(&manifest, &dir) {
+                    targets.extend(entries.values().cloned());
+                    manifests.insert(dir.clone(), entries);
+                }
+            }
+            for t in targets {
+                if known_dirs.insert(t.clone()) && t.is_dir() {
+                    by_dir
+                        .entry(t.clone())
+                        .or_insert_with(|| Module::new(t.clone()));
+                    pending.extend(
+                        discover::list_dir(&t, &mut walk_errors)
+                            .into_iter()
+                            .filter(|f| f.candidate != Candidate::Json),
+                    );
+                }
+            }
+        }
+    }
+    for e in &walk_errors {
+        let f = load::walk_error_finding(e, &mut an.sources, &cwd);
+        an.findings.push(f);
+    }
+
+    // Assemble: modules in path order; variable files in precedence order.
+    let mut modules: Vec<Module> = by_dir.into_values().collect();
+    for m in &mut modules {
+        m.scanned = scanned.contains(&m.dir) && !crate::eval::is_installed_dir(&m.dir);
+        m.installed = crate::eval::is_installed_dir(&m.dir);
+        let names: Vec<(u8, String)> = m
+            .tfvars
+            .iter()
+            .map(|(id, _)| {
+                let p = &an.sources.get(*id).path;
+                tfvars_rank(
+                    &p.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
+        let mut pairs: Vec<_> = names
+            .into_iter()
+            .zip(std::mem::take(&mut m.tfvars))
+            .collect();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        m.tfvars = pairs.into_iter().map(|(_, t)| t).collect();
+    }
+    let index: HashMap<PathBuf, usize> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.dir.clone(), i))
+        .collect();
+    let manifests: HashMap<usize, HashMap<String, PathBuf>> = manifests
+        .into_iter()
+        .filter_map(|(d, m)| index.get(&d).map(|i| (*i, m)))
+        .collect();
+    let resolver = DirResolver {
+        modules: &modules,
+        index: &index,
+        manifests: &manifests,
+    };
+
+    // Roots: scanned modules that no other loaded module calls by path.
+    let mut called: HashSet<usize> = HashSet::new();
+    for (i, m) in modules.iter().enumerate() {
+        for c in &m.calls {
+            if let Some(src) = c.local_source() {
+                if let Some(t) = index.get(&discover::normalize(&m.dir.join(src))) {
+                    if *t != i {
+                        called.insert(*t);
+                    }
+                }
+            }
+        }
+    }
+    let roots: Vec<usize> = (0..modules.len())
+        .filter(|i| modules[*i].scanned && !called.contains(i))
+        .collect();
+    let sources = &an.sources;
+    let run = |roots: &[usize]| -> Vec<RootResult> {
+        roots
+            .par_iter()
+            .map(|r| evaluate_root(*r, &modules, sources, cat, &cli, &resolver))
+            .collect()
+    };
+    let mut results = run(&roots);
+    // Scanned modules no root reaches (a call cycle with no entry): their own roots.
+    let reached: HashSet<usize> = results
+        .iter()
+        .flat_map(|r| r.reached.iter().copied())
+        .collect();
+    let orphans: Vec<usize> = (0..modules.len())
+        .filter(|i| modules[*i].scanned && !reached.contains(i))
+        .collect();
+    results.extend(run(&orphans));
+    for r in results {
+        an.resources.extend(r.resources);
+        an.findings.extend(r.findings);
+    }
+    an.resources.sort_by(|a, b| {
+        (a.file, a.head.start, &a.address).cmp(&(b.file, b.head.start, &b.address))
+    });
+    an.resources.dedup_by(|a, b| {
+        a.address == b.address
+            && a.module_addr == b.module_addr
+            && a.file == b.file
+            && a.head == b.head
+    });
+    an.findings.dedup();
+    if disc.file_args {
+        an.explicit_files = Some(
+            modules
+                .iter()
+                .flat_map(|m| m.explicit.iter().copied())
+                .collect(),
+        );
+    }
+    an.modules = modules;
+    Ok(an)
+}
+
+fn build_globs(patterns: &[String]) -> Result<Option<globset::GlobSet>, UsageError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        let g = globset::GlobBuilder::new(p)
+            .literal_separator(false)
+            .build()
+            .map_err(|e| UsageError(format!("invalid exclude glob {p:?}: {e}")))?;
+        b.add(g);
+    }
+    b.build()
+        .map(Some)
+        .map_err(|e| UsageError(format!("invalid exclude globs: {e}")))
+}
+
+fn dir_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+fn add_file(m: &mut Module, f: ParsedFile, sources: &SourceMap) {
+    let name = sources
+        .get(f.id)
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    m.add(f, &name);
+}
+
+/// Reads `.terraform/modules/modules.json`: module key -> directory.
+fn read_manifest(path: &Path, root: &Path) -> Option<HashMap<String, PathBuf>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let mut out = HashMap::new();
+    for m in v.get("Modules")?.as_array()? {
+        let key = m.get("Key").and_then(|k| k.as_str()).unwrap_or("");
+        let dir = m.get("Dir").and_then(|k| k.as_str()).unwrap_or("");
+        if key.is_empty() || dir.is_empty() {
+            continue;
+        }
+        out.insert(key.to_string(), discover::normalize(&root.join(dir)));
+    }
+    Some(out)
+}
+
+struct DirResolver<'a> {
+    modules: &'a [Module],
+    index: &'a HashMap<PathBuf, usize>,
+    manifests: &'a HashMap<usize, HashMap<String, PathBuf>>,
+}
+
+impl Resolver for DirResolver<'_> {
+    fn resolve(
+        &self,
+        from_module: usize,
+        call: usize,
+        root_module: usize,
+        key_path: &str,
+    ) -> Result<usize, (Code, String)> {
+        let m = &self.modules[from_module];
+        let c = &m.calls[call];
+        let Some((src, _)) = c.source() else {
+            return Err((
+                Code::Crc003,
+                format!(
+                    "module {} has no literal source: its resources cannot be placed",
+                    c.name
+                ),
+            ));
+        };
+        if c.local_source().is_some() {
+            let target = discover::normalize(&m.dir.join(src));
+            return self.index.get(&target).copied().ok_or_else(|| {
+                (
+                    Code::Crc000,
+                    format!(
+                        "module {}: source directory {} does not exist",
+                        c.name,
+                        target.display()
+                    ),
+                )
+            });
+        }
+        if let Some(dir) = self
+            .manifests
+            .get(&root_module)
+            .and_then(|m| m.get(key_path))
+        {
+            if let Some(i) = self.index.get(dir) {
+                return Ok(*i);
+            }
+        }
+        Err((
+            Code::Crc003,
+            format!(
+                "module {} ({src}) is not installed: run `terraform init` so that cercle can read .terraform/modules; its resources cannot be placed",
+                c.name
+            ),
+        ))
+    }
+}
+
+struct RootResult {
+    resources: Vec<Resource>,
+    findings: Vec<Finding>,
+    reached: Vec<usize>,
+}
+
+fn evaluate_root(
+    root: usize,
+    modules: &[Module],
+    sources: &SourceMap,
+    cat: &Catalogue,
+    cli: &CliValues,
+    resolver: &DirResolver,
+) -> RootResult {
+    let ev = Eval::new(modules, sources, cat, cli, resolver);
+    let r = ev.root(root);
+    let mut out = RootResult {
+        resources: Vec::new(),
+        findings: Vec::new(),
+        reached: Vec::new(),
+    };
+    let mut stack: Vec<(InstId, Vec<(usize, usize)>)> = vec![(r, Vec::new())];
+    while let Some((inst, chain)) = stack.pop() {
+        let me = ev.inst(inst);
+        out.reached.push(me.module);
+        let module = &modules[me.module];
+        for (i, d) in module.resources.iter().enumerate() {
+            if !d.managed {
+                continue;
+            }
+            let exp = ev.resource_instances(inst, i);
+            for (key, _) in &exp.instances {
+                let p = ev.place(inst, i, key);
+                let mut origins: Vec<Related> = p
+                    .origins
+                    .iter()
+                    .map(|o| Related {
+                        span: o.span,
+                        message: o.message.clone(),
+                    })
+                    .collect();
+                let mut unresolved = p.unresolved.clone();
+                if let Some(u) = &exp.unknown {
+                    if let Some(uu) = u.as_unknown() {
+                        if unresolved.is_none() {
+                            unresolved = Some(Unresolved {
+                                what: uu.what.clone(),
+                                span: uu.span,
+                            });
+                        }
+                    }
+                }
+                origins.dedup();
+                out.resources.push(Resource {
+                    address: p.address.clone(),
+                    ty: d.ty.clone(),
+                    module: me.module,
+                    module_addr: me.addr.clone(),
+                    decl: i,
+                    file: d.file,
+                    head: d.block.head_span(),
+                    block: d.block.span,
+                    provider: p.provider.clone(),
+                    provider_config: p.provider_config.clone(),
+                    kind: p.kind,
+                    regions: p.regions.iter().map(|r| r.region.clone()).collect(),
+                    endpoint: p.endpoint.clone(),
+                    unresolved,
+                    primary: p.primary,
+                    origins,
+                    call_chain: chain.clone(),
+                });
+            }
+        }
+        for ci in (0..module.calls.len()).rev() {
+            for (_, kid) in ev.children(inst, ci).iter().rev() {
+                let mut c = chain.clone();
+                c.push((me.module, ci));
+                stack.push((*kid, c));
+            }
+        }
+    }
+    out.findings = ev.findings.into_inner();
+    out
+}
+
+/// Reads `--var-file` files and `--var` values into variable layers.
+fn load_cli_values(
+    args: &[VarArg],
+    sources: &mut SourceMap,
+    cwd: &Path,
+    findings: &mut Vec<Finding>,
+) -> Result<CliValues, UsageError> {
+    let mut out = CliValues::default();
+    for a in args {
+        match a {
+            VarArg::File(p) => {
+                if !p.is_file() {
+                    return Err(UsageError(format!(
+                        "--var-file {}: no such file",
+                        p.display()
+                    )));
+                }
+                let kind = if p.to_string_lossy().ends_with(".json") {
+                    FileKind::TfvarsJson
+                } else {
+                    FileKind::Tfvars
+                };
+                let parsed = load::load(
+                    vec![Discovered {
+                        path: p.clone(),
+                        candidate: Candidate::Known(kind),
+                        explicit: false,
+                    }],
+                    sources,
+                    cwd,
+                    findings,
+                );
+                for f in parsed {
+                    if let Some(body) = f.body {
+                        out.layers.push((f.id, body));
+                    }
+                }
+            }
+            VarArg::Var(s) => {
+                let Some((name, value)) = s.split_once('=') else {
+                    return Err(UsageError(format!("--var {s:?}: expected NAME=VALUE")));
+                };
+                let text = format!("{name}={value}");
+                let id = sources.add(
+                    PathBuf::from("--var"),
+                    "--var".to_string(),
+                    Arc::from(text.as_str()),
+                );
+                let start = name.len() + 1;
+                let span = Span::new(id, start, text.len());
+                // A value that reads as a list, map, number or bool is one;
+                // anything else is a string, as `terraform plan -var` does for
+                // string variables.
+                let expr = if value.starts_with('[') || value.starts_with('{') {
+                    match crate::parse::hcl::parse_expr(value, id) {
+                        Ok(mut e) => {
+                            shift(&mut e, start);
+                            e
+                        }
+                        Err(_) => Expr::new(ExprKind::Str(value.to_string()), span),
+                    }
+                } else {
+                    Expr::new(ExprKind::Str(value.to_string()), span)
+                };
+                out.layers.push((
+                    id,
+                    Body {
+                        attrs: vec![Attribute {
+                            name: name.to_string(),
+                            name_span: Span::new(id, 0, name.len()),
+                            expr,
+                            span: Span::new(id, 0, text.len()),
+                        }],
+                        blocks: Vec::new(),
+                    },
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Shifts every span of an expression parsed from a slice.
+fn shift(e: &mut Expr, by: usize) {
+    e.span.start += by as u32;
+    e.span.end += by as u32;
+    match &mut e.kind {
+        ExprKind::Array(xs) => xs.iter_mut().for_each(|x| shift(x, by)),
+        ExprKind::Object(items) => items.iter_mut().for_each(|(k, v)| {
+            shift(k, by);
+            shift(v, by)
+        }),
+        _ => {}
+    }
+}

@@ -1,0 +1,708 @@
+//! Placement: for every resource instance, the provider configuration, the
+//! regions and the endpoint it lands on (SPEC §4), each with where it came from.
+//!
+//! What a provider means by "region" (which arguments, zones, global types,
+//! parents, defaults) comes from the [catalogue](crate::catalogue), not from
+//! code here.
+
+use crate::catalogue::Provider;
+use crate::eval::{Eval, InstId, Scope, join_addr};
+use crate::model::{Block, ExprKind};
+use crate::module::ResourceDecl;
+use crate::source::Span;
+use crate::value::{Key, Origin, V, Val};
+use std::rc::Rc;
+
+/// A provider configuration that applies to a resource.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ProviderRef {
+    /// A `provider` block, in a module instance.
+    Block { inst: InstId, idx: usize },
+    /// No block: the empty default configuration Terraform creates.
+    Implicit { local: String, source: String },
+}
+
+/// One value a region may take.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegionVal {
+    /// Normalised (catalogue id when known; zones mapped to their region).
+    pub region: String,
+    /// The places the value came through, oldest first.
+    pub origins: Vec<Origin>,
+}
+
+/// What could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    pub what: String,
+    pub span: Span,
+}
+
+/// Where a provider configuration places things.
+#[derive(Clone, Debug)]
+pub struct ProviderPlace {
+    /// `aws`, `aws.us`, `module.net.google`.
+    pub name: String,
+    pub source: String,
+    pub regions: Vec<RegionVal>,
+    pub endpoint: Option<String>,
+    pub endpoint_origins: Vec<Origin>,
+    pub unresolved: Option<Unresolved>,
+    /// The provider block, when there is one.
+    pub block_span: Option<Span>,
+}
+
+/// How a resource is placed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceKind {
+    /// In one or more regions (or unresolved).
+    Regional,
+    /// A type with no region: placed at the provider alone.
+    Global { holds_data: bool },
+    /// A provider that places no data anywhere (`random`, `null`...).
+    Inert,
+    /// A provider with no notion of region (placed by endpoint, or nothing).
+    Endpoint,
+}
+
+/// A placed resource instance.
+#[derive(Clone, Debug)]
+pub struct Placed {
+    pub inst: InstId,
+    pub decl: usize,
+    pub key: Option<Key>,
+    pub address: String,
+    pub provider: String,
+    pub provider_config: String,
+    pub kind: PlaceKind,
+    pub regions: Vec<RegionVal>,
+    pub endpoint: Option<String>,
+    pub unresolved: Option<Unresolved>,
+    /// The primary location of a finding about this resource.
+    pub primary: Span,
+    /// Where the placement came from (region values, provider block), oldest
+    /// first, without duplicates.
+    pub origins: Vec<Origin>,
+}
+
+/// Generic region arguments for providers the catalogue does not know.
+const GENERIC_RESOURCE_REGION: &[&str] = &["region", "location"];
+const GENERIC_PROVIDER_REGION: &[&str] = &["region"];
+
+impl Eval<'_> {
+    /// The provider local name and alias a resource asks for.
+    pub fn provider_request(d: &ResourceDecl) -> (String, Option<String>) {
+        if let Some(a) = d.block.body.attr("provider") {
+            if let Some(p) = a.expr.as_path() {
+                if let Some(first) = p.first() {
+                    return (first.to_string(), p.get(1).map(|s| s.to_string()));
+                }
+            }
+        }
+        let local = d.ty.split('_').next().unwrap_or(&d.ty).to_string();
+        (local, None)
+    }
+
+    /// Resolves a provider configuration from instance `inst` (SPEC §4):
+    /// a block of the module, else what the call's `providers` map passes, else
+    /// (for a default configuration) the parent's, else the empty default.
+    pub fn resolve_provider(&self, inst: InstId, local: &str, alias: Option<&str>) -> ProviderRef {
+        let me = self.inst(inst);
+        let module = &self.modules[me.module];
+        if let Some(idx) = module
+            .providers
+            .iter()
+            .position(|p| p.local == local && p.alias.as_deref() == alias)
+        {
+            return ProviderRef::Block { inst, idx };
+        }
+        let key = match alias {
+            Some(a) => format!("{local}.{a}"),
+            None => local.to_string(),
+        };
+        let source = module.provider_source(local);
+        if let Some(parent) = &me.parent {
+            let pm = self.module_of(parent.inst);
+            let call = &pm.calls[me.call.unwrap_or(0)];
+            if let Some(map) = call.block.body.attr("providers") {
+                if let ExprKind::Object(items) = &map.expr.kind {
+                    for (k, v) in items {
+                        let kp = k.as_path().map(|p| p.join("."));
+                        if kp.as_deref() == Some(key.as_str()) {
+                            if let Some(p) = v.as_path() {
+                                let alias = p.get(1).copied();
+                                return self.resolve_provider(parent.inst, p[0], alias);
+                            }
+                        }
+                    }
+                }
+                // An explicit map passes only what it names.
+                return ProviderRef::Implicit {
+                    local: local.to_string(),
+                    source,
+                };
+            }
+            if alias.is_none() {
+                // Implicit inheritance of default configurations, by provider.
+                let parent_local = pm
+                    .required
+                    .iter()
+                    .find(|(_, r)| r.source.eq_ignore_ascii_case(&source))
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_else(|| local.to_string());
+                return self.resolve_provider(parent.inst, &parent_local, None);
+            }
+        }
+        ProviderRef::Implicit {
+            local: local.to_string(),
+            source,
+        }
+    }
+
+    /// Where a provider configuration places things (cached).
+    pub fn provider_place(&self, r: &ProviderRef, at: Span) -> Rc<ProviderPlace> {
+        if let Some(p) = self.provider_cache.borrow().get(r) {
+            return p.clone();
+        }
+        let p = Rc::new(self.provider_place_uncached(r, at));
+        self.provider_cache
+            .borrow_mut()
+            .insert(r.clone(), p.clone());
+        p
+    }
+
+    fn provider_place_uncached(&self, r: &ProviderRef, at: Span) -> ProviderPlace {
+        match r {
+            ProviderRef::Implicit { local, source } => {
+                let cat = self.cat.provider(source);
+                let has_region = cat.map(|c| !c.region_attrs.is_empty()).unwrap_or(false);
+                ProviderPlace {
+                    name: local.clone(),
+                    source: source.clone(),
+                    regions: Vec::new(),
+                    endpoint: None,
+                    endpoint_origins: Vec::new(),
+                    unresolved: has_region.then(|| Unresolved {
+                        what: format!(
+                            "provider {local} has no configuration block: its region would come from the environment"
+                        ),
+                        span: at,
+                    }),
+                    block_span: None,
+                }
+            }
+            ProviderRef::Block { inst, idx } => {
+                let me = self.inst(*inst);
+                let module = &self.modules[me.module];
+                let pc = &module.providers[*idx];
+                let source = module.provider_source(&pc.local);
+                let name = join_addr(&me.addr, &pc.key());
+                let cat = self.cat.provider(&source);
+                let scope = Scope::of(*inst);
+                let region_attrs: Vec<&str> = match cat {
+                    Some(c) => c.region_attrs.iter().map(String::as_str).collect(),
+                    None => GENERIC_PROVIDER_REGION.to_vec(),
+                };
+                let zone_attrs: Vec<&str> = cat
+                    .map(|c| c.zone_attrs.iter().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let label = format!("region of provider {name}");
+                let (mut regions, mut unresolved) =
+                    self.region_from(&pc.block, &region_attrs, &scope, cat, &label, false);
+                if regions.is_empty() && unresolved.is_none() {
+                    (regions, unresolved) =
+                        self.region_from(&pc.block, &zone_attrs, &scope, cat, &label, true);
+                }
+                if regions.is_empty()
+                    && unresolved.is_none()
+                    && !region_attrs.is_empty()
+                    && cat.is_some()
+                {
+                    unresolved = Some(Unresolved {
+                        what: format!(
+                            "provider {name} sets no {}: it would come from the environment",
+                            region_attrs.join(" or ")
+                        ),
+                        span: pc.block.head_span(),
+                    });
+                }
+                let (endpoint, endpoint_origins) = match cat {
+                    Some(c) => self.endpoint_from(&pc.block, c, &scope, &name),
+                    None => (None, Vec::new()),
+                };
+                ProviderPlace {
+                    name,
+                    source,
+                    regions,
+                    endpoint,
+                    endpoint_origins,
+                    unresolved,
+                    block_span: Some(pc.block.head_span()),
+                }
+            }
+        }
+    }
+
+    /// Reads the first of `attrs` written in `block` as region values.
+    fn region_from(
+        &self,
+        block: &Block,
+        attrs: &[&str],
+        scope: &Scope,
+        cat: Option<&Provider>,
+        label: &str,
+        zones: bool,
+    ) -> (Vec<RegionVal>, Option<Unresolved>) {
+        for name in attrs {
+            let Some(a) = block.body.attr(name) else {
+                continue;
+            };
+            let v = self.eval(&a.expr, scope).through(Origin {
+                span: a.expr.span,
+                message: label.to_string(),
+                resource: None,
+            });
+            let (regions, unresolved, all_null) = region_values(&v, cat, zones);
+            if all_null {
+                continue;
+            }
+            return (regions, unresolved);
+        }
+        (Vec::new(), None)
+    }
+
+    fn endpoint_from(
+        &self,
+        block: &Block,
+        cat: &Provider,
+        scope: &Scope,
+        name: &str,
+    ) -> (Option<String>, Vec<Origin>) {
+        for path in &cat.endpoint_attrs {
+            let mut parts = path.split('.');
+            let first = parts.next().unwrap_or("");
+            let rest: Vec<&str> = parts.collect();
+            let expr = if rest.is_empty() {
+                block.body.attr(first).map(|a| &a.expr)
+            } else {
+                block
+                    .body
+                    .block(first)
+                    .and_then(|b| b.body.attr(rest[0]))
+                    .map(|a| &a.expr)
+            };
+            let v = match expr {
+                Some(e) => self.eval(e, scope).through(Origin {
+                    span: e.span,
+                    message: format!("endpoint of provider {name}"),
+                    resource: None,
+                }),
+                None => match block.body.attr(first) {
+                    // `endpoints = { api = "..." }` written as an object.
+                    Some(a) if !rest.is_empty() => {
+                        let v = self.eval(&a.expr, scope);
+                        match &v.v {
+                            V::Map(m) => match m.get(rest[0]) {
+                                Some(x) => x.clone(),
+                                None => continue,
+                            },
+                            _ => continue,
+                        }
+                    }
+                    _ => continue,
+                },
+            };
+            if let Some(s) = v.alts().iter().find_map(|x| x.as_str().map(str::to_string)) {
+                let mut o = v.origins();
+                o.reverse();
+                return (Some(s), o);
+            }
+        }
+        (None, Vec::new())
+    }
+
+    /// Places one instance of resource `decl` of instance `inst`.
+    pub fn place(&self, inst: InstId, decl: usize, key: &Option<Key>) -> Rc<Placed> {
+        let ck = (inst, decl, key.clone());
+        if let Some(p) = self.place_cache.borrow().get(&ck) {
+            return p.clone();
+        }
+        let p = Rc::new(self.place_uncached(inst, decl, key));
+        self.place_cache.borrow_mut().insert(ck, p.clone());
+        p
+    }
+
+    fn place_uncached(&self, inst: InstId, decl: usize, key: &Option<Key>) -> Placed {
+        let me = self.inst(inst);
+        let module = &self.modules[me.module];
+        let d = &module.resources[decl];
+        let head = d.block.head_span();
+        let address = join_addr(
+            &me.addr,
+            &format!(
+                "{}{}.{}{}",
+                if d.managed { "" } else { "data." },
+                d.ty,
+                d.name,
+                key.as_ref().map(Key::address).unwrap_or_default()
+            ),
+        );
+        let (local, alias) = Self::provider_request(d);
+        let pref = self.resolve_provider(inst, &local, alias.as_deref());
+        let pp = self.provider_place(&pref, head);
+        let source = match &pref {
+            ProviderRef::Implicit { .. } => module.provider_source(&local),
+            ProviderRef::Block { .. } => pp.source.clone(),
+        };
+        let provider_attr = d.block.body.attr("provider").map(|a| a.expr.span);
+        let mut placed = Placed {
+            inst,
+            decl,
+            key: key.clone(),
+            address,
+            provider: source.clone(),
+            provider_config: pp.name.clone(),
+            kind: PlaceKind::Regional,
+            regions: Vec::new(),
+            endpoint: pp.endpoint.clone(),
+            unresolved: None,
+            primary: provider_attr.unwrap_or(head),
+            origins: Vec::new(),
+        };
+        if self.cat.is_inert(&source) {
+            placed.kind = PlaceKind::Inert;
+            placed.endpoint = None;
+            return placed;
+        }
+        let cat = self.cat.provider(&source);
+        if let Some(g) = cat.and_then(|c| c.global(&d.ty)) {
+            placed.kind = PlaceKind::Global {
+                holds_data: g.holds_data,
+            };
+            placed.origins = pp.endpoint_origins.clone();
+            return placed;
+        }
+        let guard = (inst, decl, key.clone());
+        if !self.placing.borrow_mut().insert(guard.clone()) {
+            placed.unresolved = Some(Unresolved {
+                what: format!("{} is placed by itself", placed.address),
+                span: head,
+            });
+            return placed;
+        }
+        self.place_regions(&mut placed, d, cat, &pp);
+        self.placing.borrow_mut().remove(&guard);
+        if placed.regions.is_empty()
+            && placed.unresolved.is_none()
+            && cat.is_some_and(|c| c.region_attrs.is_empty() && c.resource_region_attrs.is_empty())
+        {
+            placed.kind = PlaceKind::Endpoint;
+        }
+        placed.origins.extend(pp.endpoint_origins.iter().cloned());
+        dedup_origins(&mut placed.origins);
+        placed
+    }
+
+    fn place_regions(
+        &self,
+        placed: &mut Placed,
+        d: &ResourceDecl,
+        cat: Option<&Provider>,
+        pp: &ProviderPlace,
+    ) {
+        let Some(scope) = self.resource_scope(placed.inst, placed.decl, &placed.key) else {
+            return;
+        };
+        let label = format!("region of {}", placed.address);
+        // 1. The resource's own region argument.
+        let own: Vec<&str> = match cat {
+            Some(c) => c.resource_region_attrs.iter().map(String::as_str).collect(),
+            None => GENERIC_RESOURCE_REGION.to_vec(),
+        };
+        let zone_attrs: Vec<&str> = cat
+            .map(|c| c.resource_zone_attrs.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        for (attrs, zones) in [(&own, false), (&zone_attrs, true)] {
+            for name in attrs.iter() {
+                let Some(a) = d.block.body.attr(name) else {
+                    continue;
+                };
+                let v = self.eval(&a.expr, &scope);
+                let (regions, unresolved, all_null) = region_values(&v, cat, zones);
+                if all_null {
+                    continue;
+                }
+                placed.primary = a.expr.span;
+                let has_null = v.alts().iter().any(|x| matches!(x.v, V::Null));
+                placed.regions = regions;
+                placed.unresolved = unresolved;
+                for r in &placed.regions {
+                    placed.origins.extend(r.origins.iter().cloned());
+                }
+                // `region = var.x ? "a" : null`: null means the provider's.
+                if has_null {
+                    self.take_provider(placed, pp);
+                }
+                dedup_regions(&mut placed.regions);
+                return;
+            }
+        }
+        // 2. A parent it lives in.
+        if let Some(parent) = cat.and_then(|c| c.parent(&d.ty)) {
+            for name in &parent.attrs {
+                let Some(a) = d.block.body.attr(name) else {
+                    continue;
+                };
+                let v = self.eval(&a.expr, &scope);
+                if let Some(p) = self.find_parent(
+                    placed.inst,
+                    &v,
+                    &parent.parent_types,
+                    &parent.parent_name_attr,
+                ) {
+                    placed.regions = p.regions.clone();
+                    placed.unresolved = p.unresolved.clone();
+                    placed.origins.push(Origin {
+                        span: a.expr.span,
+                        message: format!("{} lives in {}", placed.address, p.address),
+                        resource: None,
+                    });
+                    placed.origins.extend(p.origins.iter().cloned());
+                    return;
+                }
+                placed.unresolved = Some(Unresolved {
+                    what: format!(
+                        "{name} = {}: the parent {} could not be found",
+                        self.sources.slice(a.expr.span),
+                        parent.parent_types.join(" or ")
+                    ),
+                    span: a.expr.span,
+                });
+                return;
+            }
+        }
+        // 3. What the provider decides when nothing is written.
+        if let Some(def) = cat.and_then(|c| c.default_for(&d.ty)) {
+            if d.block.body.attr(&def.attr).is_none() {
+                placed.regions = vec![RegionVal {
+                    region: cat
+                        .map(|c| c.canonical_region(&def.value))
+                        .unwrap_or_default(),
+                    origins: vec![Origin {
+                        span: d.block.head_span(),
+                        message: format!(
+                            "{} has no {}: the provider puts it in {}",
+                            placed.address, def.attr, def.value
+                        ),
+                        resource: None,
+                    }],
+                }];
+                placed.origins = placed.regions[0].origins.clone();
+                return;
+            }
+        }
+        // 4. The provider configuration's region.
+        let provider_has_region = match cat {
+            Some(c) => !c.region_attrs.is_empty(),
+            None => true,
+        };
+        if provider_has_region {
+            self.take_provider(placed, pp);
+        } else if !own.is_empty() {
+            placed.unresolved = Some(Unresolved {
+                what: format!("{label}: {} is not set", own.join(" or ")),
+                span: d.block.head_span(),
+            });
+        }
+    }
+
+    fn take_provider(&self, placed: &mut Placed, pp: &ProviderPlace) {
+        placed.regions.extend(pp.regions.iter().cloned());
+        if placed.unresolved.is_none() {
+            placed.unresolved = pp.unresolved.clone();
+        }
+        for r in &pp.regions {
+            placed.origins.extend(r.origins.iter().cloned());
+        }
+        dedup_regions(&mut placed.regions);
+    }
+
+    /// The parent resource a value points to: through the resource it was read
+    /// from, else by name among the module's resources of the parent types.
+    fn find_parent(
+        &self,
+        inst: InstId,
+        v: &Val,
+        types: &[String],
+        name_attr: &str,
+    ) -> Option<Rc<Placed>> {
+        for alt in v.alts() {
+            for o in alt.origins() {
+                if let Some(r) = &o.resource {
+                    let d = &self.module_of(r.inst).resources[r.decl];
+                    if d.managed
+                        && types
+                            .iter()
+                            .any(|t| crate::catalogue::type_matches(t, &d.ty))
+                    {
+                        return Some(self.place(r.inst, r.decl, &r.key));
+                    }
+                }
+            }
+        }
+        let name = v
+            .alts()
+            .iter()
+            .find_map(|x| x.as_str().map(str::to_string))?;
+        let module = self.module_of(inst);
+        for (i, d) in module.resources.iter().enumerate() {
+            if !d.managed
+                || !types
+                    .iter()
+                    .any(|t| crate::catalogue::type_matches(t, &d.ty))
+            {
+                continue;
+            }
+            let exp = self.resource_instances(inst, i);
+            for (k, _) in &exp.instances {
+                let n = self.resource_attr(inst, i, k.clone(), name_attr, d.block.head_span());
+                if n.alts().iter().any(|x| x.as_str() == Some(name.as_str())) {
+                    return Some(self.place(inst, i, k));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The value of a region attribute that is not written (`aws_s3_bucket.b.region`):
+/// where the resource is placed. `None` for other attributes.
+pub fn implied_attr(
+    ev: &Eval,
+    inst: InstId,
+    decl: usize,
+    key: &Option<Key>,
+    attr: &str,
+    _scope: &Scope,
+) -> Option<Val> {
+    let module = ev.module_of(inst);
+    let d = &module.resources[decl];
+    let (local, alias) = Eval::provider_request(d);
+    let pref = ev.resolve_provider(inst, &local, alias.as_deref());
+    let source = match &pref {
+        ProviderRef::Block { inst, idx } => {
+            let m = ev.module_of(*inst);
+            m.provider_source(&m.providers[*idx].local)
+        }
+        ProviderRef::Implicit { source, .. } => source.clone(),
+    };
+    let cat = ev.cat.provider(&source);
+    let region_like = match cat {
+        Some(c) => {
+            c.resource_region_attrs.iter().any(|a| a == attr)
+                || c.data_region(&d.ty)
+                    .is_some_and(|dr| dr.attrs.iter().any(|a| a == attr))
+        }
+        None => GENERIC_RESOURCE_REGION.contains(&attr),
+    };
+    if !region_like {
+        return None;
+    }
+    let p = if d.managed {
+        ev.place(inst, decl, key)
+    } else {
+        // A data source that reports its provider's region.
+        let dr = cat.and_then(|c| c.data_region(&d.ty))?;
+        if let Some(arg) = &dr.arg {
+            if d.block.body.attr(arg).is_some() {
+                return Some(ev.resource_attr(inst, decl, key.clone(), arg, d.block.head_span()));
+            }
+        }
+        let pp = ev.provider_place(&pref, d.block.head_span());
+        let mut vals: Vec<Val> = pp
+            .regions
+            .iter()
+            .map(|r| origins_val(Val::str(&r.region), &r.origins))
+            .collect();
+        if let Some(u) = &pp.unresolved {
+            vals.push(Val::unknown(u.span, u.what.clone()));
+        }
+        return Some(Val::choice(vals));
+    };
+    let mut vals: Vec<Val> = p
+        .regions
+        .iter()
+        .map(|r| origins_val(Val::str(&r.region), &r.origins))
+        .collect();
+    if let Some(u) = &p.unresolved {
+        vals.push(Val::unknown(u.span, u.what.clone()));
+    }
+    if vals.is_empty() {
+        return None;
+    }
+    Some(Val::choice(vals))
+}
+
+fn origins_val(mut v: Val, origins: &[Origin]) -> Val {
+    for o in origins {
+        v = v.through(o.clone());
+    }
+    v
+}
+
+/// Splits a region value into known regions (normalised) and the first
+/// unknown; `all_null` when every alternative is null (the argument is unset).
+fn region_values(
+    v: &Val,
+    cat: Option<&Provider>,
+    zones: bool,
+) -> (Vec<RegionVal>, Option<Unresolved>, bool) {
+    let mut regions = Vec::new();
+    let mut unresolved = None;
+    let alts = v.alts();
+    let all_null = alts.iter().all(|a| matches!(a.v, V::Null));
+    for a in &alts {
+        match &a.v {
+            V::Str(s) => {
+                let region = match cat {
+                    Some(c) if zones => c.zone_region(s).unwrap_or_else(|| c.canonical_region(s)),
+                    Some(c) => c.canonical_region(s),
+                    None => crate::catalogue::normalise_region(s),
+                };
+                let mut origins = a.origins();
+                origins.reverse();
+                regions.push(RegionVal { region, origins });
+            }
+            V::Null => {}
+            V::Unknown(u) => {
+                if unresolved.is_none() {
+                    unresolved = Some(Unresolved {
+                        what: u.what.clone(),
+                        span: u.span,
+                    });
+                }
+            }
+            _ => {
+                if unresolved.is_none() {
+                    unresolved = Some(Unresolved {
+                        what: format!("a region that is a {}, not a string", a.type_name()),
+                        span: a.origins().last().map(|o| o.span).unwrap_or_default(),
+                    });
+                }
+            }
+        }
+    }
+    dedup_regions(&mut regions);
+    (regions, unresolved, all_null)
+}
+
+fn dedup_regions(regions: &mut Vec<RegionVal>) {
+    let mut seen = std::collections::HashSet::new();
+    regions.retain(|r| seen.insert(r.region.clone()));
+    regions.sort_by(|a, b| a.region.cmp(&b.region));
+}
+
+fn dedup_origins(origins: &mut Vec<Origin>) {
+    let mut seen = std::collections::HashSet::new();
+    origins.retain(|o| seen.insert((o.span, o.message.clone())));
+}

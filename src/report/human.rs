@@ -1,0 +1,218 @@
+//! The `human` report: one miette diagnostic per finding, with the snippet,
+//! the primary label on the offending value, secondary labels where the value
+//! came from (in other files too), a help line, and a summary line.
+
+use super::CheckReport;
+use crate::findings::{Finding, Severity};
+use crate::source::{SourceMap, Span};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// How to draw.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+    pub quiet: bool,
+}
+
+type Src = NamedSource<Arc<str>>;
+
+/// Builds each file's `NamedSource` once, however many findings it has.
+struct Sources<'a> {
+    map: &'a SourceMap,
+    cache: HashMap<u32, Src>,
+}
+
+impl Sources<'_> {
+    fn get(&mut self, file: u32) -> Src {
+        self.cache
+            .entry(file)
+            .or_insert_with(|| {
+                let f = self.map.get(file);
+                NamedSource::new(f.display.clone(), f.text.clone())
+            })
+            .clone()
+    }
+}
+
+struct Diag {
+    message: String,
+    code: String,
+    severity: Severity,
+    help: Option<String>,
+    source: Option<Src>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Diag>,
+    url: Option<String>,
+}
+
+impl fmt::Debug for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+        }
+    }
+}
+
+fn label(span: Span, text: &str, primary: bool) -> LabeledSpan {
+    let len = (span.end - span.start) as usize;
+    if primary {
+        LabeledSpan::new_primary_with_span(Some(text.to_string()), (span.start as usize, len))
+    } else {
+        LabeledSpan::new_with_span(Some(text.to_string()), (span.start as usize, len))
+    }
+}
+
+fn diag(f: &Finding, srcs: &mut Sources) -> Diag {
+    let mut labels = Vec::new();
+    let mut related = Vec::new();
+    let file = f.span.map(|s| s.file).unwrap_or(f.file);
+    if let Some(s) = f.span {
+        let primary_text = match (&f.placement, &f.tier) {
+            (Some(p), _) if p.region.is_some() => p.region.clone().unwrap_or_default(),
+            _ => "here".to_string(),
+        };
+        labels.push(label(s, &primary_text, true));
+    }
+    for r in &f.related {
+        if r.span.file == file {
+            if Some(r.span) != f.span {
+                labels.push(label(r.span, &r.message, false));
+            }
+        } else {
+            related.push(Diag {
+                message: r.message.clone(),
+                code: String::new(),
+                severity: Severity::Note,
+                help: None,
+                source: Some(srcs.get(r.span.file)),
+                labels: vec![label(r.span, &r.message, true)],
+                related: Vec::new(),
+                url: None,
+            });
+        }
+    }
+    Diag {
+        message: f.message.clone(),
+        code: format!("{}({})", f.code.as_str(), f.code.name()),
+        severity: f.severity,
+        help: f
+            .help
+            .clone()
+            .or_else(|| Some(format!("see `cercle explain {}`", f.code.as_str()))),
+        source: Some(srcs.get(file)),
+        labels,
+        related,
+        url: None,
+    }
+}
+
+pub fn render(r: &CheckReport, style: Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut srcs = Sources {
+        map: r.sources,
+        cache: HashMap::new(),
+    };
+    let mut out = String::new();
+    for f in r.findings {
+        let d = diag(f, &mut srcs);
+        if handler.render_report(&mut out, &d).is_err() {
+            out.push_str(&format!("{}: {}\n", f.code.as_str(), f.message));
+        }
+        out.push('\n');
+    }
+    if !style.quiet {
+        out.push_str(&summary_line(&r.summary));
+        out.push('\n');
+    }
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// `3 errors, 1 warning in 12 files (41 resources) in 0.05s`
+pub fn summary_line(s: &super::Summary) -> String {
+    let mut parts = vec![plural(s.errors, "error"), plural(s.warnings, "warning")];
+    if s.notes > 0 {
+        parts.push(plural(s.notes, "note"));
+    }
+    let mut line = format!(
+        "{} in {} ({})",
+        parts.join(", "),
+        plural(s.files, "file"),
+        plural(s.resources, "resource")
+    );
+    if s.suppressed > 0 {
+        line.push_str(&format!(", {} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        line.push_str(&format!(", {} baselined", s.baselined));
+    }
+    if let Some(ms) = s.duration_ms {
+        line.push_str(&format!(" in {:.2}s", ms as f64 / 1000.0));
+    }
+    line
+}

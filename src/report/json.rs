@@ -1,0 +1,58 @@
+//! The `json` report (SPEC §7): stable, versioned (`version: 1`).
+
+use super::{CheckReport, finding_loc, loc};
+use serde_json::{Value, json};
+
+pub fn render(r: &CheckReport) -> String {
+    let findings: Vec<Value> = r
+        .findings
+        .iter()
+        .map(|f| {
+            let l = finding_loc(r.sources, f);
+            let related: Vec<Value> = f
+                .related
+                .iter()
+                .map(|rel| {
+                    let rl = loc(r.sources, rel.span);
+                    json!({"file": rl.file, "line": rl.line, "column": rl.column, "message": rel.message})
+                })
+                .collect();
+            json!({
+                "code": f.code.as_str(),
+                "name": f.code.name(),
+                "severity": f.severity.as_str(),
+                "message": f.message,
+                "file": l.file,
+                "line": l.line,
+                "column": l.column,
+                "end_line": l.end_line,
+                "end_column": l.end_column,
+                "address": f.address,
+                "tier": f.tier,
+                "placement": f.placement.as_ref().map(|p| json!({
+                    "provider": p.provider, "region": p.region, "endpoint": p.endpoint
+                })),
+                "related": related,
+            })
+        })
+        .collect();
+    let s = &r.summary;
+    let mut summary = json!({
+        "files": s.files, "modules": s.modules, "resources": s.resources,
+        "findings": s.findings, "errors": s.errors, "warnings": s.warnings,
+        "notes": s.notes, "suppressed": s.suppressed, "baselined": s.baselined,
+    });
+    if let Some(d) = s.duration_ms {
+        summary["duration_ms"] = json!(d);
+    }
+    let doc = json!({
+        "version": 1,
+        "tool": {"name": "cercle", "version": env!("CARGO_PKG_VERSION")},
+        "packs": r.packs,
+        "summary": summary,
+        "findings": findings,
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,320 @@
+//! Values of the static evaluator, with their provenance.
+//!
+//! A [`Val`] is a Terraform value, an [`Unknown`] (something that cannot be
+//! known before apply, with the span of the expression), or a choice between
+//! several values (a conditional on an unknown, say): every alternative is
+//! kept. Each value carries the chain of places it came through
+//! ([`Origin`]s), so a diagnostic can show them.
+
+use crate::source::Span;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::rc::Rc;
+
+/// At most this many alternatives are kept for one value.
+pub const MAX_CHOICES: usize = 64;
+
+/// A place a value came through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub span: Span,
+    pub message: String,
+    /// When the value was read from a resource's attribute: that resource
+    /// (module instance, index in its module's resources, instance key).
+    pub resource: Option<ResourceRef>,
+}
+
+/// A resource instance a value was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceRef {
+    pub inst: usize,
+    pub decl: usize,
+    pub key: Option<Key>,
+}
+
+/// An instance key: `[0]` or `["paris"]`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    Int(i64),
+    Str(String),
+}
+
+impl Key {
+    /// As Terraform writes it in an address: `[0]`, `["a"]`.
+    pub fn address(&self) -> String {
+        match self {
+            Key::Int(i) => format!("[{i}]"),
+            Key::Str(s) => {
+                let mut out = String::from("[\"");
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        c => out.push(c),
+                    }
+                }
+                out.push_str("\"]");
+                out
+            }
+        }
+    }
+}
+
+/// The chain of origins, newest first.
+#[derive(Debug)]
+pub struct Chain {
+    pub origin: Origin,
+    pub next: Via,
+}
+
+pub type Via = Option<Rc<Chain>>;
+
+/// Something that cannot be known statically.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unknown {
+    pub span: Span,
+    /// What could not be resolved: the expression, and why.
+    pub what: String,
+    /// An evaluation error (missing attribute, bad index) rather than a value
+    /// known only at apply time; `try` and `can` catch these.
+    pub error: bool,
+}
+
+#[derive(Clone, Debug)]
+pub enum V {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(Rc<str>),
+    List(Rc<Vec<Val>>),
+    Map(Rc<BTreeMap<String, Val>>),
+    Unknown(Rc<Unknown>),
+    /// One of several values; never nested, never empty.
+    Choice(Rc<Vec<Val>>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Val {
+    pub v: V,
+    pub via: Via,
+}
+
+impl PartialEq for Val {
+    fn eq(&self, other: &Val) -> bool {
+        match (&self.v, &other.v) {
+            (V::Null, V::Null) => true,
+            (V::Bool(a), V::Bool(b)) => a == b,
+            (V::Num(a), V::Num(b)) => a == b,
+            (V::Str(a), V::Str(b)) => a == b,
+            (V::List(a), V::List(b)) => a == b,
+            (V::Map(a), V::Map(b)) => a == b,
+            (V::Unknown(a), V::Unknown(b)) => a == b,
+            (V::Choice(a), V::Choice(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Val {
+    pub fn new(v: V) -> Val {
+        Val { v, via: None }
+    }
+    pub fn null() -> Val {
+        Val::new(V::Null)
+    }
+    pub fn str(s: &str) -> Val {
+        Val::new(V::Str(Rc::from(s)))
+    }
+    pub fn num(n: f64) -> Val {
+        Val::new(V::Num(n))
+    }
+    pub fn bool(b: bool) -> Val {
+        Val::new(V::Bool(b))
+    }
+    pub fn list(items: Vec<Val>) -> Val {
+        Val::new(V::List(Rc::new(items)))
+    }
+    pub fn map(m: BTreeMap<String, Val>) -> Val {
+        Val::new(V::Map(Rc::new(m)))
+    }
+    pub fn unknown(span: Span, what: impl Into<String>) -> Val {
+        Val::new(V::Unknown(Rc::new(Unknown {
+            span,
+            what: what.into(),
+            error: false,
+        })))
+    }
+    pub fn error(span: Span, what: impl Into<String>) -> Val {
+        Val::new(V::Unknown(Rc::new(Unknown {
+            span,
+            what: what.into(),
+            error: true,
+        })))
+    }
+
+    /// Adds an origin at the head of the chain.
+    pub fn through(mut self, origin: Origin) -> Val {
+        self.via = Some(Rc::new(Chain {
+            origin,
+            next: self.via.take(),
+        }));
+        self
+    }
+
+    /// Keeps the value, takes the provenance of `other` after its own.
+    pub fn with_via(mut self, via: &Via) -> Val {
+        if self.via.is_none() {
+            self.via = via.clone();
+        } else if via.is_some() {
+            // Prepend our chain onto theirs.
+            let mut mine = self.origins();
+            mine.reverse();
+            let mut out = via.clone();
+            for o in mine {
+                out = Some(Rc::new(Chain {
+                    origin: o,
+                    next: out,
+                }));
+            }
+            self.via = out;
+        }
+        self
+    }
+
+    /// The origins, newest first.
+    pub fn origins(&self) -> Vec<Origin> {
+        let mut out = Vec::new();
+        let mut cur = self.via.as_ref();
+        while let Some(c) = cur {
+            out.push(c.origin.clone());
+            cur = c.next.as_ref();
+        }
+        out
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self.v, V::Unknown(_))
+    }
+
+    pub fn as_unknown(&self) -> Option<&Unknown> {
+        match &self.v {
+            V::Unknown(u) => Some(u),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.v {
+            V::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The alternatives of a value (itself when it is not a choice).
+    pub fn alts(&self) -> Vec<Val> {
+        match &self.v {
+            V::Choice(xs) => xs.iter().map(|x| x.clone().with_via(&self.via)).collect(),
+            _ => vec![self.clone()],
+        }
+    }
+
+    /// A value that is one of `vals` (flattened, deduplicated, capped).
+    pub fn choice(vals: Vec<Val>) -> Val {
+        let mut out: Vec<Val> = Vec::new();
+        for v in vals {
+            for a in v.alts() {
+                if !out.contains(&a) {
+                    if out.len() >= MAX_CHOICES {
+                        break;
+                    }
+                    out.push(a);
+                }
+            }
+        }
+        match out.len() {
+            0 => Val::null(),
+            1 => out.pop().unwrap_or_else(Val::null),
+            _ => Val::new(V::Choice(Rc::new(out))),
+        }
+    }
+
+    /// Converts to a string as Terraform does for templates: numbers and bools
+    /// are converted; `None` for null, collections and unknowns.
+    pub fn to_string_value(&self) -> Option<String> {
+        match &self.v {
+            V::Str(s) => Some(s.to_string()),
+            V::Num(n) => Some(fmt_num(*n)),
+            V::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match &self.v {
+            V::Null => "null",
+            V::Bool(_) => "bool",
+            V::Num(_) => "number",
+            V::Str(_) => "string",
+            V::List(_) => "list",
+            V::Map(_) => "object",
+            V::Unknown(_) => "unknown",
+            V::Choice(_) => "choice",
+        }
+    }
+
+    /// A short rendering for messages and tests.
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        render(self, &mut s);
+        s
+    }
+}
+
+pub fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+fn render(v: &Val, out: &mut String) {
+    match &v.v {
+        V::Null => out.push_str("null"),
+        V::Bool(b) => write!(out, "{b}").unwrap_or(()),
+        V::Num(n) => out.push_str(&fmt_num(*n)),
+        V::Str(s) => write!(out, "{s:?}").unwrap_or(()),
+        V::List(xs) => {
+            out.push('[');
+            for (i, x) in xs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                render(x, out);
+            }
+            out.push(']');
+        }
+        V::Map(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write!(out, "{k} = ").unwrap_or(());
+                render(x, out);
+            }
+            out.push('}');
+        }
+        V::Unknown(u) => write!(out, "(unknown: {})", u.what).unwrap_or(()),
+        V::Choice(xs) => {
+            out.push_str("one of (");
+            for (i, x) in xs.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                render(x, out);
+            }
+            out.push(')');
+        }
+    }
+}
