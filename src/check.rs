@@ -1,61 +1,187 @@
-//! Checks: from placed resources to findings. This stage knows CRC000 (from
-//! loading) and CRC003 (unresolved placements); the tier rules plug in here.
+//! The check stage: tiers, then the rules, then severities from the
+//! configuration, then the files named on the command line (SPEC §1).
 
-use crate::findings::{Code, Finding, PlacementSummary, Related};
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::findings::{Code, Finding, Severity};
+use crate::packs::{Pack, PackError, PlacementEntry};
 use crate::pipeline::Analysis;
-use crate::place::PlaceKind;
+use crate::rules::{self, Ctx};
+use crate::tier::{self, Declared, TierInputs};
+use std::path::Path;
+use std::sync::Arc;
 
-/// Options of the check stage.
-#[derive(Clone, Debug, Default)]
-pub struct CheckOptions {
-    /// `--strict`: unresolved placements are errors.
+/// What the check needs besides the analysis.
+pub struct CheckInput<'a> {
+    pub config: &'a Config,
+    pub packs: &'a [Pack],
+    /// `--tier`, already validated.
+    pub cli_tier: Option<String>,
+    /// `--strict` or `strict = true`.
     pub strict: bool,
 }
 
-/// All findings of an analysis, filtered to the files named on the command
-/// line when there are some, sorted.
-pub fn check(an: &Analysis, opts: &CheckOptions) -> Vec<Finding> {
-    let mut out: Vec<Finding> = an.findings.clone();
-    for r in &an.resources {
-        if matches!(r.kind, PlaceKind::Inert | PlaceKind::Global { .. }) {
-            continue;
+/// The findings and every resource's tier.
+pub struct Outcome {
+    pub tiers: Vec<Option<Declared>>,
+    pub findings: Vec<Finding>,
+}
+
+/// Loads the packs: `--pack` values (or the configuration's `packs`, or the
+/// default pack), each a built-in id or a file path.
+pub fn load_packs(
+    names: &[String],
+    config: &Config,
+    cat: &Catalogue,
+) -> Result<Vec<Pack>, PackError> {
+    let cfg_err = |span: Option<std::ops::Range<usize>>, message: String| PackError {
+        file: config
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "--pack".to_string()),
+        text: config.text.clone(),
+        span,
+        message,
+    };
+    let wanted: Vec<(String, Option<std::ops::Range<usize>>)> = if !names.is_empty() {
+        names.iter().map(|n| (n.clone(), None)).collect()
+    } else if !config.packs.is_empty() {
+        config
+            .packs
+            .iter()
+            .map(|p| (p.value.clone(), Some(p.span.clone())))
+            .collect()
+    } else {
+        crate::packs::builtin(cat)?
+            .into_iter()
+            .filter(|p| p.default)
+            .map(|p| (p.id, None))
+            .collect()
+    };
+    let mut packs: Vec<Pack> = Vec::new();
+    for (name, span) in wanted {
+        let pack = if let Some(p) = crate::packs::builtin_pack(&name, cat) {
+            p?
+        } else {
+            let path = if span.is_some() {
+                config.dir.join(&name)
+            } else {
+                Path::new(&name).to_path_buf()
+            };
+            if !path.is_file() {
+                let msg = format!(
+                    "unknown pack {name:?}: not a built-in pack ({}) nor a file",
+                    crate::packs::builtin_ids().join(", ")
+                );
+                return Err(if span.is_some() {
+                    cfg_err(span, msg)
+                } else {
+                    PackError {
+                        file: "--pack".into(),
+                        text: String::new(),
+                        span: None,
+                        message: msg,
+                    }
+                });
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| PackError {
+                file: path.display().to_string(),
+                text: String::new(),
+                span: None,
+                message: format!("cannot read the pack: {e}"),
+            })?;
+            crate::packs::load_pack(&path.display().to_string(), &text, cat)?
+        };
+        if packs.iter().all(|p| p.id != pack.id) {
+            packs.push(pack);
         }
-        let Some(u) = &r.unresolved else { continue };
-        let mut f = Finding::new(
-            Code::Crc003,
-            r.primary.file,
-            Some(r.primary),
-            format!(
-                "the placement of {} cannot be determined: {}",
-                r.address, u.what
-            ),
-        );
-        f.address = Some(r.address.clone());
-        f.placement = Some(PlacementSummary {
-            provider: r.provider.clone(),
-            region: None,
-            endpoint: r.endpoint.clone(),
-        });
-        if u.span != r.primary {
-            f.related.push(Related {
-                span: u.span,
-                message: "this cannot be resolved statically".to_string(),
-            });
-        }
-        f.related.extend(r.origins.iter().cloned());
-        f.help = Some(
-            "set the region in the configuration (a literal, a variable default or a tfvars value), or pass it with --var"
-                .to_string(),
-        );
-        out.push(f);
     }
-    if opts.strict {
-        for f in &mut out {
-            if f.code == Code::Crc003 {
-                f.severity = crate::findings::Severity::Error;
+    // The organisation's own placements.
+    for pl in &config.placements {
+        let mut used = false;
+        for pack in &mut packs {
+            if let Some(set) = pack.sets.get_mut(&pl.set.value) {
+                let provider = match cat.provider(&pl.provider.value) {
+                    Some(c) => c.source.clone(),
+                    None => crate::module::normalise_source(&pl.provider.value),
+                };
+                let regions = pl
+                    .regions
+                    .iter()
+                    .map(|r| {
+                        cat.provider(&provider)
+                            .map(|c| c.canonical_region(r))
+                            .unwrap_or_else(|| crate::catalogue::normalise_region(r))
+                    })
+                    .collect();
+                set.placements.push(PlacementEntry {
+                    name: pl.name.clone().unwrap_or_else(|| provider.clone()),
+                    provider,
+                    regions,
+                    endpoint: pl.endpoint.clone(),
+                    qualification: None,
+                    since: None,
+                    from_config: true,
+                });
+                used = true;
             }
         }
+        if !used {
+            return Err(cfg_err(
+                Some(pl.set.span.clone()),
+                format!("no active pack has a placement set {:?}", pl.set.value),
+            ));
+        }
     }
+    Ok(packs)
+}
+
+/// Resolves tiers and runs every rule.
+pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome {
+    let config_file = input.config.path.as_ref().map(|p| {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        an.sources.add(
+            p.clone(),
+            crate::source::display_path(p, &cwd),
+            Arc::from(input.config.text.as_str()),
+        )
+    });
+    let (tiers, tier_findings) = tier::resolve(
+        an,
+        &TierInputs {
+            config: input.config,
+            config_file,
+            cli_tier: input.cli_tier.clone(),
+            packs: input.packs,
+        },
+    );
+    let ctx = Ctx {
+        an,
+        cat,
+        packs: input.packs,
+        tiers: &tiers,
+    };
+    let mut out: Vec<Finding> = an.findings.clone();
+    out.extend(tier_findings);
+    out.extend(an.resources.iter().filter_map(rules::crc003::check));
+    out.extend(rules::check_placements(&ctx));
+    out.extend(rules::crc006::check(&ctx));
+    out.extend(rules::crc009::check(&ctx));
+    // Severities.
+    for f in &mut out {
+        if f.code == Code::Crc003 && input.strict {
+            f.severity = Severity::Error;
+        }
+    }
+    out.retain_mut(|f| match input.config.severities.get(&f.code) {
+        Some(Some(s)) => {
+            f.severity = *s;
+            true
+        }
+        Some(None) => false,
+        None => true,
+    });
     if let Some(explicit) = &an.explicit_files {
         out.retain(|f| {
             explicit.contains(&f.file)
@@ -65,5 +191,8 @@ pub fn check(an: &Analysis, opts: &CheckOptions) -> Vec<Finding> {
     }
     crate::report::sort_findings(&an.sources, &mut out);
     out.dedup();
-    out
+    Outcome {
+        tiers,
+        findings: out,
+    }
 }

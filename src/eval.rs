@@ -722,7 +722,10 @@ impl<'a> Eval<'a> {
                     V::Bool(true) => {}
                     V::Bool(false) => continue,
                     _ => {
-                        return Val::unknown(c.span, format!("for condition {}", self.text(c.span)));
+                        return Val::unknown(
+                            c.span,
+                            format!("for condition {}", self.text(c.span)),
+                        );
                     }
                 }
             }

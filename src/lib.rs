@@ -7,6 +7,7 @@
 
 pub mod catalogue;
 pub mod check;
+pub mod config;
 pub mod discover;
 pub mod eval;
 pub mod findings;
@@ -14,11 +15,15 @@ pub mod funcs;
 pub mod load;
 pub mod model;
 pub mod module;
+pub mod packs;
 pub mod parse;
 pub mod pipeline;
 pub mod place;
 pub mod report;
+pub mod rules;
 pub mod source;
+pub mod tags;
+pub mod tier;
 pub mod value;
 
 pub use pipeline::{Analysis, Options, Resource, analyse};

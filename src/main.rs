@@ -2,8 +2,10 @@
 //! is done by the library.
 
 use cercle::catalogue::Catalogue;
-use cercle::check::{CheckOptions, check};
+use cercle::check::{CheckInput, check, load_packs};
+use cercle::config::Config;
 use cercle::findings::Severity;
+use cercle::packs::{Pack, PackError};
 use cercle::pipeline::{Options, VarArg};
 use cercle::report::{self, CheckReport, Summary};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
@@ -29,6 +31,34 @@ enum Command {
     Check(CheckArgs),
     /// List every resource with its tier and placement, and where each came from
     Inventory(InventoryArgs),
+    /// Packs, tiers and the placements each tier accepts
+    Rules(RulesArgs),
+    /// The documentation of one rule (CRC002 or region-not-allowed)
+    Explain {
+        /// A rule code or name
+        code: String,
+    },
+    /// Write a commented starter cercle.toml (never overwrites)
+    Init {
+        /// Where to write it
+        #[arg(default_value = "cercle.toml")]
+        path: PathBuf,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args)]
+struct RulesArgs {
+    /// Show only this pack (id or file; repeatable)
+    #[arg(long = "pack", value_name = "ID|FILE")]
+    packs: Vec<String>,
+    /// Configuration file (its [[placement]] entries are shown)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -47,6 +77,15 @@ struct InputArgs {
     /// Write the report there instead of stdout
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Configuration file (default: the nearest cercle.toml or .cercle.toml)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Rule pack, built-in id or file (repeatable; replaces the configuration's)
+    #[arg(long = "pack", value_name = "ID|FILE")]
+    packs: Vec<String>,
+    /// Default tier (overrides default_tier)
+    #[arg(long, value_name = "TIER")]
+    tier: Option<String>,
 }
 
 #[derive(Args)]
@@ -113,10 +152,18 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check(a) => run_check(a),
         Command::Inventory(a) => run_inventory(a),
+        Command::Rules(a) => run_rules(a),
+        Command::Explain { code } => run_explain(&code),
+        Command::Init { path } => run_init(&path),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "cercle", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
     }
 }
 
-fn options(i: &InputArgs) -> Options {
+fn options(i: &InputArgs, config: &Config) -> Options {
     let mut var_args: Vec<(usize, VarArg)> = Vec::new();
     // clap does not keep the relative order of two options; read it from argv.
     let argv: Vec<String> = std::env::args().collect();
@@ -145,7 +192,8 @@ fn options(i: &InputArgs) -> Options {
         paths: i.paths.clone(),
         var_args: var_args.into_iter().map(|(_, v)| v).collect(),
         threads: i.threads,
-        exclude: Vec::new(),
+        exclude: config.exclude.clone(),
+        tier_tags: config.tier_tags.clone(),
     }
 }
 
@@ -168,32 +216,127 @@ fn write_out(path: &Option<PathBuf>, text: &str) -> Result<(), String> {
     }
 }
 
+/// Prints a mistake in a configuration or pack file at its place.
+fn file_error(e: &PackError) -> ExitCode {
+    use miette::{
+        GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+    };
+    let mut d = MietteDiagnostic::new(e.message.clone()).with_code("cercle::config");
+    if let Some(span) = &e.span {
+        d = d.with_label(LabeledSpan::at(span.clone(), "here"));
+    }
+    let report = Report::new(d).with_source_code(NamedSource::new(e.file.clone(), e.text.clone()));
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    if e.span.is_some()
+        && GraphicalReportHandler::new_themed(theme)
+            .render_report(&mut out, report.as_ref())
+            .is_ok()
+    {
+        eprint!("{out}");
+    } else {
+        eprintln!("error: {e}");
+    }
+    ExitCode::from(2)
+}
+
+/// The configuration, packs and `--tier` of a run, or the exit code of a usage error.
+struct Setup {
+    config: Config,
+    packs: Vec<Pack>,
+    tier: Option<String>,
+}
+
+fn setup(i: &InputArgs) -> Result<Setup, ExitCode> {
+    let config = match &i.config {
+        Some(p) => {
+            if !p.is_file() {
+                return Err(usage_error(&format!(
+                    "--config {}: no such file",
+                    p.display()
+                )));
+            }
+            Config::load(p).map_err(|e| file_error(&e))?
+        }
+        None => {
+            let start = i
+                .paths
+                .first()
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from("."));
+            match Config::find(&start) {
+                Some(p) => Config::load(&p).map_err(|e| file_error(&e))?,
+                None => Config::defaults(PathBuf::from(".")),
+            }
+        }
+    };
+    let packs = load_packs(&i.packs, &config, Catalogue::builtin()).map_err(|e| file_error(&e))?;
+    if let Some(t) = &i.tier {
+        if !packs.iter().any(|p| p.tier(t).is_some()) {
+            let known: Vec<String> = packs
+                .iter()
+                .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
+                .collect();
+            return Err(usage_error(&format!(
+                "--tier {t}: no active pack defines this tier (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(Setup {
+        config,
+        packs,
+        tier: i.tier.clone(),
+    })
+}
+
 fn run_check(a: CheckArgs) -> ExitCode {
     let start = Instant::now();
     let cat = Catalogue::builtin();
-    let an = match cercle::analyse(&options(&a.input), cat) {
+    let st = match setup(&a.input) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut an = match cercle::analyse(&options(&a.input, &st.config), cat) {
         Ok(an) => an,
         Err(e) => return usage_error(&e.0),
     };
-    let findings = check(&an, &CheckOptions { strict: a.strict });
+    let outcome = check(
+        &mut an,
+        cat,
+        &CheckInput {
+            config: &st.config,
+            packs: &st.packs,
+            cli_tier: st.tier.clone(),
+            strict: a.strict || st.config.strict,
+        },
+    );
+    let findings = &outcome.findings;
     let mut summary = Summary {
         files: an.files,
         modules: an.modules.len(),
         resources: an.resources.len(),
         ..Summary::default()
     };
-    summary.count(&findings);
+    summary.count(findings);
     let fail = match a.fail_on {
         FailOn::Error => findings.iter().any(|f| f.severity >= Severity::Error),
         FailOn::Warning => findings.iter().any(|f| f.severity >= Severity::Warning),
         FailOn::Never => false,
     };
+    let packs: Vec<String> = st.packs.iter().map(|p| p.id.clone()).collect();
     let text = match a.format {
         CheckFormat::Json => report::json::render(&CheckReport {
             sources: &an.sources,
-            findings: &findings,
+            findings,
             summary,
-            packs: Vec::new(),
+            packs,
         }),
         CheckFormat::Human => {
             summary.duration_ms = Some(start.elapsed().as_millis());
@@ -204,9 +347,9 @@ fn run_check(a: CheckArgs) -> ExitCode {
             report::human::render(
                 &CheckReport {
                     sources: &an.sources,
-                    findings: &findings,
+                    findings,
                     summary,
-                    packs: Vec::new(),
+                    packs,
                 },
                 report::human::Style {
                     color,
@@ -228,11 +371,32 @@ fn run_check(a: CheckArgs) -> ExitCode {
 
 fn run_inventory(a: InventoryArgs) -> ExitCode {
     let cat = Catalogue::builtin();
-    let an = match cercle::analyse(&options(&a.input), cat) {
+    let st = match setup(&a.input) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let mut an = match cercle::analyse(&options(&a.input, &st.config), cat) {
         Ok(an) => an,
         Err(e) => return usage_error(&e.0),
     };
-    let tiers = Vec::new();
+    let outcome = check(
+        &mut an,
+        cat,
+        &CheckInput {
+            config: &st.config,
+            packs: &st.packs,
+            cli_tier: st.tier.clone(),
+            strict: false,
+        },
+    );
+    let tiers: Vec<report::inventory::TierInfo> = outcome
+        .tiers
+        .iter()
+        .map(|t| report::inventory::TierInfo {
+            tier: t.as_ref().map(|d| d.display(&st.packs)),
+            source: t.as_ref().map(|d| d.source.as_str()),
+        })
+        .collect();
     let text = match a.format {
         InventoryFormat::Json => report::inventory::json(&an, &tiers),
         InventoryFormat::Human => report::inventory::human(&an, &tiers),
@@ -241,4 +405,74 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
         return usage_error(&e);
     }
     ExitCode::SUCCESS
+}
+
+fn run_rules(a: RulesArgs) -> ExitCode {
+    let cat = Catalogue::builtin();
+    let config = match &a.config {
+        Some(p) => match Config::load(p) {
+            Ok(c) => c,
+            Err(e) => return file_error(&e),
+        },
+        None => match Config::find(std::path::Path::new(".")) {
+            Some(p) => match Config::load(&p) {
+                Ok(c) => c,
+                Err(e) => return file_error(&e),
+            },
+            None => Config::defaults(PathBuf::from(".")),
+        },
+    };
+    let packs = if a.packs.is_empty() {
+        match cercle::packs::builtin(cat) {
+            Ok(p) => {
+                let ids: Vec<String> = p.iter().map(|p| p.id.clone()).collect();
+                match load_packs(&ids, &config, cat) {
+                    Ok(p) => p,
+                    Err(e) => return file_error(&e),
+                }
+            }
+            Err(e) => return file_error(&e),
+        }
+    } else {
+        match load_packs(&a.packs, &config, cat) {
+            Ok(p) => p,
+            Err(e) => return file_error(&e),
+        }
+    };
+    let text = cercle::report::rules::render(&packs, cat);
+    match write_out(&None, &text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => usage_error(&e),
+    }
+}
+
+fn run_explain(code: &str) -> ExitCode {
+    match cercle::findings::Code::parse(code) {
+        Some(c) => {
+            let doc = cercle::rules::doc(c);
+            match write_out(&None, doc) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => usage_error(&e),
+            }
+        }
+        None => usage_error(&format!(
+            "unknown rule {code:?}: expected a code CRC000..CRC009 or a name such as region-not-allowed"
+        )),
+    }
+}
+
+fn run_init(path: &std::path::Path) -> ExitCode {
+    if path.exists() {
+        return usage_error(&format!(
+            "{} already exists: cercle init never overwrites",
+            path.display()
+        ));
+    }
+    match std::fs::write(path, cercle::config::STARTER) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => usage_error(&format!("cannot write {}: {e}", path.display())),
+    }
 }

@@ -25,6 +25,8 @@ pub struct Options {
     /// Paths excluded by the configuration (globs, matched on the path as
     /// discovered).
     pub exclude: Vec<String>,
+    /// Tag and label keys that carry a tier (SPEC §3).
+    pub tier_tags: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -72,6 +74,10 @@ pub struct Resource {
     /// The module call blocks that lead to it, outermost first (for tiers
     /// declared on a call).
     pub call_chain: Vec<(usize, usize)>,
+    /// The root module it was evaluated from.
+    pub root: usize,
+    /// The tier read from a tag or label, if any.
+    pub tag_tier: Option<crate::tags::TagTier>,
 }
 
 /// The result of an analysis.
@@ -86,6 +92,8 @@ pub struct Analysis {
     /// When PATH arguments name files: only findings touching these files are
     /// reported (SPEC §1).
     pub explicit_files: Option<BTreeSet<FileId>>,
+    /// The root modules (indexes in `modules`).
+    pub roots: Vec<usize>,
 }
 
 /// Runs discovery, parsing, assembly, evaluation and placement.
@@ -244,7 +252,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     let run = |roots: &[usize]| -> Vec<RootResult> {
         roots
             .par_iter()
-            .map(|r| evaluate_root(*r, &modules, sources, cat, &cli, &resolver))
+            .map(|r| evaluate_root(*r, &modules, sources, cat, &cli, &resolver, &opts.tier_tags))
             .collect()
     };
     let mut results = run(&roots);
@@ -257,6 +265,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         .filter(|i| modules[*i].scanned && !reached.contains(i))
         .collect();
     results.extend(run(&orphans));
+    an.roots = roots.iter().chain(orphans.iter()).copied().collect();
     for r in results {
         an.resources.extend(r.resources);
         an.findings.extend(r.findings);
@@ -403,6 +412,7 @@ fn evaluate_root(
     cat: &Catalogue,
     cli: &CliValues,
     resolver: &DirResolver,
+    tier_tags: &[String],
 ) -> RootResult {
     let ev = Eval::new(modules, sources, cat, cli, resolver);
     let r = ev.root(root);
@@ -461,6 +471,8 @@ fn evaluate_root(
                     primary: p.primary,
                     origins,
                     call_chain: chain.clone(),
+                    tag_tier: ev.tag_tier(inst, i, key, tier_tags),
+                    root,
                 });
             }
         }

@@ -4,6 +4,7 @@
 pub mod human;
 pub mod inventory;
 pub mod json;
+pub mod rules;
 
 use crate::findings::{Finding, Severity};
 use crate::source::{SourceMap, Span};

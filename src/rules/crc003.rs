@@ -1,0 +1,43 @@
+#![doc = include_str!("docs/CRC003.md")]
+
+use crate::findings::{Code, Finding, PlacementSummary, Related};
+use crate::pipeline::Resource;
+use crate::place::PlaceKind;
+
+/// CRC003: the placement of a resource cannot be determined statically. One
+/// per resource, at its own region or provider argument, with the expression
+/// that could not be resolved as a related location.
+pub fn check(r: &Resource) -> Option<Finding> {
+    if matches!(r.kind, PlaceKind::Inert | PlaceKind::Global { .. }) {
+        return None;
+    }
+    let u = r.unresolved.as_ref()?;
+    let mut f = Finding::new(
+        Code::Crc003,
+        r.primary.file,
+        Some(r.primary),
+        format!(
+            "the placement of {} cannot be determined: {}",
+            r.address, u.what
+        ),
+    );
+    f.address = Some(r.address.clone());
+    f.placement = Some(PlacementSummary {
+        provider: r.provider.clone(),
+        region: None,
+        endpoint: r.endpoint.clone(),
+    });
+    if u.span != r.primary {
+        f.related.push(Related {
+            span: u.span,
+            message: "this cannot be resolved statically".to_string(),
+        });
+    }
+    f.related
+        .extend(r.origins.iter().filter(|o| o.span != r.primary).cloned());
+    f.help = Some(
+        "set it in the configuration (a literal, a variable default or a tfvars value), or pass it with --var"
+            .to_string(),
+    );
+    Some(f)
+}

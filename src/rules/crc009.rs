@@ -1,0 +1,56 @@
+#![doc = include_str!("docs/CRC009.md")]
+
+use super::Ctx;
+use crate::findings::{Code, Finding};
+use crate::place::PlaceKind;
+use std::collections::BTreeMap;
+
+/// CRC009: one note per module that has resources with no tier.
+pub fn check(ctx: &Ctx) -> Vec<Finding> {
+    let mut by_module: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, (r, t)) in ctx.an.resources.iter().zip(ctx.tiers).enumerate() {
+        if t.is_none() && r.kind != PlaceKind::Inert {
+            by_module.entry(r.module).or_default().push(i);
+        }
+    }
+    let mut out = Vec::new();
+    for (m, idx) in by_module {
+        let first = &ctx.an.resources[idx[0]];
+        let mut names: Vec<&str> = idx
+            .iter()
+            .map(|i| ctx.an.resources[*i].address.as_str())
+            .collect();
+        names.dedup();
+        let shown: Vec<&str> = names.iter().take(5).copied().collect();
+        let more = if names.len() > 5 {
+            format!(" and {} more", names.len() - 5)
+        } else {
+            String::new()
+        };
+        let dir = crate::source::display_path(
+            &ctx.an.modules[m].dir,
+            &std::env::current_dir().unwrap_or_default(),
+        );
+        let mut f = Finding::new(
+            Code::Crc009,
+            first.file,
+            Some(first.head),
+            format!(
+                "{} in {dir} {} no tier, so no placement rule applies: {}{more}",
+                if names.len() == 1 {
+                    "1 resource".to_string()
+                } else {
+                    format!("{} resources", names.len())
+                },
+                if names.len() == 1 { "has" } else { "have" },
+                shown.join(", ")
+            ),
+        );
+        f.help = Some(
+            "declare a tier: a `cercle-tier` tag, a `# cercle:tier NAME` comment above the block or the module call, a [[scope]] or default_tier in cercle.toml, or --tier"
+                .to_string(),
+        );
+        out.push(f);
+    }
+    out
+}

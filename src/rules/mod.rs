@@ -1,0 +1,147 @@
+//! The rules of SPEC §5: one file per rule, with its check; each rule's
+//! documentation is `docs/CRCxxx.md` beside this file, which is both its doc
+//! comment and what `cercle explain` prints.
+
+pub mod crc001;
+pub mod crc002;
+pub mod crc003;
+pub mod crc006;
+pub mod crc007;
+pub mod crc009;
+
+use crate::catalogue::Catalogue;
+use crate::findings::{Code, Finding, PlacementSummary, Related};
+use crate::packs::{Pack, Place, Set, Tier};
+use crate::pipeline::{Analysis, Resource};
+use crate::tier::Declared;
+
+/// The documentation of every rule, by code.
+pub const DOCS: [(Code, &str); 10] = [
+    (Code::Crc000, include_str!("docs/CRC000.md")),
+    (Code::Crc001, include_str!("docs/CRC001.md")),
+    (Code::Crc002, include_str!("docs/CRC002.md")),
+    (Code::Crc003, include_str!("docs/CRC003.md")),
+    (Code::Crc004, include_str!("docs/CRC004.md")),
+    (Code::Crc005, include_str!("docs/CRC005.md")),
+    (Code::Crc006, include_str!("docs/CRC006.md")),
+    (Code::Crc007, include_str!("docs/CRC007.md")),
+    (Code::Crc008, include_str!("docs/CRC008.md")),
+    (Code::Crc009, include_str!("docs/CRC009.md")),
+];
+
+/// The documentation of a rule.
+pub fn doc(code: Code) -> &'static str {
+    DOCS.iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, d)| *d)
+        .unwrap_or("")
+}
+
+/// Everything a rule may look at.
+pub struct Ctx<'a> {
+    pub an: &'a Analysis,
+    pub cat: &'a Catalogue,
+    pub packs: &'a [Pack],
+    /// The tier of each resource (same order as `an.resources`).
+    pub tiers: &'a [Option<Declared>],
+}
+
+/// One resource checked by one pack under one tier.
+pub struct Subject<'a> {
+    pub r: &'a Resource,
+    pub pack: &'a Pack,
+    pub tier: &'a Tier,
+    pub declared: &'a Declared,
+    /// Several packs are active: messages name the pack.
+    pub many_packs: bool,
+}
+
+impl Subject<'_> {
+    pub fn sets(&self) -> Vec<&Set> {
+        self.tier
+            .allows
+            .iter()
+            .filter_map(|s| self.pack.sets.get(s))
+            .collect()
+    }
+
+    pub fn provider_allowed(&self, cat: &Catalogue) -> bool {
+        self.sets()
+            .iter()
+            .any(|s| s.names_provider(cat, &self.r.provider))
+    }
+
+    pub fn allowed(&self, cat: &Catalogue, region: Option<&str>) -> bool {
+        let p = Place {
+            provider: &self.r.provider,
+            region,
+            endpoint: self.r.endpoint.as_deref(),
+        };
+        self.sets().iter().any(|s| s.contains(cat, &p))
+    }
+
+    /// `tier 'sensible'` or `tier 'sensible' of fr-cloud-au-centre`.
+    pub fn tier_name(&self) -> String {
+        if self.many_packs {
+            format!("tier '{}' of {}", self.tier.id, self.pack.id)
+        } else {
+            format!("tier '{}'", self.tier.id)
+        }
+    }
+
+    /// A finding about this resource with its tier, placement, related
+    /// locations and help line.
+    pub fn finding(&self, code: Code, region: Option<&str>, message: String) -> Finding {
+        let mut f = Finding::new(code, self.r.primary.file, Some(self.r.primary), message);
+        f.address = Some(self.r.address.clone());
+        f.tier = Some(self.tier.id.clone());
+        f.placement = Some(PlacementSummary {
+            provider: self.r.provider.clone(),
+            region: region.map(str::to_string),
+            endpoint: self.r.endpoint.clone(),
+        });
+        f.related = self.r.origins.clone();
+        if let Some(s) = self.declared.span {
+            f.related.push(Related {
+                span: s,
+                message: format!("tier '{}' declared here", self.tier.id),
+            });
+        }
+        f.related.retain(|r| r.span != self.r.primary);
+        f.help = Some(format!(
+            "{} allows: {}",
+            self.tier_name(),
+            self.pack.allows_text(self.tier)
+        ));
+        f
+    }
+}
+
+/// Runs the placement rules on every resource that has a tier, for every
+/// active pack that defines it.
+pub fn check_placements(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let many = ctx.packs.len() > 1;
+    for (r, d) in ctx.an.resources.iter().zip(ctx.tiers) {
+        let Some(d) = d else { continue };
+        for pack in ctx.packs {
+            let Some(tier) = d.in_pack(pack) else {
+                continue;
+            };
+            let s = Subject {
+                r,
+                pack,
+                tier,
+                declared: d,
+                many_packs: many,
+            };
+            if let Some(f) = crc001::check(&s, ctx.cat) {
+                out.push(f);
+                continue;
+            }
+            out.extend(crc002::check(&s, ctx.cat));
+            out.extend(crc007::check(&s, ctx.cat));
+        }
+    }
+    out
+}

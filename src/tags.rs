@@ -1,0 +1,184 @@
+//! Tier tags (SPEC §3, level 1): a tag or label whose key is a tier tag key,
+//! on the resource in any form its provider uses (a map, `key=value` strings,
+//! `tags { key value }` blocks, values built with `merge` and locals), else in
+//! the provider's `default_tags` / `default_labels`.
+
+use crate::eval::{Eval, InstId, Scope};
+use crate::model::{Body, Expr, ExprKind};
+use crate::place::ProviderRef;
+use crate::source::Span;
+use crate::value::{Key, V, Val};
+
+/// A tier read from a tag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagTier {
+    /// Every value the tag may take.
+    pub values: Vec<String>,
+    /// Where it was written.
+    pub span: Span,
+    /// From the provider's default tags rather than the resource's own.
+    pub from_default: bool,
+}
+
+const TAG_ATTRS: &[&str] = &["tags", "labels", "tag"];
+
+impl Eval<'_> {
+    /// The tier tag of a resource instance.
+    pub fn tag_tier(
+        &self,
+        inst: InstId,
+        decl: usize,
+        key: &Option<Key>,
+        keys: &[String],
+    ) -> Option<TagTier> {
+        if keys.is_empty() {
+            return None;
+        }
+        let d = &self.module_of(inst).resources[decl];
+        let scope = self.resource_scope(inst, decl, key)?;
+        if let Some(t) = self.tags_in(&d.block.body, TAG_ATTRS, &scope, keys) {
+            return Some(t);
+        }
+        let (local, alias) = Eval::provider_request(d);
+        if let ProviderRef::Block { inst: pinst, idx } =
+            self.resolve_provider(inst, &local, alias.as_deref())
+        {
+            let pm = self.module_of(pinst);
+            let pb = &pm.providers[idx].block;
+            let ps = Scope::of(pinst);
+            let mut found = None;
+            if let Some(dt) = pb.body.block("default_tags") {
+                found = self.tags_in(&dt.body, &["tags"], &ps, keys);
+            }
+            if found.is_none() {
+                found = self.tags_in(&pb.body, &["default_labels", "default_tags"], &ps, keys);
+            }
+            if let Some(mut t) = found {
+                t.from_default = true;
+                return Some(t);
+            }
+        }
+        None
+    }
+
+    fn tags_in(
+        &self,
+        body: &Body,
+        attrs: &[&str],
+        scope: &Scope,
+        keys: &[String],
+    ) -> Option<TagTier> {
+        for name in attrs {
+            if let Some(a) = body.attr(name) {
+                let v = self.eval(&a.expr, scope);
+                if let Some(t) = self.tier_in_value(&v, &a.expr, keys) {
+                    return Some(t);
+                }
+            }
+            // `tags { key = "cercle-tier" value = "sensible" }` blocks.
+            for b in body.blocks(name) {
+                let k = b.body.attr("key").map(|a| self.eval(&a.expr, scope));
+                let Some(k) = k.and_then(|k| k.to_string_value()) else {
+                    continue;
+                };
+                if !keys.iter().any(|x| x.eq_ignore_ascii_case(&k)) {
+                    continue;
+                }
+                if let Some(va) = b.body.attr("value") {
+                    let vv = self.eval(&va.expr, scope);
+                    let values: Vec<String> = vv
+                        .alts()
+                        .iter()
+                        .filter_map(|x| x.to_string_value())
+                        .collect();
+                    if !values.is_empty() {
+                        return Some(TagTier {
+                            values,
+                            span: va.expr.span,
+                            from_default: false,
+                        });
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn tier_in_value(&self, v: &Val, expr: &Expr, keys: &[String]) -> Option<TagTier> {
+        let mut values: Vec<String> = Vec::new();
+        let mut span = None;
+        for alt in v.alts() {
+            match &alt.v {
+                V::Map(m) => {
+                    for (k, x) in m.iter() {
+                        if keys.iter().any(|t| t.eq_ignore_ascii_case(k)) {
+                            for xa in x.alts() {
+                                if let Some(s) = xa.to_string_value() {
+                                    values.push(s);
+                                    if span.is_none() {
+                                        span = literal_span(expr, k)
+                                            .or_else(|| xa.origins().first().map(|o| o.span));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                V::List(items) => {
+                    for it in items.iter() {
+                        match &it.v {
+                            V::Str(s) => {
+                                let kv = s.split_once('=').or_else(|| s.split_once(':'));
+                                if let Some((k, val)) = kv {
+                                    if keys.iter().any(|t| t.eq_ignore_ascii_case(k.trim())) {
+                                        values.push(val.trim().to_string());
+                                    }
+                                }
+                            }
+                            V::Map(m) => {
+                                let k = m.get("key").and_then(|k| k.to_string_value());
+                                if k.is_some_and(|k| {
+                                    keys.iter().any(|t| t.eq_ignore_ascii_case(&k))
+                                }) {
+                                    if let Some(val) =
+                                        m.get("value").and_then(|x| x.to_string_value())
+                                    {
+                                        values.push(val);
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        values.dedup();
+        if values.is_empty() {
+            return None;
+        }
+        Some(TagTier {
+            values,
+            span: span.unwrap_or(expr.span),
+            from_default: false,
+        })
+    }
+}
+
+/// The span of `key = value` in a literal object expression (also inside
+/// `merge(...)` arguments), for the tier label.
+fn literal_span(e: &Expr, key: &str) -> Option<Span> {
+    match &e.kind {
+        ExprKind::Object(items) => items.iter().find_map(|(k, v)| {
+            let ks = match &k.kind {
+                ExprKind::Str(s) => Some(s.as_str()),
+                ExprKind::Var(s) => Some(s.as_str()),
+                _ => k.as_str(),
+            };
+            (ks.is_some_and(|s| s.eq_ignore_ascii_case(key))).then_some(v.span)
+        }),
+        ExprKind::Call { args, .. } => args.iter().rev().find_map(|a| literal_span(a, key)),
+        _ => None,
+    }
+}

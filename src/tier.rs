@@ -1,0 +1,326 @@
+//! Tiers (SPEC §3): how sensitive each resource's data is, and where that was
+//! declared. A resource takes the first of, most specific first:
+//! 1. a tier tag or label (its own, else its provider's default tags);
+//! 2. a `cercle:tier` annotation in the comment lines directly above its block;
+//! 3. for a resource in a child module, the tier of the `module` block that
+//!    instantiates it (levels 2 to 5 of that block, or its own caller's);
+//! 4. a file annotation: a `cercle:tier` comment before the first block of the
+//!    file, followed by a blank line;
+//! 5. the last `[[scope]]` of the configuration whose glob matches the file;
+//! 6. `--tier`, else `default_tier`.
+//!
+//! A name no active pack defines is CRC004 where it was written, and the
+//! resource falls back to the next source.
+
+use crate::config::Config;
+use crate::findings::{Code, Finding};
+use crate::packs::Pack;
+use crate::pipeline::{Analysis, Resource};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+use std::collections::{BTreeSet, HashMap};
+
+/// Where a tier was declared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TierSource {
+    Tag,
+    Annotation,
+    Module,
+    File,
+    Scope,
+    Default,
+}
+
+impl TierSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TierSource::Tag => "tag",
+            TierSource::Annotation => "annotation",
+            TierSource::Module => "module",
+            TierSource::File => "file",
+            TierSource::Scope => "scope",
+            TierSource::Default => "default",
+        }
+    }
+}
+
+/// A resource's declared tier.
+#[derive(Clone, Debug)]
+pub struct Declared {
+    /// The names it may take (a tag built with a conditional may take several),
+    /// each defined by at least one active pack.
+    pub names: Vec<String>,
+    /// Where it was written (`None` for `--tier`).
+    pub span: Option<Span>,
+    pub source: TierSource,
+}
+
+impl Declared {
+    /// The tier a pack gives: the most sensitive of the names it defines.
+    pub fn in_pack<'p>(&self, pack: &'p Pack) -> Option<&'p crate::packs::Tier> {
+        self.names
+            .iter()
+            .filter_map(|n| pack.tier(n))
+            .min_by_key(|t| t.rank)
+    }
+
+    /// The name shown in reports: the canonical id in the first pack that
+    /// defines it.
+    pub fn display(&self, packs: &[Pack]) -> String {
+        packs
+            .iter()
+            .find_map(|p| self.in_pack(p).map(|t| t.id.clone()))
+            .unwrap_or_else(|| self.names.join("|"))
+    }
+}
+
+/// Tier inputs that do not come from the code.
+pub struct TierInputs<'a> {
+    pub config: &'a Config,
+    /// The config file in the source map, for spans there.
+    pub config_file: Option<FileId>,
+    /// `--tier`.
+    pub cli_tier: Option<String>,
+    pub packs: &'a [Pack],
+}
+
+/// Resolves every resource's tier. Returns one entry per resource (same
+/// order) and the CRC004 findings.
+pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<Option<Declared>>, Vec<Finding>) {
+    let mut r = Resolver {
+        sources: &an.sources,
+        inp,
+        findings: Vec::new(),
+        reported: BTreeSet::new(),
+        file_ann: HashMap::new(),
+    };
+    let out = an.resources.iter().map(|res| r.resource(an, res)).collect();
+    (out, r.findings)
+}
+
+struct Resolver<'a> {
+    sources: &'a SourceMap,
+    inp: &'a TierInputs<'a>,
+    findings: Vec<Finding>,
+    reported: BTreeSet<(Span, String)>,
+    file_ann: HashMap<FileId, Option<(String, Span)>>,
+}
+
+impl Resolver<'_> {
+    /// Keeps the names an active pack defines; reports the others (once per place).
+    fn known(&mut self, names: &[String], span: Option<Span>) -> Vec<String> {
+        let mut ok = Vec::new();
+        for n in names {
+            if self.inp.packs.iter().any(|p| p.tier(n).is_some()) {
+                ok.push(n.trim().to_string());
+            } else if let Some(s) = span {
+                if self.reported.insert((s, n.clone())) {
+                    let known: Vec<String> = self
+                        .inp
+                        .packs
+                        .iter()
+                        .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
+                        .collect();
+                    let mut f = Finding::new(
+                        Code::Crc004,
+                        s.file,
+                        Some(s),
+                        format!("tier '{n}' is not defined by the active packs"),
+                    );
+                    f.tier = Some(n.clone());
+                    f.help = Some(format!("known tiers: {}", known.join(", ")));
+                    self.findings.push(f);
+                }
+            }
+        }
+        ok
+    }
+
+    fn declared(
+        &mut self,
+        names: Vec<String>,
+        span: Option<Span>,
+        source: TierSource,
+    ) -> Option<Declared> {
+        let names = self.known(&names, span);
+        (!names.is_empty()).then_some(Declared {
+            names,
+            span,
+            source,
+        })
+    }
+
+    fn resource(&mut self, an: &Analysis, res: &Resource) -> Option<Declared> {
+        // 1. tag
+        if let Some(t) = &res.tag_tier {
+            if let Some(d) = self.declared(t.values.clone(), Some(t.span), TierSource::Tag) {
+                return Some(d);
+            }
+        }
+        // 2. annotation above the block
+        let file = self.sources.get(res.file).clone();
+        if let Some((n, s)) = annotation_above(&file, res.block.start) {
+            if let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation) {
+                return Some(d);
+            }
+        }
+        // 3. the module call that instantiates it
+        if let Some(d) = self.call_tier(an, &res.call_chain) {
+            return Some(Declared {
+                source: TierSource::Module,
+                ..d
+            });
+        }
+        // 4, 5, 6
+        self.file_level(res.file)
+    }
+
+    /// Levels 4 to 6 for a file.
+    fn file_level(&mut self, file: FileId) -> Option<Declared> {
+        if let Some((n, s)) = self.file_annotation(file) {
+            if let Some(d) = self.declared(vec![n], Some(s), TierSource::File) {
+                return Some(d);
+            }
+        }
+        if let Some(d) = self.scope(file) {
+            return Some(d);
+        }
+        self.default()
+    }
+
+    fn file_annotation(&mut self, file: FileId) -> Option<(String, Span)> {
+        if let Some(a) = self.file_ann.get(&file) {
+            return a.clone();
+        }
+        let a = file_annotation(self.sources.get(file));
+        self.file_ann.insert(file, a.clone());
+        a
+    }
+
+    fn scope(&mut self, file: FileId) -> Option<Declared> {
+        let path = &self.sources.get(file).path;
+        let rel = self.inp.config.relative(path);
+        let hit = self
+            .inp
+            .config
+            .scopes
+            .iter()
+            .rev()
+            .find(|s| s.matchers.iter().any(|m| m.is_match(&rel)))?;
+        let span = self
+            .inp
+            .config_file
+            .map(|f| Span::new(f, hit.tier.span.start, hit.tier.span.end));
+        self.declared(vec![hit.tier.value.clone()], span, TierSource::Scope)
+    }
+
+    fn default(&mut self) -> Option<Declared> {
+        if let Some(t) = &self.inp.cli_tier {
+            // Validated by the command line (exit 2 when unknown).
+            return Some(Declared {
+                names: vec![t.clone()],
+                span: None,
+                source: TierSource::Default,
+            });
+        }
+        let d = self.inp.config.default_tier.as_ref()?;
+        let span = self
+            .inp
+            .config_file
+            .map(|f| Span::new(f, d.span.start, d.span.end));
+        self.declared(vec![d.value.clone()], span, TierSource::Default)
+    }
+
+    /// The tier of the innermost module call of `chain` from levels 2 to 5,
+    /// else its caller's (the default of level 6 is not passed down).
+    fn call_tier(&mut self, an: &Analysis, chain: &[(usize, usize)]) -> Option<Declared> {
+        for (m, c) in chain.iter().rev() {
+            let call = &an.modules[*m].calls[*c];
+            let file = self.sources.get(call.file).clone();
+            if let Some((n, s)) = annotation_above(&file, call.block.span.start) {
+                if let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation) {
+                    return Some(d);
+                }
+            }
+            if let Some((n, s)) = self.file_annotation(call.file) {
+                if let Some(d) = self.declared(vec![n], Some(s), TierSource::File) {
+                    return Some(d);
+                }
+            }
+            if let Some(d) = self.scope(call.file) {
+                return Some(d);
+            }
+        }
+        None
+    }
+}
+
+/// Whether a line is (part of) a comment: `#`, `//`, `/* */`.
+fn is_comment(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('#')
+        || t.starts_with("//")
+        || t.starts_with("/*")
+        || t.starts_with('*')
+        || t.ends_with("*/")
+}
+
+/// Finds `cercle:tier NAME` in a line; the span of NAME.
+fn tier_in_line(file: &SourceFile, line: usize) -> Option<(String, Span)> {
+    let text = file.line_text(line)?;
+    let i = text.find("cercle:tier")?;
+    let rest = &text[i + "cercle:tier".len()..];
+    let name_start = rest.len() - rest.trim_start().len();
+    let name: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '*' && *c != ',')
+        .collect();
+    if name.is_empty() {
+        return None;
+    }
+    let start = file.line_start(line)? + i + "cercle:tier".len() + name_start;
+    Some((name.clone(), Span::new(file.id, start, start + name.len())))
+}
+
+/// The annotation in the comment lines directly above the block starting at
+/// byte `start`.
+pub fn annotation_above(file: &SourceFile, start: u32) -> Option<(String, Span)> {
+    let line = file.position(start).line;
+    let mut l = line.checked_sub(1)?;
+    while l >= 1 {
+        let text = file.line_text(l)?;
+        if text.trim().is_empty() || !is_comment(text) {
+            break;
+        }
+        if let Some(t) = tier_in_line(file, l) {
+            return Some(t);
+        }
+        l -= 1;
+    }
+    None
+}
+
+/// A `cercle:tier` comment before the first block of the file, followed by a
+/// blank line.
+pub fn file_annotation(file: &SourceFile) -> Option<(String, Span)> {
+    let mut found: Option<(String, Span)> = None;
+    let mut group_has: Option<(String, Span)> = None;
+    for l in 1..=file.line_count() {
+        let text = file.line_text(l).unwrap_or("");
+        if text.trim().is_empty() {
+            // A blank line closes a comment group: its annotation is the file's.
+            if let Some(g) = group_has.take() {
+                found = Some(g);
+            }
+            continue;
+        }
+        if !is_comment(text) {
+            // The first block: a group directly above it belongs to the block.
+            break;
+        }
+        if let Some(t) = tier_in_line(file, l) {
+            group_has = Some(t);
+        }
+    }
+    found
+}
