@@ -25,6 +25,8 @@ pub struct CheckInput<'a> {
 pub struct Outcome {
     pub tiers: Vec<Option<Declared>>,
     pub findings: Vec<Finding>,
+    /// Findings hidden by an ignore comment.
+    pub suppressed: Vec<Finding>,
 }
 
 /// Loads the packs: `--pack` values (or the configuration's `packs`, or the
@@ -182,6 +184,15 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
         Some(None) => false,
         None => true,
     });
+    let applied = crate::suppress::apply(
+        &an.sources,
+        &an.file_kinds,
+        out,
+        input.config.allow_suppressions,
+        &crate::suppress::today(),
+    );
+    let mut out = applied.kept;
+    let suppressed = applied.suppressed;
     if let Some(explicit) = &an.explicit_files {
         out.retain(|f| {
             explicit.contains(&f.file)
@@ -194,5 +205,6 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
     Outcome {
         tiers,
         findings: out,
+        suppressed,
     }
 }

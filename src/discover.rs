@@ -151,10 +151,8 @@ fn push(
             candidate,
             explicit,
         });
-    } else if explicit {
-        if let Some(f) = files.iter_mut().find(|f| f.path == path) {
-            f.explicit = true;
-        }
+    } else if explicit && let Some(f) = files.iter_mut().find(|f| f.path == path) {
+        f.explicit = true;
     }
 }
 

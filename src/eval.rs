@@ -22,6 +22,10 @@ const MAX_DEPTH: u32 = 160;
 
 pub type InstId = usize;
 
+/// A resource instance: module instance, declaration, instance key.
+pub type InstanceKey = (InstId, usize, Option<Key>);
+type Children = Rc<Vec<(Option<Key>, InstId)>>;
+
 /// A module instance: a module with the values of one call.
 #[derive(Debug)]
 pub struct Instance {
@@ -92,16 +96,15 @@ pub struct Eval<'a> {
     pub cli: &'a CliValues,
     pub resolver: &'a dyn Resolver,
     pub insts: RefCell<Vec<Rc<Instance>>>,
-    children: RefCell<HashMap<(InstId, usize), Rc<Vec<(Option<Key>, InstId)>>>>,
+    children: RefCell<HashMap<(InstId, usize), Children>>,
     var_cache: RefCell<HashMap<(InstId, String), Val>>,
     local_cache: RefCell<HashMap<(InstId, String), Val>>,
-    attr_cache: RefCell<HashMap<(InstId, usize, Option<Key>, String), Val>>,
+    attr_cache: RefCell<HashMap<(InstanceKey, String), Val>>,
     expand_cache: RefCell<HashMap<(InstId, usize), Rc<Expansion>>>,
     pub(crate) provider_cache:
         RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
-    pub(crate) place_cache:
-        RefCell<HashMap<(InstId, usize, Option<Key>), Rc<crate::place::Placed>>>,
-    pub(crate) placing: RefCell<HashSet<(InstId, usize, Option<Key>)>>,
+    pub(crate) place_cache: RefCell<HashMap<InstanceKey, Rc<crate::place::Placed>>>,
+    pub(crate) placing: RefCell<HashSet<InstanceKey>>,
     active: RefCell<HashSet<(InstId, u8, String)>>,
     depth: Cell<u32>,
     pub findings: RefCell<Vec<Finding>>,
@@ -350,20 +353,20 @@ impl<'a> Eval<'a> {
                     _ => unknown = Some(alt.clone()),
                 }
             }
-            if let Some(u) = unknown {
-                if items.is_empty() {
-                    let mut s = scope.clone();
-                    let what = format!("each (for_each = {} is unknown)", self.text(a.expr.span));
-                    s.each = Some(Rc::new((
-                        Val::unknown(a.expr.span, what.clone()),
-                        Val::unknown(a.expr.span, what),
-                    )));
-                    return Expansion {
-                        instances: vec![(None, s)],
-                        unknown: Some(u),
-                        counted: Some(false),
-                    };
-                }
+            if let Some(u) = unknown
+                && items.is_empty()
+            {
+                let mut s = scope.clone();
+                let what = format!("each (for_each = {} is unknown)", self.text(a.expr.span));
+                s.each = Some(Rc::new((
+                    Val::unknown(a.expr.span, what.clone()),
+                    Val::unknown(a.expr.span, what),
+                )));
+                return Expansion {
+                    instances: vec![(None, s)],
+                    unknown: Some(u),
+                    counted: Some(false),
+                };
             }
             let instances = items
                 .into_iter()
@@ -452,10 +455,10 @@ impl<'a> Eval<'a> {
             if let Some(a) = call.block.body.attr(name) {
                 let v = self.eval(&a.expr, parent);
                 // `null` passed to a variable with a default takes the default.
-                if matches!(v.v, V::Null) {
-                    if let Some(d) = default() {
-                        return d;
-                    }
+                if matches!(v.v, V::Null)
+                    && let Some(d) = default()
+                {
+                    return d;
                 }
                 return v.through(Origin {
                     span: a.expr.span,
@@ -933,11 +936,12 @@ impl<'a> Eval<'a> {
         let counted = c.block.body.attr("count").is_some();
         let each = c.block.body.attr("for_each").is_some();
         // Fast paths: `module.x.out` and `module.x[k].out` read one output.
-        if !counted && !each {
-            if let (Some((_, kid)), Some(Op::Attr(out, s))) = (kids.first(), ops.first()) {
-                let v = self.output(*kid, out, *s);
-                return self.apply(v, &ops[1..], sc);
-            }
+        if !counted
+            && !each
+            && let (Some((_, kid)), Some(Op::Attr(out, s))) = (kids.first(), ops.first())
+        {
+            let v = self.output(*kid, out, *s);
+            return self.apply(v, &ops[1..], sc);
         }
         if let (Some(Op::Index(ix, _)), Some(Op::Attr(out, s))) = (ops.first(), ops.get(1)) {
             let k = self.eval(ix, sc);
@@ -1136,7 +1140,7 @@ impl<'a> Eval<'a> {
         attr: &str,
         at: Span,
     ) -> Val {
-        let ck = (inst, decl, key.clone(), attr.to_string());
+        let ck = ((inst, decl, key.clone()), attr.to_string());
         if let Some(v) = self.attr_cache.borrow().get(&ck) {
             return v.clone();
         }
@@ -1248,12 +1252,10 @@ impl<'a> Eval<'a> {
             _ => {}
         }
         let mut vals: Vec<Val> = args.iter().map(|a| self.eval(a, sc)).collect();
-        if expand {
-            if let Some(last) = vals.pop() {
-                match &last.v {
-                    V::List(xs) => vals.extend(xs.iter().cloned()),
-                    _ => return Val::unknown(span, format!("{}(...) with an unknown list", name)),
-                }
+        if expand && let Some(last) = vals.pop() {
+            match &last.v {
+                V::List(xs) => vals.extend(xs.iter().cloned()),
+                _ => return Val::unknown(span, format!("{}(...) with an unknown list", name)),
             }
         }
         let text = self.text(span);

@@ -128,6 +128,9 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// What would make it pass, shown as a help line.
     pub help: Option<String>,
+    /// The block the finding is about (a resource's labels), where an ignore
+    /// comment above the block applies too.
+    pub block: Option<Span>,
 }
 
 impl Finding {
@@ -143,6 +146,7 @@ impl Finding {
             placement: None,
             related: Vec::new(),
             help: None,
+            block: None,
         }
     }
 }

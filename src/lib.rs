@@ -5,6 +5,7 @@
 //! [`discover`] → [`load`] (parse, in parallel) → [`module`] (assemble) →
 //! [`eval`] and [`place`] (per root module, in parallel) → checks → reports.
 
+pub mod baseline;
 pub mod catalogue;
 pub mod check;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod place;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod tags;
 pub mod tier;
 pub mod value;

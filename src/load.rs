@@ -33,11 +33,7 @@ pub fn load(
     findings: &mut Vec<Finding>,
 ) -> Vec<ParsedFile> {
     let base = sources.len() as FileId;
-    let results: Vec<(
-        Discovered,
-        Arc<str>,
-        Result<Option<(FileKind, Body)>, (usize, String)>,
-    )> = files
+    let results: Vec<(Discovered, Arc<str>, ParseResult)> = files
         .into_par_iter()
         .enumerate()
         .map(|(i, d)| {
@@ -103,10 +99,10 @@ pub fn load(
 
 fn next_char_end(text: &str, start: usize) -> usize {
     let mut end = start;
-    if let Some(c) = text.get(start..).and_then(|s| s.chars().next()) {
-        if c != '\n' {
-            end += c.len_utf8();
-        }
+    if let Some(c) = text.get(start..).and_then(|s| s.chars().next())
+        && c != '\n'
+    {
+        end += c.len_utf8();
     }
     end
 }

@@ -104,6 +104,12 @@ struct CheckArgs {
     /// No summary line
     #[arg(long)]
     quiet: bool,
+    /// Hide the findings recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record today's findings in this baseline file
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// No colours (also when NO_COLOR is set or stdout is not a terminal)
     #[arg(long)]
     no_color: bool,
@@ -277,17 +283,17 @@ fn setup(i: &InputArgs) -> Result<Setup, ExitCode> {
         }
     };
     let packs = load_packs(&i.packs, &config, Catalogue::builtin()).map_err(|e| file_error(&e))?;
-    if let Some(t) = &i.tier {
-        if !packs.iter().any(|p| p.tier(t).is_some()) {
-            let known: Vec<String> = packs
-                .iter()
-                .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
-                .collect();
-            return Err(usage_error(&format!(
-                "--tier {t}: no active pack defines this tier (known: {})",
-                known.join(", ")
-            )));
-        }
+    if let Some(t) = &i.tier
+        && !packs.iter().any(|p| p.tier(t).is_some())
+    {
+        let known: Vec<String> = packs
+            .iter()
+            .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
+            .collect();
+        return Err(usage_error(&format!(
+            "--tier {t}: no active pack defines this tier (known: {})",
+            known.join(", ")
+        )));
     }
     Ok(Setup {
         config,
@@ -317,7 +323,29 @@ fn run_check(a: CheckArgs) -> ExitCode {
             strict: a.strict || st.config.strict,
         },
     );
-    let findings = &outcome.findings;
+    let mut findings = outcome.findings.clone();
+    let mut baselined = 0;
+    if let Some(path) = &a.baseline {
+        let known = match std::fs::read_to_string(path)
+            .map_err(|e| format!("--baseline {}: {e}", path.display()))
+            .and_then(|t| {
+                cercle::baseline::read(&t)
+                    .map_err(|e| format!("--baseline {}: {e}", path.display()))
+            }) {
+            Ok(k) => k,
+            Err(e) => return usage_error(&e),
+        };
+        let (kept, hidden) = cercle::baseline::filter(&an.sources, findings, &known);
+        findings = kept;
+        baselined = hidden;
+    }
+    if let Some(path) = &a.write_baseline {
+        let text = cercle::baseline::write(&an.sources, &findings);
+        if let Err(e) = std::fs::write(path, text) {
+            return usage_error(&format!("cannot write {}: {e}", path.display()));
+        }
+    }
+    let findings = &findings;
     let mut summary = Summary {
         files: an.files,
         modules: an.modules.len(),
@@ -325,6 +353,8 @@ fn run_check(a: CheckArgs) -> ExitCode {
         ..Summary::default()
     };
     summary.count(findings);
+    summary.suppressed = outcome.suppressed.len();
+    summary.baselined = baselined;
     let fail = match a.fail_on {
         FailOn::Error => findings.iter().any(|f| f.severity >= Severity::Error),
         FailOn::Warning => findings.iter().any(|f| f.severity >= Severity::Warning),

@@ -199,14 +199,14 @@ impl Module {
                     });
                 }
                 "module" => {
-                    if let Some(name) = b.label(0).map(str::to_string) {
-                        if self.calls.iter().all(|c| c.name != name) {
-                            self.calls.push(ModuleCall {
-                                name,
-                                block: b,
-                                file,
-                            });
-                        }
+                    if let Some(name) = b.label(0).map(str::to_string)
+                        && self.calls.iter().all(|c| c.name != name)
+                    {
+                        self.calls.push(ModuleCall {
+                            name,
+                            block: b,
+                            file,
+                        });
                     }
                 }
                 "terraform" => self.add_terraform(b, file),
@@ -255,10 +255,8 @@ impl Module {
                         );
                     }
                 }
-                "backend" | "cloud" => {
-                    if self.backend.is_none() {
-                        self.backend = Some((inner, file));
-                    }
+                "backend" | "cloud" if self.backend.is_none() => {
+                    self.backend = Some((inner, file));
                 }
                 _ => {}
             }

@@ -235,7 +235,7 @@ impl PlacementEntry {
                 .provider(p.provider)
                 .map(|c| c.canonical_region(r))
                 .unwrap_or_else(|| normalise_region(r));
-            if !self.regions.iter().any(|x| *x == canon) {
+            if !self.regions.contains(&canon) {
                 return false;
             }
         }
@@ -281,10 +281,10 @@ impl Set {
         };
         // A region that only exists behind its own endpoint (S3NS) is only
         // there when that endpoint is used.
-        if let Some(e) = &region.endpoint {
-            if !p.endpoint.is_some_and(|pe| pe.eq_ignore_ascii_case(e)) {
-                return false;
-            }
+        if let Some(e) = &region.endpoint
+            && !p.endpoint.is_some_and(|pe| pe.eq_ignore_ascii_case(e))
+        {
+            return false;
         }
         self.jurisdictions
             .iter()

@@ -92,6 +92,8 @@ pub struct Analysis {
     /// When PATH arguments name files: only findings touching these files are
     /// reported (SPEC §1).
     pub explicit_files: Option<BTreeSet<FileId>>,
+    /// The kind of every parsed file.
+    pub file_kinds: Vec<(FileId, FileKind)>,
     /// The root modules (indexes in `modules`).
     pub roots: Vec<usize>,
 }
@@ -149,6 +151,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         let batch = std::mem::take(&mut pending);
         let parsed = load::load(batch, &mut an.sources, &cwd, &mut an.findings);
         an.files += parsed.len();
+        an.file_kinds.extend(parsed.iter().map(|f| (f.id, f.kind)));
         let mut touched = BTreeSet::new();
         for f in parsed {
             let dir = f.dir.clone();
@@ -168,11 +171,11 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             }
             // Modules installed by `terraform init`, from this root's manifest.
             let manifest = dir.join(".terraform/modules/modules.json");
-            if !manifests.contains_key(&dir) {
-                if let Some(entries) = read_manifest(&manifest, &dir) {
-                    targets.extend(entries.values().cloned());
-                    manifests.insert(dir.clone(), entries);
-                }
+            if !manifests.contains_key(&dir)
+                && let Some(entries) = read_manifest(&manifest, &dir)
+            {
+                targets.extend(entries.values().cloned());
+                manifests.insert(dir.clone(), entries);
             }
             for t in targets {
                 if known_dirs.insert(t.clone()) && t.is_dir() {
@@ -236,12 +239,11 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     let mut called: HashSet<usize> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
         for c in &m.calls {
-            if let Some(src) = c.local_source() {
-                if let Some(t) = index.get(&discover::normalize(&m.dir.join(src))) {
-                    if *t != i {
-                        called.insert(*t);
-                    }
-                }
+            if let Some(src) = c.local_source()
+                && let Some(t) = index.get(&discover::normalize(&m.dir.join(src)))
+                && *t != i
+            {
+                called.insert(*t);
             }
         }
     }
@@ -384,10 +386,9 @@ impl Resolver for DirResolver<'_> {
             .manifests
             .get(&root_module)
             .and_then(|m| m.get(key_path))
+            && let Some(i) = self.index.get(dir)
         {
-            if let Some(i) = self.index.get(dir) {
-                return Ok(*i);
-            }
+            return Ok(*i);
         }
         Err((
             Code::Crc003,
@@ -442,15 +443,14 @@ fn evaluate_root(
                     })
                     .collect();
                 let mut unresolved = p.unresolved.clone();
-                if let Some(u) = &exp.unknown {
-                    if let Some(uu) = u.as_unknown() {
-                        if unresolved.is_none() {
-                            unresolved = Some(Unresolved {
-                                what: uu.what.clone(),
-                                span: uu.span,
-                            });
-                        }
-                    }
+                if let Some(u) = &exp.unknown
+                    && let Some(uu) = u.as_unknown()
+                    && unresolved.is_none()
+                {
+                    unresolved = Some(Unresolved {
+                        what: uu.what.clone(),
+                        span: uu.span,
+                    });
                 }
                 origins.dedup();
                 out.resources.push(Resource {

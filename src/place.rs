@@ -92,12 +92,11 @@ const GENERIC_PROVIDER_REGION: &[&str] = &["region"];
 impl Eval<'_> {
     /// The provider local name and alias a resource asks for.
     pub fn provider_request(d: &ResourceDecl) -> (String, Option<String>) {
-        if let Some(a) = d.block.body.attr("provider") {
-            if let Some(p) = a.expr.as_path() {
-                if let Some(first) = p.first() {
-                    return (first.to_string(), p.get(1).map(|s| s.to_string()));
-                }
-            }
+        if let Some(a) = d.block.body.attr("provider")
+            && let Some(p) = a.expr.as_path()
+            && let Some(first) = p.first()
+        {
+            return (first.to_string(), p.get(1).map(|s| s.to_string()));
         }
         let local = d.ty.split('_').next().unwrap_or(&d.ty).to_string();
         (local, None)
@@ -128,11 +127,11 @@ impl Eval<'_> {
                 if let ExprKind::Object(items) = &map.expr.kind {
                     for (k, v) in items {
                         let kp = k.as_path().map(|p| p.join("."));
-                        if kp.as_deref() == Some(key.as_str()) {
-                            if let Some(p) = v.as_path() {
-                                let alias = p.get(1).copied();
-                                return self.resolve_provider(parent.inst, p[0], alias);
-                            }
+                        if kp.as_deref() == Some(key.as_str())
+                            && let Some(p) = v.as_path()
+                        {
+                            let alias = p.get(1).copied();
+                            return self.resolve_provider(parent.inst, p[0], alias);
                         }
                     }
                 }
@@ -482,24 +481,24 @@ impl Eval<'_> {
             }
         }
         // 3. What the provider decides when nothing is written.
-        if let Some(def) = cat.and_then(|c| c.default_for(&d.ty)) {
-            if d.block.body.attr(&def.attr).is_none() {
-                placed.regions = vec![RegionVal {
-                    region: cat
-                        .map(|c| c.canonical_region(&def.value))
-                        .unwrap_or_default(),
-                    origins: vec![Origin {
-                        span: d.block.head_span(),
-                        message: format!(
-                            "{} has no {}: the provider puts it in {}",
-                            placed.address, def.attr, def.value
-                        ),
-                        resource: None,
-                    }],
-                }];
-                placed.origins = placed.regions[0].origins.clone();
-                return;
-            }
+        if let Some(def) = cat.and_then(|c| c.default_for(&d.ty))
+            && d.block.body.attr(&def.attr).is_none()
+        {
+            placed.regions = vec![RegionVal {
+                region: cat
+                    .map(|c| c.canonical_region(&def.value))
+                    .unwrap_or_default(),
+                origins: vec![Origin {
+                    span: d.block.head_span(),
+                    message: format!(
+                        "{} has no {}: the provider puts it in {}",
+                        placed.address, def.attr, def.value
+                    ),
+                    resource: None,
+                }],
+            }];
+            placed.origins = placed.regions[0].origins.clone();
+            return;
         }
         // 4. The provider configuration's region.
         let provider_has_region = match cat {
@@ -613,10 +612,10 @@ pub fn implied_attr(
     } else {
         // A data source that reports its provider's region.
         let dr = cat.and_then(|c| c.data_region(&d.ty))?;
-        if let Some(arg) = &dr.arg {
-            if d.block.body.attr(arg).is_some() {
-                return Some(ev.resource_attr(inst, decl, key.clone(), arg, d.block.head_span()));
-            }
+        if let Some(arg) = &dr.arg
+            && d.block.body.attr(arg).is_some()
+        {
+            return Some(ev.resource_attr(inst, decl, key.clone(), arg, d.block.head_span()));
         }
         let pp = ev.provider_place(&pref, d.block.head_span());
         let mut vals: Vec<Val> = pp

@@ -129,22 +129,20 @@ impl Eval<'_> {
                         match &it.v {
                             V::Str(s) => {
                                 let kv = s.split_once('=').or_else(|| s.split_once(':'));
-                                if let Some((k, val)) = kv {
-                                    if keys.iter().any(|t| t.eq_ignore_ascii_case(k.trim())) {
-                                        values.push(val.trim().to_string());
-                                    }
+                                if let Some((k, val)) = kv
+                                    && keys.iter().any(|t| t.eq_ignore_ascii_case(k.trim()))
+                                {
+                                    values.push(val.trim().to_string());
                                 }
                             }
                             V::Map(m) => {
                                 let k = m.get("key").and_then(|k| k.to_string_value());
                                 if k.is_some_and(|k| {
                                     keys.iter().any(|t| t.eq_ignore_ascii_case(&k))
-                                }) {
-                                    if let Some(val) =
-                                        m.get("value").and_then(|x| x.to_string_value())
-                                    {
-                                        values.push(val);
-                                    }
+                                }) && let Some(val) =
+                                    m.get("value").and_then(|x| x.to_string_value())
+                                {
+                                    values.push(val);
                                 }
                             }
                             _ => {}

@@ -112,24 +112,24 @@ impl Resolver<'_> {
         for n in names {
             if self.inp.packs.iter().any(|p| p.tier(n).is_some()) {
                 ok.push(n.trim().to_string());
-            } else if let Some(s) = span {
-                if self.reported.insert((s, n.clone())) {
-                    let known: Vec<String> = self
-                        .inp
-                        .packs
-                        .iter()
-                        .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
-                        .collect();
-                    let mut f = Finding::new(
-                        Code::Crc004,
-                        s.file,
-                        Some(s),
-                        format!("tier '{n}' is not defined by the active packs"),
-                    );
-                    f.tier = Some(n.clone());
-                    f.help = Some(format!("known tiers: {}", known.join(", ")));
-                    self.findings.push(f);
-                }
+            } else if let Some(s) = span
+                && self.reported.insert((s, n.clone()))
+            {
+                let known: Vec<String> = self
+                    .inp
+                    .packs
+                    .iter()
+                    .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
+                    .collect();
+                let mut f = Finding::new(
+                    Code::Crc004,
+                    s.file,
+                    Some(s),
+                    format!("tier '{n}' is not defined by the active packs"),
+                );
+                f.tier = Some(n.clone());
+                f.help = Some(format!("known tiers: {}", known.join(", ")));
+                self.findings.push(f);
             }
         }
         ok
@@ -151,17 +151,17 @@ impl Resolver<'_> {
 
     fn resource(&mut self, an: &Analysis, res: &Resource) -> Option<Declared> {
         // 1. tag
-        if let Some(t) = &res.tag_tier {
-            if let Some(d) = self.declared(t.values.clone(), Some(t.span), TierSource::Tag) {
-                return Some(d);
-            }
+        if let Some(t) = &res.tag_tier
+            && let Some(d) = self.declared(t.values.clone(), Some(t.span), TierSource::Tag)
+        {
+            return Some(d);
         }
         // 2. annotation above the block
         let file = self.sources.get(res.file).clone();
-        if let Some((n, s)) = annotation_above(&file, res.block.start) {
-            if let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation) {
-                return Some(d);
-            }
+        if let Some((n, s)) = annotation_above(&file, res.block.start)
+            && let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation)
+        {
+            return Some(d);
         }
         // 3. the module call that instantiates it
         if let Some(d) = self.call_tier(an, &res.call_chain) {
@@ -176,10 +176,10 @@ impl Resolver<'_> {
 
     /// Levels 4 to 6 for a file.
     fn file_level(&mut self, file: FileId) -> Option<Declared> {
-        if let Some((n, s)) = self.file_annotation(file) {
-            if let Some(d) = self.declared(vec![n], Some(s), TierSource::File) {
-                return Some(d);
-            }
+        if let Some((n, s)) = self.file_annotation(file)
+            && let Some(d) = self.declared(vec![n], Some(s), TierSource::File)
+        {
+            return Some(d);
         }
         if let Some(d) = self.scope(file) {
             return Some(d);
@@ -236,15 +236,15 @@ impl Resolver<'_> {
         for (m, c) in chain.iter().rev() {
             let call = &an.modules[*m].calls[*c];
             let file = self.sources.get(call.file).clone();
-            if let Some((n, s)) = annotation_above(&file, call.block.span.start) {
-                if let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation) {
-                    return Some(d);
-                }
+            if let Some((n, s)) = annotation_above(&file, call.block.span.start)
+                && let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation)
+            {
+                return Some(d);
             }
-            if let Some((n, s)) = self.file_annotation(call.file) {
-                if let Some(d) = self.declared(vec![n], Some(s), TierSource::File) {
-                    return Some(d);
-                }
+            if let Some((n, s)) = self.file_annotation(call.file)
+                && let Some(d) = self.declared(vec![n], Some(s), TierSource::File)
+            {
+                return Some(d);
             }
             if let Some(d) = self.scope(call.file) {
                 return Some(d);

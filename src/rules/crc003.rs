@@ -22,6 +22,7 @@ pub fn check(r: &Resource) -> Option<Finding> {
         ),
     );
     f.address = Some(r.address.clone());
+    f.block = Some(r.head);
     f.placement = Some(PlacementSummary {
         provider: r.provider.clone(),
         region: None,

@@ -27,21 +27,21 @@ fn literal(b: &Block, name: &str) -> Option<(String, Span)> {
 
 /// `endpoints = { s3 = "..." }` (attribute or block) or the legacy `endpoint`.
 fn s3_endpoint(b: &Block) -> Option<(String, Span)> {
-    if let Some(a) = b.body.attr("endpoints") {
-        if let ExprKind::Object(items) = &a.expr.kind {
-            for (k, v) in items {
-                if k.as_str() == Some("s3") {
-                    if let Some(s) = v.as_str() {
-                        return Some((s.to_string(), v.span));
-                    }
-                }
+    if let Some(a) = b.body.attr("endpoints")
+        && let ExprKind::Object(items) = &a.expr.kind
+    {
+        for (k, v) in items {
+            if k.as_str() == Some("s3")
+                && let Some(s) = v.as_str()
+            {
+                return Some((s.to_string(), v.span));
             }
         }
     }
-    if let Some(e) = b.body.block("endpoints") {
-        if let Some(x) = literal(e, "s3") {
-            return Some(x);
-        }
+    if let Some(e) = b.body.block("endpoints")
+        && let Some(x) = literal(e, "s3")
+    {
+        return Some(x);
     }
     literal(b, "endpoint")
 }

@@ -1,0 +1,120 @@
+//! Baselines (SPEC §6): `--write-baseline FILE` records today's findings by a
+//! fingerprint that does not depend on line numbers (code, file, address, and
+//! the offending attribute or message); `--baseline FILE` hides the findings
+//! it records.
+
+use crate::findings::Finding;
+use crate::source::SourceMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// FNV-1a, 64 bits: a stable hash (std's hasher is randomised per process).
+pub fn fnv1a(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0u8)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// The attribute a span sits on: `region` for `region = var.region`.
+fn attribute_of(sources: &SourceMap, f: &Finding) -> String {
+    let Some(span) = f.span else {
+        return String::new();
+    };
+    let file = sources.get(span.file);
+    let line = file.position(span.start).line;
+    let text = file.line_text(line).unwrap_or("");
+    match text.split_once('=') {
+        Some((name, _)) if crate::model::is_ident(name.trim()) => name.trim().to_string(),
+        _ => String::new(),
+    }
+}
+
+/// A finding's fingerprint: code, file, address and attribute; findings that
+/// are not about a resource use their message.
+pub fn fingerprint(sources: &SourceMap, f: &Finding) -> String {
+    let file = &sources
+        .get(f.span.map(|s| s.file).unwrap_or(f.file))
+        .display;
+    let attr = attribute_of(sources, f);
+    let what = match (&f.address, &f.placement) {
+        (Some(a), Some(p)) => format!(
+            "{a}|{}|{}",
+            p.region.clone().unwrap_or_default(),
+            p.endpoint.clone().unwrap_or_default()
+        ),
+        (Some(a), None) => a.clone(),
+        (None, _) => f.message.clone(),
+    };
+    fnv1a(&[f.code.as_str(), file, &what, &attr])
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    fingerprint: String,
+    code: String,
+    file: String,
+    address: Option<String>,
+    message: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct BaselineFile {
+    version: u32,
+    findings: Vec<Entry>,
+}
+
+/// The baseline file's text for these findings.
+pub fn write(sources: &SourceMap, findings: &[Finding]) -> String {
+    let doc = BaselineFile {
+        version: 1,
+        findings: findings
+            .iter()
+            .map(|f| Entry {
+                fingerprint: fingerprint(sources, f),
+                code: f.code.as_str().to_string(),
+                file: sources
+                    .get(f.span.map(|s| s.file).unwrap_or(f.file))
+                    .display
+                    .clone(),
+                address: f.address.clone(),
+                message: f.message.clone(),
+            })
+            .collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Reads a baseline file: its fingerprints.
+pub fn read(text: &str) -> Result<BTreeSet<String>, String> {
+    let doc: BaselineFile =
+        serde_json::from_str(text).map_err(|e| format!("invalid baseline: {e}"))?;
+    if doc.version != 1 {
+        return Err(format!("unsupported baseline version {}", doc.version));
+    }
+    Ok(doc.findings.into_iter().map(|e| e.fingerprint).collect())
+}
+
+/// Splits findings into (new, baselined).
+pub fn filter(
+    sources: &SourceMap,
+    findings: Vec<Finding>,
+    known: &BTreeSet<String>,
+) -> (Vec<Finding>, usize) {
+    let mut kept = Vec::new();
+    let mut hidden = 0;
+    for f in findings {
+        if known.contains(&fingerprint(sources, &f)) {
+            hidden += 1;
+        } else {
+            kept.push(f);
+        }
+    }
+    (kept, hidden)
+}
