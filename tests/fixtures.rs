@@ -178,3 +178,47 @@ fn reports_do_not_depend_on_the_thread_count() {
         assert!(a == b, "{args:?}: --threads 1 and --threads 8 differ");
     }
 }
+
+#[test]
+fn findings_match_the_hand_written_oracles() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for dir in fixtures() {
+        let Ok(text) = std::fs::read_to_string(dir.join("expected-findings.tsv")) else {
+            continue;
+        };
+        let mut expected: Vec<String> = text
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.trim_end().to_string())
+            .collect();
+        expected.sort();
+        let (_, out, err) = run(&dir, &["check", ".", "--format", "json"]);
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{}: {e}: {err}", name(&dir)));
+        let mut actual: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}\t{}\t{}",
+                    f["code"].as_str().unwrap(),
+                    f["address"].as_str().unwrap_or("-"),
+                    f["placement"]["region"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        actual.sort();
+        checked += 1;
+        if actual != expected {
+            failures.push(format!(
+                "{}:\n  expected {expected:#?}\n  actual   {actual:#?}",
+                name(&dir)
+            ));
+        }
+    }
+    assert!(checked > 0, "no expected-findings.tsv found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -165,7 +165,8 @@ pub fn render(r: &CheckReport, style: Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .with_show_related_as_nested(true);
     let mut srcs = Sources {
         map: r.sources,
         cache: HashMap::new(),
