@@ -230,6 +230,7 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
                 ),
             );
             f.tier = Some(tier.id.clone());
+            f.block = Some(block.head_span());
             f.placement = Some(PlacementSummary {
                 provider: bp.provider.clone(),
                 region: bp.region.clone(),
