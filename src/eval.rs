@@ -428,7 +428,18 @@ impl<'a> Eval<'a> {
             return v.clone();
         }
         let v = self.guarded((inst, 0, name.to_string()), at, || {
-            self.var_uncached(inst, name, at)
+            let v = self.var_uncached(inst, name, at);
+            // Convert to the declared type: unset optional attributes are null
+            // (or their default), extra attributes of an object are dropped.
+            let module = self.module_of(inst);
+            match module
+                .variables
+                .get(name)
+                .and_then(|d| d.block.body.attr("type"))
+            {
+                Some(t) => self.conform(v, &t.expr),
+                None => v,
+            }
         });
         self.var_cache
             .borrow_mut()
@@ -507,6 +518,66 @@ impl<'a> Eval<'a> {
             message: format!("var.{name} set in {}", self.sources.get(file).display),
             resource: None,
         })
+    }
+
+    /// Converts a value to a type constraint, as Terraform does for variables.
+    fn conform(&self, v: Val, ty: &Expr) -> Val {
+        let ExprKind::Call { name, args, .. } = &ty.kind else {
+            return v;
+        };
+        match &v.v {
+            V::Choice(_) => {
+                return Val::choice(v.alts().into_iter().map(|a| self.conform(a, ty)).collect());
+            }
+            V::Unknown(_) | V::Null => return v,
+            _ => {}
+        }
+        let via = v.via.clone();
+        let out = match (name.as_str(), args.first(), &v.v) {
+            ("optional", Some(inner), _) => return self.conform(v, inner),
+            (
+                "object",
+                Some(Expr {
+                    kind: ExprKind::Object(fields),
+                    ..
+                }),
+                V::Map(m),
+            ) => {
+                let mut out = BTreeMap::new();
+                for (k, t) in fields {
+                    let Some(key) = k.as_str().map(str::to_string).or_else(|| match &k.kind {
+                        ExprKind::Var(n) => Some(n.clone()),
+                        _ => None,
+                    }) else {
+                        continue;
+                    };
+                    let value = match m.get(&key) {
+                        Some(x) if !matches!(x.v, V::Null) => self.conform(x.clone(), t),
+                        _ => match &t.kind {
+                            ExprKind::Call { name, args, .. }
+                                if name == "optional" && args.len() > 1 =>
+                            {
+                                let d = self.eval(&args[1], &Scope::of(usize::MAX));
+                                self.conform(d, &args[0])
+                            }
+                            _ => Val::null(),
+                        },
+                    };
+                    out.insert(key, value);
+                }
+                Val::map(out)
+            }
+            ("map", Some(t), V::Map(m)) => Val::map(
+                m.iter()
+                    .map(|(k, x)| (k.clone(), self.conform(x.clone(), t)))
+                    .collect(),
+            ),
+            ("list" | "set", Some(t), V::List(xs)) => {
+                Val::list(xs.iter().map(|x| self.conform(x.clone(), t)).collect())
+            }
+            _ => return v,
+        };
+        out.with_via(&via)
     }
 
     /// The value of `local.name` in instance `inst`.

@@ -125,6 +125,8 @@ const KNOWN: &[&str] = &[
     "type",
     "strrev",
     "jsonencode",
+    "jsondecode",
+    "yamldecode",
 ];
 
 fn contains_unknown(v: &Val) -> bool {
@@ -473,12 +475,32 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
         "floor" => Val::num(n(arg(a, 0)?)?.floor()),
         "sensitive" | "nonsensitive" => arg(a, 0)?.clone(),
         "type" => Val::str(arg(a, 0)?.type_name()),
+        "jsondecode" => {
+            let text = s(arg(a, 0)?)?;
+            let j: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
+            from_json(&j)
+        }
+        "yamldecode" => return Ok(Val::unknown(span, "yamldecode is not evaluated statically")),
         "jsonencode" => match json(arg(a, 0)?) {
             Some(j) => Val::str(&j),
             None => return Ok(Val::unknown(span, "jsonencode of an unknown value")),
         },
         _ => return Ok(Val::unknown(span, format!("function {name}"))),
     })
+}
+
+fn from_json(j: &serde_json::Value) -> Val {
+    match j {
+        serde_json::Value::Null => Val::null(),
+        serde_json::Value::Bool(b) => Val::bool(*b),
+        serde_json::Value::Number(n) => Val::num(n.as_f64().unwrap_or(0.0)),
+        serde_json::Value::String(t) => Val::str(t),
+        serde_json::Value::Array(xs) => Val::list(xs.iter().map(from_json).collect()),
+        serde_json::Value::Object(m) => {
+            Val::map(m.iter().map(|(k, x)| (k.clone(), from_json(x))).collect())
+        }
+    }
 }
 
 fn json(v: &Val) -> Option<String> {

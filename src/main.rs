@@ -199,6 +199,7 @@ fn options(i: &InputArgs, config: &Config) -> Options {
         var_args: var_args.into_iter().map(|(_, v)| v).collect(),
         threads: i.threads,
         exclude: config.exclude.clone(),
+        exclude_base: config.dir.clone(),
         tier_tags: config.tier_tags.clone(),
     }
 }

@@ -22,6 +22,9 @@ pub struct Options {
     pub var_args: Vec<VarArg>,
     /// Worker threads; `None`: all cores.
     pub threads: Option<usize>,
+    /// Paths excluded by the configuration (globs, matched on the path
+    /// relative to `exclude_base`, the configuration's directory).
+    pub exclude_base: PathBuf,
     /// Paths excluded by the configuration (globs, matched on the path as
     /// discovered).
     pub exclude: Vec<String>,
@@ -113,7 +116,13 @@ pub fn analyse(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageError> 
 fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let exclude = build_globs(&opts.exclude)?;
-    let excluded = |p: &Path| exclude.as_ref().is_some_and(|g| g.is_match(p));
+    let base = absolute(&opts.exclude_base, &cwd);
+    let excluded = |p: &Path| {
+        exclude.as_ref().is_some_and(|g| {
+            let rel = crate::source::display_path(&absolute(p, &cwd), &base);
+            g.is_match(&rel) || g.is_match(p)
+        })
+    };
     let paths: Vec<PathBuf> = if opts.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -309,6 +318,14 @@ fn build_globs(patterns: &[String]) -> Result<Option<globset::GlobSet>, UsageErr
     b.build()
         .map(Some)
         .map_err(|e| UsageError(format!("invalid exclude globs: {e}")))
+}
+
+fn absolute(p: &Path, cwd: &Path) -> PathBuf {
+    discover::normalize(&if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    })
 }
 
 fn dir_of(path: &Path) -> PathBuf {
