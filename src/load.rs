@@ -143,15 +143,15 @@ fn read_and_parse(d: &Discovered, id: FileId) -> (Arc<str>, ParseResult) {
 fn parse_text(text: &str, candidate: Candidate, id: FileId) -> ParseResult {
     let kind = match candidate {
         Candidate::Known(k) => k,
-        Candidate::Json => match json_sniff(text) {
+        Candidate::Json => match parse::json::sniff_kind(text) {
             Some(k) => k,
             None => return Ok(None),
         },
     };
     let res = match kind {
         FileKind::Hcl | FileKind::Tfvars => parse::hcl::parse_body(text, id),
-        FileKind::TfJson => json_tf(text, id),
-        FileKind::TfvarsJson => json_tfvars(text, id),
+        FileKind::TfJson => parse::tf_json::parse_tf_json(text, id),
+        FileKind::TfvarsJson => parse::tf_json::parse_tfvars_json(text, id),
         // Plans and ARM templates are recognised; their placement is read by
         // their own stage.
         FileKind::Plan | FileKind::Arm => Ok(Body::default()),
@@ -168,15 +168,4 @@ pub fn walk_error_finding(err: &WalkError, sources: &mut SourceMap, cwd: &Path) 
         Arc::from(""),
     );
     Finding::new(Code::Crc000, id, None, err.message.clone())
-}
-
-// TEMP-JSON: replaced by parse::json / parse::tf_json when they land.
-fn json_sniff(_t: &str) -> Option<FileKind> {
-    None
-}
-fn json_tf(_t: &str, _id: FileId) -> Result<Body, parse::hcl::SyntaxError> {
-    Ok(Body::default())
-}
-fn json_tfvars(_t: &str, _id: FileId) -> Result<Body, parse::hcl::SyntaxError> {
-    Ok(Body::default())
 }

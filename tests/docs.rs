@@ -12,12 +12,21 @@ fn rule_docs_are_generated_from_the_rules() {
     if update {
         std::fs::create_dir_all(&dir).unwrap();
     }
-    let mut index = String::from("# Rules\n\n| code | name | default severity |\n| --- | --- | --- |\n");
+    let mut index =
+        String::from("# Rules\n\n| code | name | default severity |\n| --- | --- | --- |\n");
     for code in Code::ALL {
         let doc = cercle::rules::doc(code);
-        assert!(doc.starts_with(&format!("# {} {}", code.as_str(), code.name())), "{}: the doc must start with its code and name", code.as_str());
+        assert!(
+            doc.starts_with(&format!("# {} {}", code.as_str(), code.name())),
+            "{}: the doc must start with its code and name",
+            code.as_str()
+        );
         for section in ["## What it checks", "## Why", "## Example", "## Fix"] {
-            assert!(doc.contains(section), "{}: missing {section}", code.as_str());
+            assert!(
+                doc.contains(section),
+                "{}: missing {section}",
+                code.as_str()
+            );
         }
         index.push_str(&format!(
             "| [{c}]({c}.md) | {} | {} |\n",
@@ -30,14 +39,22 @@ fn rule_docs_are_generated_from_the_rules() {
             std::fs::write(&path, doc).unwrap();
         } else {
             let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-            assert!(on_disk == doc, "{} is out of date: run CERCLE_UPDATE_DOCS=1 cargo test --test docs", path.display());
+            assert!(
+                on_disk == doc,
+                "{} is out of date: run CERCLE_UPDATE_DOCS=1 cargo test --test docs",
+                path.display()
+            );
         }
     }
     let path = dir.join("README.md");
     if update {
         std::fs::write(&path, &index).unwrap();
     } else {
-        assert_eq!(std::fs::read_to_string(&path).unwrap_or_default(), index, "docs/rules/README.md is out of date");
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap_or_default(),
+            index,
+            "docs/rules/README.md is out of date"
+        );
     }
 }
 
@@ -48,7 +65,10 @@ fn explain_prints_the_same_text() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8_lossy(&out.stdout), cercle::rules::doc(Code::Crc002));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        cercle::rules::doc(Code::Crc002)
+    );
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_cercle"))
         .args(["explain", "CRC999"])
         .output()

@@ -1,3 +1,5 @@
 //! Parsing: one parse per file, in parallel, into the syntax-neutral model.
 
 pub mod hcl;
+pub mod json;
+pub mod tf_json;
