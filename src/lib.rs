@@ -20,6 +20,7 @@ pub mod packs;
 pub mod parse;
 pub mod pipeline;
 pub mod place;
+pub mod plan;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -349,7 +349,7 @@ fn run_check(a: CheckArgs) -> ExitCode {
     let findings = &findings;
     let mut summary = Summary {
         files: an.files,
-        modules: an.modules.len(),
+        modules: an.modules.iter().filter(|m| !m.files.is_empty()).count(),
         resources: an.resources.len(),
         ..Summary::default()
     };

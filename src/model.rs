@@ -94,6 +94,15 @@ impl Block {
             .unwrap_or(self.kind_span)
     }
 
+    /// The span of the block's labels (`"aws_s3_bucket" "exports"`), or of its
+    /// identifier when it has none: where a finding about the block points.
+    pub fn labels_span(&self) -> Span {
+        match (self.label_spans.first(), self.label_spans.last()) {
+            (Some(a), Some(b)) => a.to(*b),
+            _ => self.kind_span,
+        }
+    }
+
     pub fn label(&self, i: usize) -> Option<&str> {
         self.labels.get(i).map(String::as_str)
     }

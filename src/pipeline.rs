@@ -281,6 +281,56 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         an.resources.extend(r.resources);
         an.findings.extend(r.findings);
     }
+    // Plans: resources placed from their planned values.
+    let plans: Vec<FileId> = an
+        .file_kinds
+        .iter()
+        .filter(|(_, k)| *k == FileKind::Plan)
+        .map(|(id, _)| *id)
+        .collect();
+    for id in plans {
+        let text = an.sources.get(id).text.clone();
+        match crate::plan::place(&text, id, cat, &opts.tier_tags) {
+            Ok(planned) => {
+                let module = modules.len();
+                let mut m = Module::new(an.sources.get(id).path.clone());
+                m.files.push(id);
+                if an.sources.get(id).path.as_os_str().is_empty() {
+                    m.scanned = false;
+                }
+                modules.push(m);
+                for p in planned {
+                    an.resources.push(Resource {
+                        address: p.address,
+                        ty: p.ty,
+                        module,
+                        module_addr: String::new(),
+                        decl: 0,
+                        file: id,
+                        head: p.head,
+                        block: p.block,
+                        provider: p.provider,
+                        provider_config: p.provider_config,
+                        kind: p.kind,
+                        regions: p.regions,
+                        endpoint: p.endpoint,
+                        unresolved: p.unresolved,
+                        primary: p.primary,
+                        origins: p.origins,
+                        call_chain: Vec::new(),
+                        tag_tier: p.tag_tier,
+                        root: module,
+                    });
+                }
+            }
+            Err(e) => an.findings.push(Finding::new(
+                Code::Crc000,
+                id,
+                Some(Span::new(id, e.offset, e.offset)),
+                e.message,
+            )),
+        }
+    }
     an.resources.sort_by(|a, b| {
         (a.file, a.head.start, &a.address).cmp(&(b.file, b.head.start, &b.address))
     });

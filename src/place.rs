@@ -365,7 +365,7 @@ impl Eval<'_> {
             regions: Vec::new(),
             endpoint: pp.endpoint.clone(),
             unresolved: None,
-            primary: provider_attr.unwrap_or(head),
+            primary: provider_attr.unwrap_or(d.block.labels_span()),
             origins: Vec::new(),
         };
         if self.cat.is_inert(&source) {

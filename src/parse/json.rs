@@ -1083,20 +1083,6 @@ mod tests {
         let dt = t.elapsed().as_secs_f64() / 10.0;
         eprintln!("parse: {:.0} MB/s", s.len() as f64 / dt / 1e6);
         let t = std::time::Instant::now();
-        drop(kept);
-        let dt = t.elapsed().as_secs_f64() / 10.0;
-        eprintln!("drop: {:.0} MB/s", s.len() as f64 / dt / 1e6);
-        let t = std::time::Instant::now();
-        let mut n = 0usize;
-        for _ in 0..10 {
-            n += std::hint::black_box(s.as_bytes())
-                .iter()
-                .filter(|&&b| b == b'"')
-                .count();
-        }
-        let dt = t.elapsed().as_secs_f64() / 10.0;
-        eprintln!("count quotes: {:.0} MB/s ({n})", s.len() as f64 / dt / 1e6);
-        let t = std::time::Instant::now();
         for _ in 0..10 {
             let v: serde_json::Value = serde_json::from_str(&s).unwrap();
             assert!(v.is_object());

@@ -31,7 +31,7 @@
 //! type key. `Block::span` runs from that innermost key to the end of the body
 //! object, or is the array element for a block written in an array.
 
-use crate::model::{Attribute, Block, Body, Expr, ExprKind};
+use crate::model::{Attribute, Block, Body, Expr, ExprKind, is_ident};
 use crate::parse::hcl::{SyntaxError, parse_template};
 use crate::parse::json::{self, JsonStr, Member, Value, ValueKind};
 use crate::source::{FileId, Span};
@@ -416,6 +416,9 @@ impl Conv {
     /// text, which is never longer than the source text, so they stay
     /// within the string. A plain string or template gets the token's span.
     fn template(&self, s: &JsonStr, token: Span) -> Result<Expr, SyntaxError> {
+        if let Some(e) = self.simple_reference(s) {
+            return Ok(e);
+        }
         let mut e = parse_template(s.as_str(), self.file, s.content_start).map_err(|e| {
             err(
                 e.offset.clamp(s.content_start, s.content_end),
@@ -426,6 +429,41 @@ impl Conv {
             e.span = token;
         }
         Ok(e)
+    }
+}
+
+impl Conv {
+    /// `"${a.b.c}"` (no escapes, no spaces): the traversal, built directly
+    /// with the spans the template parser would give. This is the most common
+    /// string of generated Terraform JSON (CDKTF writes every reference so),
+    /// and the template parser is much slower than this.
+    fn simple_reference(&self, s: &JsonStr) -> Option<Expr> {
+        if s.escaped {
+            return None;
+        }
+        let inner = s.as_str().strip_prefix("${")?.strip_suffix('}')?;
+        let base = s.content_start + 2;
+        let mut parts = inner.split('.');
+        let root = parts.next()?;
+        if !is_ident(root) || matches!(root, "true" | "false" | "null") {
+            return None;
+        }
+        let mut end = base + root.len();
+        let mut e = Expr::new(
+            ExprKind::Var(root.to_string()),
+            Span::new(self.file, base, end),
+        );
+        for p in parts {
+            if !is_ident(p) {
+                return None;
+            }
+            end += 1 + p.len();
+            e = Expr::new(
+                ExprKind::GetAttr(Box::new(e), p.to_string()),
+                Span::new(self.file, base, end),
+            );
+        }
+        Some(e)
     }
 }
 
@@ -863,6 +901,43 @@ module "net" {
     }
 
     #[test]
+    fn simple_reference_matches_the_template_parser() {
+        fn spans(e: &Expr, out: &mut Vec<(u32, u32)>) {
+            out.push((e.span.start, e.span.end));
+            if let ExprKind::GetAttr(b, _) = &e.kind {
+                spans(b, out);
+            }
+        }
+        for t in [
+            r#""${var.region}""#,
+            r#""${aws_s3_bucket.b.id}""#,
+            r#""${local.my-name}""#,
+            r#""${var}""#,
+            r#""${module.net.vpc_id}""#,
+            r#""${true}""#,
+            r#""${var.x[0]}""#,
+            r#""${ var.x }""#,
+            r#""${var.x}${var.y}""#,
+            r#""${var.0}""#,
+        ] {
+            let v = json::parse(t, 0).unwrap();
+            let ValueKind::String(s) = &v.kind else {
+                panic!()
+            };
+            let conv = Conv { file: 0 };
+            let slow = parse_template(s.as_str(), 0, s.content_start).unwrap();
+            let fast = conv.template(s, v.span).unwrap();
+            assert_eq!(show(&fast), show(&slow), "{t}");
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            spans(&fast, &mut a);
+            spans(&slow, &mut b);
+            if !matches!(slow.kind, ExprKind::Template(_)) {
+                assert_eq!(a, b, "{t}");
+            }
+        }
+    }
+
+    #[test]
     fn null_blocks_and_unknown_keys() {
         let body =
             tf(r#"{"resource": null, "provider": {"aws": null}, "x_custom": {"a": 1}, "y": 2}"#);
@@ -1010,8 +1085,7 @@ module "net" {
         }
     }
 
-    #[test]
-    fn big_file() {
+    fn big_config() -> (String, usize) {
         let mut s = String::from("{\"resource\": {\"aws_s3_bucket\": {");
         let mut n = 0;
         while s.len() < 10 * 1024 * 1024 {
@@ -1024,10 +1098,30 @@ module "net" {
             n += 1;
         }
         s.push_str("\n}}}");
+        (s, n)
+    }
+
+    #[test]
+    fn big_file() {
+        let (s, n) = big_config();
         let body = tf(&s);
         assert_eq!(body.blocks.len(), n);
         let last = body.blocks.last().unwrap();
         assert_eq!(last.label(1), Some(format!("b{}", n - 1).as_str()));
         assert_eq!(slice(&s, last.head_span()), format!("\"b{}\"", n - 1));
+    }
+
+    /// Throughput, run with `cargo test --release -- --ignored tf_json_speed --nocapture`.
+    #[test]
+    #[ignore]
+    fn tf_json_speed() {
+        let (s, _) = big_config();
+        for _ in 0..3 {
+            let t = std::time::Instant::now();
+            let body = tf(&s);
+            let dt = t.elapsed().as_secs_f64();
+            eprintln!("tf_json: {:.0} MB/s", s.len() as f64 / dt / 1e6);
+            assert!(!body.blocks.is_empty());
+        }
     }
 }
