@@ -82,7 +82,7 @@ fn walk(
         if r.get("mode").and_then(|m| m.as_str()) != Some("managed") {
             continue;
         }
-        if let Some(p) = place_one(r, conf, configs, path, cat, tier_tags) {
+        if let Some(p) = place_one(r, conf, configs, cat, tier_tags) {
             out.push(p);
         }
     }
@@ -100,7 +100,6 @@ fn place_one(
     r: &Value,
     conf: Option<&Value>,
     configs: Option<&Value>,
-    path: &str,
     cat: &Catalogue,
     tier_tags: &[String],
 ) -> Option<Planned> {
@@ -133,15 +132,10 @@ fn place_one(
         let local = key.rsplit(':').next().unwrap_or(&key);
         configs.and_then(|c| c.get(local))
     });
+    // Keys of child modules are written `module.x:aws`.
     let provider_config = match key.split_once(':') {
         Some((m, k)) => format!("{m}.{k}"),
-        None => {
-            if path.is_empty() {
-                key.clone()
-            } else {
-                key.clone()
-            }
-        }
+        None => key.clone(),
     };
     let mut p = Planned {
         address,
@@ -194,19 +188,17 @@ fn place_one(
     let zones: Vec<String> = c.map(|c| c.resource_zone_attrs.clone()).unwrap_or_default();
     for (attrs, zone) in [(&own, false), (&zones, true)] {
         for a in attrs {
-            if let Some(v) = values.and_then(|v| v.get(a)) {
-                if let Some(s) = v.as_str() {
-                    let region = match c {
-                        Some(c) if zone => {
-                            c.zone_region(s).unwrap_or_else(|| c.canonical_region(s))
-                        }
-                        Some(c) => c.canonical_region(s),
-                        None => crate::catalogue::normalise_region(s),
-                    };
-                    p.regions.push(region);
-                    p.primary = v.span;
-                    return Some(p);
-                }
+            if let Some(v) = values.and_then(|v| v.get(a))
+                && let Some(s) = v.as_str()
+            {
+                let region = match c {
+                    Some(c) if zone => c.zone_region(s).unwrap_or_else(|| c.canonical_region(s)),
+                    Some(c) => c.canonical_region(s),
+                    None => crate::catalogue::normalise_region(s),
+                };
+                p.regions.push(region);
+                p.primary = v.span;
+                return Some(p);
             }
         }
     }
@@ -253,16 +245,15 @@ fn tags(values: Option<&Value>, keys: &[String]) -> Option<TagTier> {
         if let Some(list) = values.get(attr).and_then(|t| t.as_array()) {
             for item in list {
                 let k = item.get("key").and_then(|k| k.as_str()).unwrap_or("");
-                if keys.iter().any(|t| t.eq_ignore_ascii_case(k)) {
-                    if let Some(v) = item.get("value") {
-                        if let Some(s) = v.as_str() {
-                            return Some(TagTier {
-                                values: vec![s.to_string()],
-                                span: v.span,
-                                from_default: false,
-                            });
-                        }
-                    }
+                if keys.iter().any(|t| t.eq_ignore_ascii_case(k))
+                    && let Some(v) = item.get("value")
+                    && let Some(s) = v.as_str()
+                {
+                    return Some(TagTier {
+                        values: vec![s.to_string()],
+                        span: v.span,
+                        from_default: false,
+                    });
                 }
             }
         }
@@ -270,14 +261,14 @@ fn tags(values: Option<&Value>, keys: &[String]) -> Option<TagTier> {
             continue;
         };
         for m in obj {
-            if keys.iter().any(|k| k.eq_ignore_ascii_case(m.key.as_str())) {
-                if let Some(v) = m.value.as_str() {
-                    return Some(TagTier {
-                        values: vec![v.to_string()],
-                        span: m.value.span,
-                        from_default: attr == "tags_all",
-                    });
-                }
+            if keys.iter().any(|k| k.eq_ignore_ascii_case(m.key.as_str()))
+                && let Some(v) = m.value.as_str()
+            {
+                return Some(TagTier {
+                    values: vec![v.to_string()],
+                    span: m.value.span,
+                    from_default: attr == "tags_all",
+                });
             }
         }
     }
