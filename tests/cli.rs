@@ -1,0 +1,193 @@
+//! The command line: configuration errors, `init`, `rules`, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_cercle")
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cercle-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn module(dir: &Path) {
+    std::fs::write(
+        dir.join("main.tf"),
+        "provider \"aws\" {\n  region = \"eu-west-3\"\n}\n\n# cercle:tier peu-sensible\nresource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn config_errors_exit_2_and_point_at_the_line() {
+    let cases = [
+        (
+            "unknown key",
+            "packs = [\"fr-doctrine-2018\"]\nbogus = 1\n",
+            "cercle.toml:2",
+        ),
+        (
+            "bad glob",
+            "[[scope]]\npaths = [\"envs/[prod\"]\ntier = \"sensible\"\n",
+            "cercle.toml:2",
+        ),
+        ("unknown pack", "\npacks = [\"nope\"]\n", "cercle.toml:2"),
+        (
+            "bad severity",
+            "[rules]\nCRC003 = \"loud\"\n",
+            "cercle.toml:2",
+        ),
+        (
+            "unknown set",
+            "[[placement]]\nset = \"nowhere\"\nprovider = \"terraform-provider-openstack/openstack\"\nendpoint = \"https://x/*\"\n",
+            "cercle.toml:2",
+        ),
+    ];
+    for (what, toml, place) in cases {
+        let d = tempdir(&what.replace(' ', "-"));
+        module(&d);
+        std::fs::write(d.join("cercle.toml"), toml).unwrap();
+        let (code, _, err) = run(&d, &["check", "."]);
+        assert_eq!(code, 2, "{what}: {err}");
+        assert!(
+            err.contains(place),
+            "{what}: the error should point at {place}:\n{err}"
+        );
+    }
+}
+
+#[test]
+fn unknown_tier_or_pack_on_the_command_line_is_a_usage_error() {
+    let d = tempdir("cli-tier");
+    module(&d);
+    assert_eq!(run(&d, &["check", ".", "--tier", "top-secret"]).0, 2);
+    assert_eq!(run(&d, &["check", ".", "--pack", "nope"]).0, 2);
+    assert_eq!(run(&d, &["check", "does-not-exist"]).0, 2);
+    assert_eq!(
+        run(&d, &["check", ".", "--tier", "CERCLE3"]).0,
+        0,
+        "aliases are case-insensitive"
+    );
+}
+
+#[test]
+fn init_writes_a_starter_that_check_accepts_and_never_overwrites() {
+    let d = tempdir("init");
+    module(&d);
+    let (code, _, err) = run(&d, &["init"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(d.join("cercle.toml")).unwrap();
+    assert!(text.contains("packs"));
+    let (code, out, err) = run(&d, &["check", "."]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(run(&d, &["init"]).0, 2, "init must not overwrite");
+    assert_eq!(
+        std::fs::read_to_string(d.join("cercle.toml")).unwrap(),
+        text
+    );
+}
+
+#[test]
+fn rules_lists_tiers_and_what_they_allow() {
+    let d = tempdir("rules");
+    let (code, out, _) = run(&d, &["rules", "--pack", "fr-cloud-au-centre"]);
+    assert_eq!(code, 0);
+    for needle in [
+        "diffusion-restreinte",
+        "sensible",
+        "non-sensible",
+        "secnumcloud",
+        "cloudgouv-eu-west-1",
+        "SREN",
+    ] {
+        assert!(out.contains(needle), "missing {needle} in:\n{out}");
+    }
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let d = tempdir("failon");
+    std::fs::write(
+        d.join("main.tf"),
+        "provider \"aws\" {}\n\n# cercle:tier peu-sensible\nresource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    // Only a CRC003 warning: passes by default, fails with --fail-on warning or --strict.
+    assert_eq!(run(&d, &["check", "."]).0, 0);
+    assert_eq!(run(&d, &["check", ".", "--fail-on", "warning"]).0, 1);
+    assert_eq!(run(&d, &["check", ".", "--strict"]).0, 1);
+    assert_eq!(
+        run(&d, &["check", ".", "--strict", "--fail-on", "never"]).0,
+        0
+    );
+}
+
+#[test]
+fn every_builtin_pack_loads_and_cites_its_sources() {
+    let cat = cercle::catalogue::Catalogue::builtin();
+    let packs = cercle::packs::builtin(cat).expect("built-in packs are valid");
+    assert_eq!(packs.len(), 3);
+    assert_eq!(packs.iter().filter(|p| p.default).count(), 1);
+    for p in &packs {
+        assert!(!p.sources.is_empty(), "{}: no source", p.id);
+        for t in &p.tiers {
+            assert!(t.source.is_some(), "{}/{}: no source", p.id, t.id);
+            for s in &t.allows {
+                let set = &p.sets[s];
+                assert!(set.source.is_some(), "set {s} has no source");
+                for e in &set.placements {
+                    assert!(
+                        cat.provider(&e.provider).is_some(),
+                        "{}: unknown provider",
+                        e.provider
+                    );
+                    for r in &e.regions {
+                        assert!(
+                            cat.provider(&e.provider).unwrap().region(r).is_some(),
+                            "{r}: not in the catalogue"
+                        );
+                    }
+                    if e.qualification.is_some() {
+                        assert!(
+                            e.since.is_some(),
+                            "{}: a qualification needs its date",
+                            e.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_broken_pack_file_is_exit_2_with_its_place() {
+    let d = tempdir("badpack");
+    module(&d);
+    std::fs::write(
+        d.join("pack.toml"),
+        "id = \"mine\"\ntitle = \"t\"\nversion = \"1\"\n\n[[source]]\nid = \"s\"\ntitle = \"t\"\nurl = \"u\"\ndate = \"2026\"\n\n[[tier]]\nid = \"secret\"\nlabel = { fr = \"a\", en = \"b\" }\nallows = [\"nowhere\"]\nwhy = \"w\"\nsource_ref = \"s\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&d, &["check", ".", "--pack", "pack.toml"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("pack.toml:14"), "{err}");
+}
