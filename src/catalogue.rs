@@ -72,6 +72,10 @@ pub struct Provider {
     pub resource_zone_attrs: Vec<String>,
     #[serde(default)]
     pub zone_rule: ZoneRule,
+    /// The provider is placed by its endpoint: a region that is not written is
+    /// not a gap (OpenStack `region` is optional when `auth_url` is known).
+    #[serde(default)]
+    pub region_optional: bool,
     /// Where the provider's source documents its arguments.
     pub source_ref: String,
     /// Data sources whose attributes give the provider configuration's region

@@ -229,6 +229,14 @@ impl Eval<'_> {
                     Some(c) => self.endpoint_from(&pc.block, c, &scope, &name),
                     None => (None, Vec::new()),
                 };
+                // Placed by its endpoint: an unwritten region is not a gap.
+                if regions.is_empty()
+                    && endpoint.is_some()
+                    && cat.is_some_and(|c| c.region_optional)
+                    && unresolved.as_ref().is_some_and(|u| u.span == pc.block.head_span())
+                {
+                    unresolved = None;
+                }
                 ProviderPlace {
                     name,
                     source,
