@@ -233,7 +233,7 @@ impl<'a> Eval<'a> {
                     .map(|(_, s)| s)
                     .unwrap_or(call.block.head_span());
                 let mut f = Finding::new(code, span.file, Some(span), msg);
-                f.address = Some(join_addr(&me.addr, &format!("module.{}", call.name)));
+                f.block = Some(call.block.head_span());
                 self.findings.borrow_mut().push(f);
                 return Vec::new();
             }

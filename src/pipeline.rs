@@ -331,9 +331,18 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             )),
         }
     }
-    an.resources.sort_by(|a, b| {
-        (a.file, a.head.start, &a.address).cmp(&(b.file, b.head.start, &b.address))
-    });
+    // Sorted by path, position and address: the order does not depend on the
+    // order files were read in.
+    {
+        let src = &an.sources;
+        an.resources.sort_by(|a, b| {
+            (&src.get(a.file).display, a.head.start, &a.address).cmp(&(
+                &src.get(b.file).display,
+                b.head.start,
+                &b.address,
+            ))
+        });
+    }
     an.resources.dedup_by(|a, b| {
         a.address == b.address
             && a.module_addr == b.module_addr

@@ -233,7 +233,9 @@ impl Eval<'_> {
                 if regions.is_empty()
                     && endpoint.is_some()
                     && cat.is_some_and(|c| c.region_optional)
-                    && unresolved.as_ref().is_some_and(|u| u.span == pc.block.head_span())
+                    && unresolved
+                        .as_ref()
+                        .is_some_and(|u| u.span == pc.block.head_span())
                 {
                     unresolved = None;
                 }
