@@ -27,10 +27,13 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
         } else {
             String::new()
         };
-        let dir = crate::source::display_path(
+        let dir = match crate::source::display_path(
             &ctx.an.modules[m].dir,
             &std::env::current_dir().unwrap_or_default(),
-        );
+        ) {
+            d if d == "." => "the current directory".to_string(),
+            d => d,
+        };
         let mut f = Finding::new(
             Code::Crc009,
             first.file,
