@@ -136,7 +136,12 @@ fn read_and_parse(d: &Discovered, id: FileId) -> (Arc<str>, ParseResult) {
         }
     };
     let text: Arc<str> = Arc::from(text);
-    let res = parse_text(&text, d.candidate, id);
+    // A byte order mark is not part of the configuration: parse it as blanks,
+    // so that offsets stay those of the file.
+    let res = match text.strip_prefix('\u{feff}') {
+        Some(rest) => parse_text(&format!("   {rest}"), d.candidate, id),
+        None => parse_text(&text, d.candidate, id),
+    };
     (text, res)
 }
 

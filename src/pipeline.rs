@@ -97,6 +97,8 @@ pub struct Analysis {
     pub explicit_files: Option<BTreeSet<FileId>>,
     /// The kind of every parsed file.
     pub file_kinds: Vec<(FileId, FileKind)>,
+    /// The display name of each module's directory (same index as `modules`).
+    pub root_names: Vec<String>,
     /// The root modules (indexes in `modules`).
     pub roots: Vec<usize>,
 }
@@ -336,19 +338,14 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     {
         let src = &an.sources;
         an.resources.sort_by(|a, b| {
-            (&src.get(a.file).display, a.head.start, &a.address).cmp(&(
+            (&src.get(a.file).display, a.head.start, &a.address, a.root).cmp(&(
                 &src.get(b.file).display,
                 b.head.start,
                 &b.address,
+                b.root,
             ))
         });
     }
-    an.resources.dedup_by(|a, b| {
-        a.address == b.address
-            && a.module_addr == b.module_addr
-            && a.file == b.file
-            && a.head == b.head
-    });
     an.findings.dedup();
     if disc.file_args {
         an.explicit_files = Some(
@@ -358,6 +355,10 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
                 .collect(),
         );
     }
+    an.root_names = modules
+        .iter()
+        .map(|m| crate::source::display_path(&m.dir, &cwd))
+        .collect();
     an.modules = modules;
     Ok(an)
 }

@@ -180,11 +180,17 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     let rel = path.strip_prefix(cwd).unwrap_or(path);
     let rel = rel.strip_prefix(".").unwrap_or(rel);
     let mut out = String::new();
-    for (i, c) in rel.components().enumerate() {
-        if i > 0 {
-            out.push('/');
+    for c in rel.components() {
+        match c {
+            std::path::Component::RootDir => out.push('/'),
+            std::path::Component::CurDir => {}
+            c => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.push_str(&c.as_os_str().to_string_lossy());
+            }
         }
-        out.push_str(&c.as_os_str().to_string_lossy());
     }
     if out.is_empty() { ".".to_string() } else { out }
 }

@@ -4,7 +4,7 @@
 use super::loc;
 use crate::pipeline::{Analysis, Resource};
 use crate::place::PlaceKind;
-use serde_json::{Value, json};
+use serde::Serialize;
 
 /// The tier of a resource as the inventory shows it (filled by the tier stage).
 #[derive(Clone, Debug, Default)]
@@ -13,45 +13,102 @@ pub struct TierInfo {
     pub source: Option<&'static str>,
 }
 
+/// The JSON report. Resources are serialised from borrowed structs (no
+/// intermediate value tree), in parallel chunks, into one buffer.
 pub fn json(an: &Analysis, tiers: &[TierInfo]) -> String {
-    let resources: Vec<Value> = an
+    use rayon::prelude::*;
+    let chunks: Vec<String> = an
         .resources
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(i, r)| resource_json(an, r, tiers.get(i).cloned().unwrap_or_default()))
+        .map(|(i, r)| {
+            let t = tiers.get(i).cloned().unwrap_or_default();
+            let v = resource_json(an, r, &t);
+            let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+            let mut out = String::with_capacity(text.len() + text.len() / 8);
+            for (k, line) in text.split('\n').enumerate() {
+                if k > 0 {
+                    out.push('\n');
+                }
+                out.push_str("    ");
+                out.push_str(line);
+            }
+            out
+        })
         .collect();
-    let mut out = serde_json::to_string_pretty(&json!({"version": 1, "resources": resources}))
-        .unwrap_or_default();
-    out.push('\n');
+    let mut out = String::with_capacity(chunks.iter().map(|c| c.len() + 2).sum::<usize>() + 64);
+    out.push_str("{\n  \"version\": 1,\n  \"resources\": [");
+    if chunks.is_empty() {
+        out.push_str("]\n}\n");
+        return out;
+    }
+    for (k, c) in chunks.iter().enumerate() {
+        out.push_str(if k == 0 { "\n" } else { ",\n" });
+        out.push_str(c);
+    }
+    out.push_str("\n  ]\n}\n");
     out
 }
 
-fn resource_json(an: &Analysis, r: &Resource, tier: TierInfo) -> Value {
-    let l = loc(&an.sources, r.head);
-    let origins: Vec<Value> = r
-        .origins
-        .iter()
-        .map(|o| {
-            let ol = loc(&an.sources, o.span);
-            json!({"file": ol.file, "line": ol.line, "column": ol.column, "message": o.message})
-        })
-        .collect();
-    json!({
-        "address": r.address,
-        "type": r.ty,
-        "file": l.file,
-        "line": l.line,
-        "column": l.column,
-        "tier": tier.tier,
-        "tier_source": tier.source,
-        "provider": r.provider,
-        "provider_config": r.provider_config,
-        "placement": kind_name(r.kind),
-        "regions": r.regions,
-        "endpoint": r.endpoint,
-        "unresolved": r.unresolved.as_ref().map(|u| u.what.clone()),
-        "origins": origins,
-    })
+#[derive(Serialize)]
+struct OriginJson<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct ResourceJson<'a> {
+    address: &'a str,
+    #[serde(rename = "type")]
+    ty: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    root: &'a str,
+    tier: Option<&'a str>,
+    tier_source: Option<&'static str>,
+    provider: &'a str,
+    provider_config: &'a str,
+    placement: &'static str,
+    regions: &'a [String],
+    endpoint: Option<&'a str>,
+    unresolved: Option<&'a str>,
+    origins: Vec<OriginJson<'a>>,
+}
+
+fn resource_json<'a>(an: &'a Analysis, r: &'a Resource, tier: &'a TierInfo) -> ResourceJson<'a> {
+    let p = an.sources.start(r.head);
+    ResourceJson {
+        address: &r.address,
+        ty: &r.ty,
+        file: &an.sources.get(r.head.file).display,
+        line: p.line,
+        column: p.column,
+        root: &an.root_names[r.root],
+        tier: tier.tier.as_deref(),
+        tier_source: tier.source,
+        provider: &r.provider,
+        provider_config: &r.provider_config,
+        placement: kind_name(r.kind),
+        regions: &r.regions,
+        endpoint: r.endpoint.as_deref(),
+        unresolved: r.unresolved.as_ref().map(|u| u.what.as_str()),
+        origins: r
+            .origins
+            .iter()
+            .map(|o| {
+                let op = an.sources.start(o.span);
+                OriginJson {
+                    file: &an.sources.get(o.span.file).display,
+                    line: op.line,
+                    column: op.column,
+                    message: &o.message,
+                }
+            })
+            .collect(),
+    }
 }
 
 /// How a resource is placed, in one word.
@@ -77,6 +134,9 @@ pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
         };
         out.push_str(&format!("{}\n", r.address));
         out.push_str(&format!("  at        {}:{}:{}\n", l.file, l.line, l.column));
+        if an.roots.len() > 1 {
+            out.push_str(&format!("  root      {}\n", an.root_names[r.root]));
+        }
         out.push_str(&format!(
             "  provider  {} ({})\n",
             r.provider, r.provider_config
