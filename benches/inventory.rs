@@ -31,8 +31,6 @@ struct Args {
     roots: usize,
     cli: bool,
     stages: bool,
-    /// Only the render prototype (after the corpus).
-    proto_only: bool,
     /// Hidden: run analyse + render once with N threads and print VmHWM.
     child: Option<usize>,
 }
@@ -62,7 +60,6 @@ fn parse_args() -> Args {
             .max(1),
         cli: true,
         stages: true,
-        proto_only: false,
         child: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
@@ -88,7 +85,6 @@ fn parse_args() -> Args {
             "--roots" => a.roots = value(&mut i).parse().unwrap_or_else(|_| usage()),
             "--no-cli" => a.cli = false,
             "--no-stages" => a.stages = false,
-            "--proto-only" => a.proto_only = true,
             "--child-run" => a.child = Some(value(&mut i).parse().unwrap_or_else(|_| usage())),
             "-h" | "--help" => usage(),
             // Filters given by `cargo bench -- NAME`: nothing to filter.
@@ -160,10 +156,6 @@ fn main() {
         return;
     }
 
-    if args.proto_only {
-        render_prototype(&args.dir, Catalogue::builtin());
-        return;
-    }
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -315,7 +307,6 @@ fn main() {
 
     if args.stages {
         stages(&args.dir, cat);
-        render_prototype(&args.dir, cat);
     }
 
     println!(
@@ -807,190 +798,4 @@ fn measure_corpus(dir: &Path) -> corpus::Stats {
         }
     }
     s
-}
-
-// ---------------------------------------------------------------- render prototype
-
-/// A prototype of the inventory JSON written without a `serde_json::Value`
-/// tree: borrowed structs with the fields in the order `report::inventory`
-/// writes them (serde_json's `preserve_order`), so the bytes are the same. Not used by cercle: it
-/// measures what a streamed (and chunk-parallel) renderer would cost.
-mod proto {
-    use cercle::Analysis;
-    use cercle::pipeline::Resource;
-    use rayon::prelude::*;
-    use serde::Serialize;
-    use std::io::Write;
-
-    #[derive(Serialize)]
-    struct Origin<'a> {
-        file: &'a str,
-        line: usize,
-        column: usize,
-        message: &'a str,
-    }
-
-    #[derive(Serialize)]
-    struct Res<'a> {
-        address: &'a str,
-        #[serde(rename = "type")]
-        ty: &'a str,
-        file: &'a str,
-        line: usize,
-        column: usize,
-        tier: Option<&'a str>,
-        tier_source: Option<&'a str>,
-        provider: &'a str,
-        provider_config: &'a str,
-        placement: &'static str,
-        regions: &'a [String],
-        endpoint: Option<&'a str>,
-        unresolved: Option<&'a str>,
-        origins: Vec<Origin<'a>>,
-    }
-
-    fn res<'a>(an: &'a Analysis, r: &'a Resource) -> Res<'a> {
-        let p = an.sources.start(r.head);
-        Res {
-            address: &r.address,
-            column: p.column,
-            endpoint: r.endpoint.as_deref(),
-            file: &an.sources.get(r.head.file).display,
-            line: p.line,
-            origins: r
-                .origins
-                .iter()
-                .map(|o| {
-                    let p = an.sources.start(o.span);
-                    Origin {
-                        column: p.column,
-                        file: &an.sources.get(o.span.file).display,
-                        line: p.line,
-                        message: &o.message,
-                    }
-                })
-                .collect(),
-            placement: cercle::report::inventory::kind_name(r.kind),
-            provider: &r.provider,
-            provider_config: &r.provider_config,
-            regions: &r.regions,
-            tier: None,
-            tier_source: None,
-            ty: &r.ty,
-            unresolved: r.unresolved.as_ref().map(|u| u.what.as_str()),
-        }
-    }
-
-    /// One resource, pretty, indented for its place in the array.
-    fn one(an: &Analysis, r: &Resource, out: &mut Vec<u8>) {
-        let mut buf = Vec::with_capacity(1024);
-        serde_json::to_writer_pretty(&mut buf, &res(an, r)).expect("serialize");
-        out.extend_from_slice(b"    ");
-        for &b in &buf {
-            out.push(b);
-            if b == b'\n' {
-                out.extend_from_slice(b"    ");
-            }
-        }
-    }
-
-    fn write_all<W: Write>(an: &Analysis, chunks: impl Iterator<Item = Vec<u8>>, w: &mut W) {
-        if an.resources.is_empty() {
-            w.write_all(b"{\n  \"version\": 1,\n  \"resources\": []\n}\n")
-                .unwrap();
-            return;
-        }
-        w.write_all(b"{\n  \"version\": 1,\n  \"resources\": [\n")
-            .unwrap();
-        for (i, c) in chunks.enumerate() {
-            if i > 0 {
-                w.write_all(b",\n").unwrap();
-            }
-            w.write_all(&c).unwrap();
-        }
-        w.write_all(b"\n  ]\n}\n").unwrap();
-    }
-
-    fn chunk(an: &Analysis, rs: &[Resource]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(rs.len() * 1100);
-        for (i, r) in rs.iter().enumerate() {
-            if i > 0 {
-                out.extend_from_slice(b",\n");
-            }
-            one(an, r, &mut out);
-        }
-        out
-    }
-
-    /// Sequential, streamed to `w`: memory stays at one resource.
-    pub fn streamed<W: Write>(an: &Analysis, w: &mut W) {
-        write_all(an, an.resources.chunks(1).map(|c| chunk(an, c)), w);
-    }
-
-    /// Chunks rendered in parallel, written in order, `window` chunks of 512
-    /// resources in memory at a time.
-    pub fn parallel<W: Write>(an: &Analysis, w: &mut W, window: usize) {
-        let mut first = true;
-        if an.resources.is_empty() {
-            write_all(an, std::iter::empty(), w);
-            return;
-        }
-        w.write_all(b"{\n  \"version\": 1,\n  \"resources\": [\n")
-            .unwrap();
-        for group in an.resources.chunks(512 * window) {
-            let parts: Vec<Vec<u8>> = group.par_chunks(512).map(|c| chunk(an, c)).collect();
-            for p in parts {
-                if !first {
-                    w.write_all(b",\n").unwrap();
-                }
-                first = false;
-                w.write_all(&p).unwrap();
-            }
-        }
-        w.write_all(b"\n  ]\n}\n").unwrap();
-    }
-}
-
-/// Times the current renderer against the prototype, and checks the bytes.
-fn render_prototype(dir: &Path, cat: &Catalogue) {
-    println!(
-        "\n== render prototype (benches/inventory.rs `proto`: borrowed structs + serde, no Value tree) =="
-    );
-    for threads in [1usize, 2] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
-        let an = cercle::analyse(&options(dir, Some(threads)), cat).expect("analyse");
-        let t = Instant::now();
-        let reference = inventory::json(&an, &[]);
-        let current = secs(t.elapsed());
-        let mut buf = Vec::with_capacity(reference.len());
-        pool.install(|| proto::parallel(&an, &mut buf, 16));
-        if buf != reference.as_bytes() {
-            let at = buf
-                .iter()
-                .zip(reference.as_bytes())
-                .position(|(a, b)| a != b)
-                .unwrap_or(buf.len().min(reference.len()));
-            let from = at.saturating_sub(200);
-            panic!(
-                "the prototype's JSON differs from report::inventory::json at byte {at}:\n--- current\n{}\n--- prototype\n{}",
-                &reference[from..(at + 200).min(reference.len())],
-                String::from_utf8_lossy(&buf[from..(at + 200).min(buf.len())])
-            );
-        }
-        drop(buf);
-        let t = Instant::now();
-        let mut sink = std::io::BufWriter::with_capacity(1 << 16, std::io::sink());
-        proto::streamed(&an, &mut sink);
-        let streamed = secs(t.elapsed());
-        let t = Instant::now();
-        let mut sink = std::io::BufWriter::with_capacity(1 << 16, std::io::sink());
-        pool.install(|| proto::parallel(&an, &mut sink, 16));
-        let parallel = secs(t.elapsed());
-        println!(
-            "{threads} thread(s): current {current:.3}s; streamed {streamed:.3}s; chunk-parallel {parallel:.3}s (byte-identical)"
-        );
-    }
 }
