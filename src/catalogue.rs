@@ -228,7 +228,66 @@ impl Catalogue {
             out.providers.push(p);
         }
         out.providers.sort_by(|a, b| a.source.cmp(&b.source));
+        out.validate()?;
         Ok(out)
+    }
+
+    /// Every fact cites a known source; region ids are unique per provider.
+    fn validate(&self) -> Result<(), String> {
+        for p in &self.providers {
+            let file = &p.source;
+            let mut refs: Vec<(&str, String)> = vec![(p.source_ref.as_str(), "provider".into())];
+            refs.extend(
+                p.data_region
+                    .iter()
+                    .map(|d| (d.source_ref.as_str(), format!("data_region {}", d.type_))),
+            );
+            refs.extend(
+                p.global
+                    .iter()
+                    .map(|g| (g.source_ref.as_str(), "global".to_string())),
+            );
+            refs.extend(
+                p.parent
+                    .iter()
+                    .map(|x| (x.source_ref.as_str(), "parent".to_string())),
+            );
+            refs.extend(
+                p.default
+                    .iter()
+                    .map(|d| (d.source_ref.as_str(), format!("default {}", d.type_))),
+            );
+            refs.extend(
+                p.region
+                    .iter()
+                    .map(|r| (r.source_ref.as_str(), format!("region {}", r.id))),
+            );
+            for (r, what) in refs {
+                if !self.sources.contains_key(r) {
+                    return Err(format!("{file}: {what} cites unknown source {r:?}"));
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            for r in &p.region {
+                // A display name may normalise to the id ("France Central").
+                let names: std::collections::BTreeSet<String> = std::iter::once(&r.id)
+                    .chain(r.aliases.iter())
+                    .map(|n| normalise_region(n))
+                    .collect();
+                for n in names {
+                    if !seen.insert(n.clone()) {
+                        return Err(format!("{file}: region name {n:?} is defined twice"));
+                    }
+                }
+                if r.country.is_empty() || r.jurisdiction.is_empty() {
+                    return Err(format!(
+                        "{file}: region {} needs a country and a jurisdiction",
+                        r.id
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The provider with this source address (case-insensitive, as Terraform).
