@@ -337,7 +337,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     // order files were read in.
     {
         let src = &an.sources;
-        an.resources.sort_by(|a, b| {
+        an.resources.par_sort_by(|a, b| {
             (&src.get(a.file).display, a.head.start, &a.address, a.root).cmp(&(
                 &src.get(b.file).display,
                 b.head.start,

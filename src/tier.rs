@@ -92,6 +92,7 @@ pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<Option<Declared>>, Vec<F
         findings: Vec::new(),
         reported: BTreeSet::new(),
         file_ann: HashMap::new(),
+        file_level: HashMap::new(),
     };
     let out = an.resources.iter().map(|res| r.resource(an, res)).collect();
     (out, r.findings)
@@ -103,6 +104,8 @@ struct Resolver<'a> {
     findings: Vec<Finding>,
     reported: BTreeSet<(Span, String)>,
     file_ann: HashMap<FileId, Option<(String, Span)>>,
+    /// Levels 4 to 6 depend on the file only.
+    file_level: HashMap<FileId, Option<Declared>>,
 }
 
 impl Resolver<'_> {
@@ -174,8 +177,17 @@ impl Resolver<'_> {
         self.file_level(res.file)
     }
 
-    /// Levels 4 to 6 for a file.
+    /// Levels 4 to 6 for a file (cached: they depend on the file only).
     fn file_level(&mut self, file: FileId) -> Option<Declared> {
+        if let Some(d) = self.file_level.get(&file) {
+            return d.clone();
+        }
+        let d = self.file_level_uncached(file);
+        self.file_level.insert(file, d.clone());
+        d
+    }
+
+    fn file_level_uncached(&mut self, file: FileId) -> Option<Declared> {
         if let Some((n, s)) = self.file_annotation(file)
             && let Some(d) = self.declared(vec![n], Some(s), TierSource::File)
         {
