@@ -292,38 +292,13 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         .collect();
     for id in plans {
         let text = an.sources.get(id).text.clone();
-        match crate::plan::place(&text, id, cat, &opts.tier_tags) {
+        let module = modules.len();
+        match crate::plan::place(&text, id, cat, &opts.tier_tags, module) {
             Ok(planned) => {
-                let module = modules.len();
                 let mut m = Module::new(an.sources.get(id).path.clone());
                 m.files.push(id);
-                if an.sources.get(id).path.as_os_str().is_empty() {
-                    m.scanned = false;
-                }
                 modules.push(m);
-                for p in planned {
-                    an.resources.push(Resource {
-                        address: p.address,
-                        ty: p.ty,
-                        module,
-                        module_addr: String::new(),
-                        decl: 0,
-                        file: id,
-                        head: p.head,
-                        block: p.block,
-                        provider: p.provider,
-                        provider_config: p.provider_config,
-                        kind: p.kind,
-                        regions: p.regions,
-                        endpoint: p.endpoint,
-                        unresolved: p.unresolved,
-                        primary: p.primary,
-                        origins: p.origins,
-                        call_chain: Vec::new(),
-                        tag_tier: p.tag_tier,
-                        root: module,
-                    });
-                }
+                an.resources.extend(planned);
             }
             Err(e) => an.findings.push(Finding::new(
                 Code::Crc000,

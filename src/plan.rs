@@ -7,39 +7,24 @@ use crate::catalogue::Catalogue;
 use crate::findings::Related;
 use crate::parse::hcl::SyntaxError;
 use crate::parse::json::{self, Value};
+use crate::pipeline::Resource;
 use crate::place::{PlaceKind, Unresolved};
 use crate::source::{FileId, Span};
 use crate::tags::TagTier;
-
-/// A planned managed resource, placed.
-#[derive(Clone, Debug)]
-pub struct Planned {
-    pub address: String,
-    pub ty: String,
-    pub head: Span,
-    pub block: Span,
-    pub provider: String,
-    pub provider_config: String,
-    pub kind: PlaceKind,
-    pub regions: Vec<String>,
-    pub endpoint: Option<String>,
-    pub unresolved: Option<Unresolved>,
-    pub primary: Span,
-    pub origins: Vec<Related>,
-    pub tag_tier: Option<TagTier>,
-}
 
 fn strip_host(p: &str) -> String {
     crate::module::normalise_source(p)
 }
 
-/// Places every managed resource of a plan.
+/// Places every managed resource of a plan; `module` is the index the plan
+/// has among the analysis's modules.
 pub fn place(
     text: &str,
     file: FileId,
     cat: &Catalogue,
     tier_tags: &[String],
-) -> Result<Vec<Planned>, SyntaxError> {
+    module: usize,
+) -> Result<Vec<Resource>, SyntaxError> {
     let doc = json::parse(text, file)?;
     let mut out = Vec::new();
     let configs = doc
@@ -47,7 +32,9 @@ pub fn place(
         .and_then(|c| c.get("provider_config"));
     let conf_root = doc.get("configuration").and_then(|c| c.get("root_module"));
     if let Some(root) = doc.get("planned_values").and_then(|p| p.get("root_module")) {
-        walk(root, "", conf_root, configs, cat, tier_tags, &mut out);
+        walk(
+            root, "", conf_root, configs, cat, tier_tags, module, &mut out,
+        );
     }
     Ok(out)
 }
@@ -64,17 +51,19 @@ fn conf_module<'v, 'a>(root: Option<&'v Value<'a>>, path: &str) -> Option<&'v Va
     Some(cur)
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk(
-    module: &Value,
+    planned: &Value,
     path: &str,
     conf_root: Option<&Value>,
     configs: Option<&Value>,
     cat: &Catalogue,
     tier_tags: &[String],
-    out: &mut Vec<Planned>,
+    module: usize,
+    out: &mut Vec<Resource>,
 ) {
     let conf = conf_module(conf_root, path);
-    for r in module
+    for r in planned
         .get("resources")
         .and_then(|r| r.as_array())
         .unwrap_or(&[])
@@ -82,17 +71,17 @@ fn walk(
         if r.get("mode").and_then(|m| m.as_str()) != Some("managed") {
             continue;
         }
-        if let Some(p) = place_one(r, conf, configs, cat, tier_tags) {
+        if let Some(p) = place_one(r, conf, configs, cat, tier_tags, module) {
             out.push(p);
         }
     }
-    for c in module
+    for c in planned
         .get("child_modules")
         .and_then(|c| c.as_array())
         .unwrap_or(&[])
     {
         let addr = c.get("address").and_then(|a| a.as_str()).unwrap_or("");
-        walk(c, addr, conf_root, configs, cat, tier_tags, out);
+        walk(c, addr, conf_root, configs, cat, tier_tags, module, out);
     }
 }
 
@@ -102,7 +91,8 @@ fn place_one(
     configs: Option<&Value>,
     cat: &Catalogue,
     tier_tags: &[String],
-) -> Option<Planned> {
+    module: usize,
+) -> Option<Resource> {
     let address_m = r.member("address")?;
     let address = address_m.value.as_str()?.to_string();
     let ty = r.get("type")?.as_str()?.to_string();
@@ -137,9 +127,13 @@ fn place_one(
         Some((m, k)) => format!("{m}.{k}"),
         None => key.clone(),
     };
-    let mut p = Planned {
+    let mut p = Resource {
         address,
         ty: ty.clone(),
+        module,
+        module_addr: String::new(),
+        decl: 0,
+        file: head.file,
         head,
         block: r.span,
         provider: provider.clone(),
@@ -150,7 +144,9 @@ fn place_one(
         unresolved: None,
         primary: head,
         origins: Vec::new(),
+        call_chain: Vec::new(),
         tag_tier: tags(values, tier_tags),
+        root: module,
     };
     if cat.is_inert(&provider) {
         p.kind = PlaceKind::Inert;
