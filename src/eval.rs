@@ -18,7 +18,7 @@ use std::path::Path;
 use std::rc::Rc;
 
 /// Deepest evaluation before a value is declared unknown.
-const MAX_DEPTH: u32 = 160;
+const MAX_DEPTH: u32 = 600;
 
 pub type InstId = usize;
 

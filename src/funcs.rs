@@ -331,9 +331,26 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
         "tolist" => Val::list(list(arg(a, 0)?)?),
         "toset" | "distinct" => {
             let mut out: Vec<Val> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
             for x in list(arg(a, 0)?)? {
-                if !out.contains(&x) {
-                    out.push(x);
+                // Known scalars are deduplicated by their text, in linear time.
+                let key = match &x.v {
+                    V::Str(t) => Some(format!("s{t}")),
+                    V::Num(n) => Some(format!("n{}", fmt_num(*n))),
+                    V::Bool(b) => Some(format!("b{b}")),
+                    _ => None,
+                };
+                match key {
+                    Some(k) => {
+                        if seen.insert(k) {
+                            out.push(x);
+                        }
+                    }
+                    None => {
+                        if !out.contains(&x) {
+                            out.push(x);
+                        }
+                    }
                 }
             }
             if name == "toset" {

@@ -124,11 +124,8 @@ fn read_and_parse(d: &Discovered, id: FileId) -> (Arc<str>, ParseResult) {
         Ok(s) => s.to_string(),
         Err(e) => {
             let lossy = String::from_utf8_lossy(&bytes).into_owned();
-            let offset = lossy
-                .char_indices()
-                .find(|(_, c)| *c == char::REPLACEMENT_CHARACTER)
-                .map(|(i, _)| i)
-                .unwrap_or(e.valid_up_to());
+            // The valid prefix is the same in the lossy text: the bad byte is there.
+            let offset = e.valid_up_to();
             return (
                 Arc::from(lossy),
                 Err((offset, "invalid UTF-8: the file is not text".to_string())),

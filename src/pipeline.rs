@@ -131,11 +131,12 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         opts.paths.clone()
     };
     for p in &paths {
-        if std::fs::metadata(p).is_err() {
-            return Err(UsageError(format!(
-                "{}: no such file or directory",
-                p.display()
-            )));
+        if let Err(e) = std::fs::metadata(p) {
+            let why = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+                _ => e.to_string(),
+            };
+            return Err(UsageError(format!("{}: {why}", p.display())));
         }
     }
     let disc = discover::discover(&paths, &excluded);

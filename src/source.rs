@@ -91,7 +91,14 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[start..end].chars().count() + 1;
+        let prefix = &self.text[start..end];
+        // A byte order mark is not a column.
+        let prefix = if line == 0 {
+            prefix.strip_prefix('\u{feff}').unwrap_or(prefix)
+        } else {
+            prefix
+        };
+        let column = prefix.chars().count() + 1;
         Position {
             line: line + 1,
             column,
