@@ -215,6 +215,29 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Streams a report to `--output` or stdout through a buffer.
+fn stream_out(
+    path: &Option<PathBuf>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
+    match path {
+        Some(p) => {
+            let file = std::fs::File::create(p)
+                .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            write(&mut w)
+                .and_then(|_| w.flush())
+                .map_err(|e| format!("cannot write the report: {e}"))
+        }
+    }
+}
+
 fn write_out(path: &Option<PathBuf>, text: &str) -> Result<(), String> {
     match path {
         Some(p) => {
@@ -437,11 +460,15 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
             source: t.as_ref().map(|d| d.source.as_str()),
         })
         .collect();
-    let text = match a.format {
-        InventoryFormat::Json => report::inventory::json(&an, &tiers),
-        InventoryFormat::Human => report::inventory::human(&an, &tiers),
+    let written = match a.format {
+        InventoryFormat::Json => stream_out(&a.input.output, |w| {
+            report::inventory::write_json(w, &an, &tiers)
+        }),
+        InventoryFormat::Human => {
+            write_out(&a.input.output, &report::inventory::human(&an, &tiers))
+        }
     };
-    if let Err(e) = write_out(&a.input.output, &text) {
+    if let Err(e) = written {
         return usage_error(&e);
     }
     // The process ends here: freeing the analysis would only cost time.

@@ -280,6 +280,8 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         .collect();
     results.extend(run(&orphans));
     an.roots = roots.iter().chain(orphans.iter()).copied().collect();
+    an.resources
+        .reserve_exact(results.iter().map(|r| r.resources.len()).sum());
     for r in results {
         an.resources.extend(r.resources);
         an.findings.extend(r.findings);
@@ -311,11 +313,20 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     }
     // Sorted by path, position and address: the order does not depend on the
     // order files were read in.
+    // Files ranked by their display path once; then an in-place sort (no
+    // buffer as large as the resources). No two resources compare equal (an
+    // address is unique in a root), so the unstable sort is deterministic.
     {
         let src = &an.sources;
-        an.resources.par_sort_by(|a, b| {
-            (&src.get(a.file).display, a.head.start, &a.address, a.root).cmp(&(
-                &src.get(b.file).display,
+        let mut ids: Vec<FileId> = (0..src.len() as FileId).collect();
+        ids.sort_by(|a, b| src.get(*a).display.cmp(&src.get(*b).display));
+        let mut rank = vec![0u32; ids.len()];
+        for (k, id) in ids.iter().enumerate() {
+            rank[*id as usize] = k as u32;
+        }
+        an.resources.par_sort_unstable_by(|a, b| {
+            (rank[a.file as usize], a.head.start, &a.address, a.root).cmp(&(
+                rank[b.file as usize],
                 b.head.start,
                 &b.address,
                 b.root,

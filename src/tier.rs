@@ -160,8 +160,8 @@ impl Resolver<'_> {
             return Some(d);
         }
         // 2. annotation above the block
-        let file = self.sources.get(res.file).clone();
-        if let Some((n, s)) = annotation_above(&file, res.block.start)
+        let sources = self.sources;
+        if let Some((n, s)) = annotation_above(sources.get(res.file), res.block.start)
             && let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation)
         {
             return Some(d);

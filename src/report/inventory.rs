@@ -13,41 +13,62 @@ pub struct TierInfo {
     pub source: Option<&'static str>,
 }
 
-/// The JSON report. Resources are serialised from borrowed structs (no
-/// intermediate value tree), in parallel chunks, into one buffer.
+/// The JSON report as a string (tests and small trees; the CLI streams with
+/// [`write_json`]).
 pub fn json(an: &Analysis, tiers: &[TierInfo]) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_json(&mut out, an, tiers);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Resources per batch: each batch is serialised in parallel, written, then
+/// dropped, so the report never sits whole in memory.
+const BATCH: usize = 2048;
+
+/// Streams the JSON report to `w`. Resources are serialised from borrowed
+/// structs (no intermediate value tree), in parallel within each batch; the
+/// bytes do not depend on the thread count.
+pub fn write_json<W: std::io::Write + ?Sized>(
+    w: &mut W,
+    an: &Analysis,
+    tiers: &[TierInfo],
+) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let chunks: Vec<String> = an
-        .resources
-        .par_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let t = tiers.get(i).cloned().unwrap_or_default();
-            let v = resource_json(an, r, &t);
-            let text = serde_json::to_string_pretty(&v).unwrap_or_default();
-            let mut out = String::with_capacity(text.len() + text.len() / 8);
-            for (k, line) in text.split('\n').enumerate() {
-                if k > 0 {
-                    out.push('\n');
+    w.write_all(b"{\n  \"version\": 1,\n  \"resources\": [")?;
+    if an.resources.is_empty() {
+        return w.write_all(b"]\n}\n");
+    }
+    let none = TierInfo::default();
+    for (b, batch) in an.resources.chunks(BATCH).enumerate() {
+        let base = b * BATCH;
+        let texts: Vec<Vec<u8>> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let t = tiers.get(base + i).unwrap_or(&none);
+                let v = resource_json(an, r, t);
+                let mut buf = Vec::with_capacity(1024);
+                let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
+                let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
+                // Serialising borrowed strings and numbers cannot fail.
+                let _ = v.serialize(&mut ser);
+                let mut out = Vec::with_capacity(buf.len() + buf.len() / 6 + 8);
+                out.extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
+                for &c in &buf {
+                    out.push(c);
+                    if c == b'\n' {
+                        out.extend_from_slice(b"    ");
+                    }
                 }
-                out.push_str("    ");
-                out.push_str(line);
-            }
-            out
-        })
-        .collect();
-    let mut out = String::with_capacity(chunks.iter().map(|c| c.len() + 2).sum::<usize>() + 64);
-    out.push_str("{\n  \"version\": 1,\n  \"resources\": [");
-    if chunks.is_empty() {
-        out.push_str("]\n}\n");
-        return out;
+                out
+            })
+            .collect();
+        for t in &texts {
+            w.write_all(t)?;
+        }
     }
-    for (k, c) in chunks.iter().enumerate() {
-        out.push_str(if k == 0 { "\n" } else { ",\n" });
-        out.push_str(c);
-    }
-    out.push_str("\n  ]\n}\n");
-    out
+    w.write_all(b"\n  ]\n}\n")
 }
 
 #[derive(Serialize)]

@@ -154,6 +154,13 @@ pub fn backend_place(b: &Block, cat: &Catalogue) -> Option<BackendPlace> {
 /// module's resources, per pack.
 pub fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
+    // The tiered resources of each root, in one pass.
+    let mut by_root: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+    for (i, r) in ctx.an.resources.iter().enumerate() {
+        if ctx.tiers[i].is_some() {
+            by_root.entry(r.root).or_default().push(i);
+        }
+    }
     for &root in &ctx.an.roots {
         let m = &ctx.an.modules[root];
         let Some((block, _)) = &m.backend else {
@@ -162,12 +169,9 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
         let Some(bp) = backend_place(block, ctx.cat) else {
             continue;
         };
-        let tiered: Vec<usize> = (0..ctx.an.resources.len())
-            .filter(|i| ctx.an.resources[*i].root == root && ctx.tiers[*i].is_some())
-            .collect();
-        if tiered.is_empty() {
+        let Some(tiered) = by_root.get(&root) else {
             continue;
-        }
+        };
         if let Some(u) = &bp.unresolved {
             let mut f = Finding::new(
                 Code::Crc003,
