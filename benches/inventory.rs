@@ -209,8 +209,8 @@ fn main() {
         medians.insert(label.clone(), w);
     }
     println!(
-        "JSON outputs: byte-identical across 1 thread, 2 threads and all cores ({} bytes)",
-        reference.len()
+        "JSON outputs: identical (length and FNV-1a hash) across 1 thread, 2 threads and all cores ({} bytes)",
+        reference.0
     );
     let t1 = medians["1 thread"];
     let t2 = medians["2 threads"];
@@ -357,8 +357,38 @@ struct Times {
     resources: usize,
 }
 
+/// A writer that keeps only the length and a hash of what the streamed report
+/// writes, as the CLI streams it to stdout.
+struct HashSink {
+    len: u64,
+    hash: u64,
+}
+
+impl Default for HashSink {
+    fn default() -> Self {
+        HashSink {
+            len: 0,
+            hash: 0xcbf2_9ce4_8422_2325,
+        }
+    }
+}
+
+impl std::io::Write for HashSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.hash = (self.hash ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.len += buf.len() as u64;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 struct Run {
-    json: String,
+    /// Length and FNV-1a hash of the streamed JSON report.
+    json: (u64, u64),
     times: Times,
     summary: Summary,
 }
@@ -397,7 +427,9 @@ fn run_once(dir: &Path, threads: Option<usize>, cat: &Catalogue) -> Run {
     let t0 = Instant::now();
     let an = cercle::analyse(&options(dir, threads), cat).expect("analyse");
     let t1 = Instant::now();
-    let json = inventory::json(&an, &[]);
+    let mut sink = HashSink::default();
+    inventory::write_json(&mut sink, &an, &[]).expect("render");
+    let json = (sink.len, sink.hash);
     let t2 = Instant::now();
     let summary = summarise(&an);
     let t3 = Instant::now();
@@ -527,8 +559,9 @@ fn child_run(dir: &Path, threads: usize) {
         println!("VmHWM {}", after_analyse.0);
         return;
     }
-    let json = inventory::json(&an, &[]);
-    assert!(!json.is_empty());
+    let mut sink = HashSink::default();
+    inventory::write_json(&mut sink, &an, &[]).expect("render");
+    assert!(sink.len > 0);
     let after_render = (proc_status("VmHWM:"), proc_status("VmRSS:"));
     println!("VmHWM {}", after_render.0);
     println!(
@@ -538,7 +571,7 @@ fn child_run(dir: &Path, threads: usize) {
         after_analyse.1 as f64 / 1024.0,
         after_render.0 as f64 / 1024.0,
         after_render.1 as f64 / 1024.0,
-        json.len() as f64 / 1e6,
+        sink.len as f64 / 1e6,
     );
 }
 
@@ -694,9 +727,9 @@ fn stages(dir: &Path, cat: &Catalogue) {
             row[5] = secs(t.elapsed());
             row[6] = row[5] - row[0] - row[4];
             let t = Instant::now();
-            let json = inventory::json(&an, &[]);
+            let mut sink = HashSink::default();
+            inventory::write_json(&mut sink, &an, &[]).expect("render");
             row[7] = secs(t.elapsed());
-            drop(json);
             let t = Instant::now();
             drop(an);
             row[8] = secs(t.elapsed());
