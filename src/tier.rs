@@ -86,16 +86,39 @@ pub struct TierInputs<'a> {
 /// Resolves every resource's tier. Returns one entry per resource (same
 /// order) and the CRC004 findings.
 pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<Option<Declared>>, Vec<Finding>) {
-    let mut r = Resolver {
-        sources: &an.sources,
-        inp,
-        findings: Vec::new(),
-        reported: BTreeSet::new(),
-        file_ann: HashMap::new(),
-        file_level: HashMap::new(),
-    };
-    let out = an.resources.iter().map(|res| r.resource(an, res)).collect();
-    (out, r.findings)
+    use rayon::prelude::*;
+    // In parallel chunks, each with its own caches; a CRC004 found in several
+    // chunks is kept once, in chunk order (the result does not depend on the
+    // thread count).
+    let parts: Vec<(Vec<Option<Declared>>, Vec<Finding>)> = an
+        .resources
+        .par_chunks(4096)
+        .map(|chunk| {
+            let mut r = Resolver {
+                sources: &an.sources,
+                inp,
+                findings: Vec::new(),
+                reported: BTreeSet::new(),
+                file_ann: HashMap::new(),
+                file_level: HashMap::new(),
+                scopes: HashMap::new(),
+            };
+            let out: Vec<Option<Declared>> = chunk.iter().map(|res| r.resource(an, res)).collect();
+            (out, r.findings)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(an.resources.len());
+    let mut findings = Vec::new();
+    let mut seen: BTreeSet<(Option<Span>, Option<String>)> = BTreeSet::new();
+    for (o, f) in parts {
+        out.extend(o);
+        for x in f {
+            if seen.insert((x.span, x.tier.clone())) {
+                findings.push(x);
+            }
+        }
+    }
+    (out, findings)
 }
 
 struct Resolver<'a> {
@@ -106,6 +129,8 @@ struct Resolver<'a> {
     file_ann: HashMap<FileId, Option<(String, Span)>>,
     /// Levels 4 to 6 depend on the file only.
     file_level: HashMap<FileId, Option<Declared>>,
+    /// The `[[scope]]` of each file.
+    scopes: HashMap<FileId, Option<Declared>>,
 }
 
 impl Resolver<'_> {
@@ -209,6 +234,15 @@ impl Resolver<'_> {
     }
 
     fn scope(&mut self, file: FileId) -> Option<Declared> {
+        if let Some(d) = self.scopes.get(&file) {
+            return d.clone();
+        }
+        let d = self.scope_uncached(file);
+        self.scopes.insert(file, d.clone());
+        d
+    }
+
+    fn scope_uncached(&mut self, file: FileId) -> Option<Declared> {
         let path = &self.sources.get(file).path;
         let rel = self.inp.config.relative(path);
         let hit = self
@@ -247,8 +281,8 @@ impl Resolver<'_> {
     fn call_tier(&mut self, an: &Analysis, chain: &[(usize, usize)]) -> Option<Declared> {
         for (m, c) in chain.iter().rev() {
             let call = &an.modules[*m].calls[*c];
-            let file = self.sources.get(call.file).clone();
-            if let Some((n, s)) = annotation_above(&file, call.block.span.start)
+            let sources = self.sources;
+            if let Some((n, s)) = annotation_above(sources.get(call.file), call.block.span.start)
                 && let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation)
             {
                 return Some(d);
