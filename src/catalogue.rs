@@ -94,6 +94,10 @@ pub struct Provider {
     /// The regions, with where they are.
     #[serde(default)]
     pub region: Vec<Region>,
+    /// Takes the regions of another provider of the catalogue (ARM templates
+    /// use the Azure regions of `hashicorp/azurerm`).
+    #[serde(default)]
+    pub regions_from: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -228,6 +232,23 @@ impl Catalogue {
             out.providers.push(p);
         }
         out.providers.sort_by(|a, b| a.source.cmp(&b.source));
+        for i in 0..out.providers.len() {
+            let Some(from) = out.providers[i].regions_from.clone() else {
+                continue;
+            };
+            let regions = out
+                .providers
+                .iter()
+                .find(|p| p.source == from)
+                .map(|p| p.region.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "provider {}: regions_from names {from}, which the catalogue does not have",
+                        out.providers[i].source
+                    )
+                })?;
+            out.providers[i].region.extend(regions);
+        }
         out.validate()?;
         Ok(out)
     }

@@ -5,6 +5,7 @@
 //! [`discover`] → [`load`] (parse, in parallel) → [`module`] (assemble) →
 //! [`eval`] and [`place`] (per root module, in parallel) → checks → reports.
 
+pub mod arm;
 pub mod baseline;
 pub mod catalogue;
 pub mod check;

@@ -287,16 +287,22 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         an.findings.extend(r.findings);
     }
     // Plans: resources placed from their planned values.
-    let plans: Vec<FileId> = an
+    // Plans and ARM templates: resources placed from the file alone.
+    let placed_files: Vec<(FileId, FileKind)> = an
         .file_kinds
         .iter()
-        .filter(|(_, k)| *k == FileKind::Plan)
-        .map(|(id, _)| *id)
+        .filter(|(_, k)| matches!(k, FileKind::Plan | FileKind::Arm))
+        .copied()
         .collect();
-    for id in plans {
+    for (id, kind) in placed_files {
         let text = an.sources.get(id).text.clone();
         let module = modules.len();
-        match crate::plan::place(&text, id, cat, &opts.tier_tags, module) {
+        let placed = if kind == FileKind::Arm {
+            crate::arm::place(&text, id, cat, &opts.tier_tags, module)
+        } else {
+            crate::plan::place(&text, id, cat, &opts.tier_tags, module)
+        };
+        match placed {
             Ok(planned) => {
                 let mut m = Module::new(an.sources.get(id).path.clone());
                 m.files.push(id);

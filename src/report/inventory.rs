@@ -184,10 +184,12 @@ pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
             ));
         }
     }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     out.push_str(&format!(
-        "{} resources in {} files\n",
-        an.resources.len(),
-        an.files
+        "{} in {}\n",
+        plural(an.resources.len(), "resource", "resources"),
+        plural(an.files, "file", "files")
     ));
     out
 }

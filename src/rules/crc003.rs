@@ -36,9 +36,11 @@ pub fn check(r: &Resource) -> Option<Finding> {
     }
     f.related
         .extend(r.origins.iter().filter(|o| o.span != r.primary).cloned());
-    f.help = Some(
+    f.help = Some(if r.provider == crate::arm::PROVIDER {
+        "write the location in the template (a literal, or a parameter's defaultValue)".to_string()
+    } else {
         "set it in the configuration (a literal, a variable default or a tfvars value), or pass it with --var"
-            .to_string(),
-    );
+            .to_string()
+    });
     Some(f)
 }
