@@ -20,9 +20,12 @@ const FILES: usize = 2_000;
 const FINDINGS: usize = 10_000;
 const BIG_JSON_BYTES: usize = 5 << 20;
 
-/// One generated `.tf` file with `n` resources; returns its text and, per
-/// resource, the byte ranges of its labels and of its region value.
-fn tf_file(k: usize, n: usize) -> (String, Vec<((usize, usize), (usize, usize), String)>) {
+/// A generated resource: the byte ranges of its labels and of its region
+/// value, and its address.
+type Generated = ((usize, usize), (usize, usize), String);
+
+/// One generated `.tf` file with `n` resources: its text and its resources.
+fn tf_file(k: usize, n: usize) -> (String, Vec<Generated>) {
     let mut text = format!(
         "# generated file {k}\n# cercle:tier sensible\n\nvariable \"region_{k}\" {{\n  default = \"us-east-1\"\n}}\n\n"
     );
