@@ -101,17 +101,17 @@ pub fn read(text: &str) -> Result<BTreeSet<String>, String> {
     Ok(doc.findings.into_iter().map(|e| e.fingerprint).collect())
 }
 
-/// Splits findings into (new, baselined).
+/// Splits findings into (new, baselined), keeping the order of each.
 pub fn filter(
     sources: &SourceMap,
     findings: Vec<Finding>,
     known: &BTreeSet<String>,
-) -> (Vec<Finding>, usize) {
+) -> (Vec<Finding>, Vec<Finding>) {
     let mut kept = Vec::new();
-    let mut hidden = 0;
+    let mut hidden = Vec::new();
     for f in findings {
         if known.contains(&fingerprint(sources, &f)) {
-            hidden += 1;
+            hidden.push(f);
         } else {
             kept.push(f);
         }

@@ -4,7 +4,7 @@
 use cercle::catalogue::Catalogue;
 use cercle::check::{CheckInput, check, load_packs};
 use cercle::config::Config;
-use cercle::findings::Severity;
+use cercle::findings::{Hidden, HiddenBy, Severity};
 use cercle::packs::{Pack, PackError};
 use cercle::pipeline::{Options, VarArg};
 use cercle::report::{self, CheckReport, Summary};
@@ -92,16 +92,22 @@ struct InputArgs {
 struct CheckArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Report format
+    /// Report format: human (diagnostics with snippets), json, sarif (SARIF
+    /// 2.1.0, for GitHub code scanning), github (workflow annotations), junit
+    /// (JUnit XML), markdown (a job summary)
     #[arg(long, value_enum, default_value = "human")]
     format: CheckFormat,
+    /// Also write a report in FORMAT to FILE, from the same run (repeatable;
+    /// e.g. --report sarif:cercle.sarif --report markdown:summary.md)
+    #[arg(long = "report", value_name = "FORMAT:FILE", value_parser = parse_report, action = ArgAction::Append)]
+    reports: Vec<(report::Format, PathBuf)>,
     /// Lowest severity that fails the run
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
     /// Unresolved placements (CRC003) are errors
     #[arg(long)]
     strict: bool,
-    /// No summary line
+    /// No summary line (human and github formats)
     #[arg(long)]
     quiet: bool,
     /// Hide the findings recorded in this baseline file
@@ -113,6 +119,20 @@ struct CheckArgs {
     /// No colours (also when NO_COLOR is set or stdout is not a terminal)
     #[arg(long)]
     no_color: bool,
+}
+
+/// `--report FORMAT:FILE`.
+fn parse_report(s: &str) -> Result<(report::Format, PathBuf), String> {
+    let names = report::Format::ALL.map(|f| f.as_str()).join(", ");
+    let (format, file) = s
+        .split_once(':')
+        .ok_or_else(|| format!("expected FORMAT:FILE, where FORMAT is one of {names}"))?;
+    let format = report::Format::parse(format)
+        .ok_or_else(|| format!("unknown format {format:?}: expected one of {names}"))?;
+    if file.is_empty() {
+        return Err("expected FORMAT:FILE: the file is missing".into());
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 #[derive(Args)]
@@ -128,6 +148,23 @@ struct InventoryArgs {
 enum CheckFormat {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+impl CheckFormat {
+    fn format(self) -> report::Format {
+        match self {
+            CheckFormat::Human => report::Format::Human,
+            CheckFormat::Json => report::Format::Json,
+            CheckFormat::Sarif => report::Format::Sarif,
+            CheckFormat::Github => report::Format::Github,
+            CheckFormat::Junit => report::Format::Junit,
+            CheckFormat::Markdown => report::Format::Markdown,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -215,34 +252,61 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Streams a report to `--output` or stdout through a buffer.
+/// Streams a report to `--output` or stdout through a buffer. A report file
+/// is written into a temporary file beside it, then renamed over it, so that
+/// a reader never sees half a report; something that is not a regular file
+/// (`/dev/stdout`, a pipe) is written directly.
 fn stream_out(
     path: &Option<PathBuf>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), String> {
-    match path {
-        Some(p) => {
-            let file = std::fs::File::create(p)
-                .map_err(|e| format!("cannot write {}: {e}", p.display()))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
-            write(&mut w)
-                .and_then(|_| w.flush())
-                .map_err(|e| format!("cannot write {}: {e}", p.display()))
+    let Some(path) = path else {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        return write(&mut w)
+            .and_then(|_| w.flush())
+            .map_err(|e| format!("cannot write the report: {e}"));
+    };
+    let fail = |e: std::io::Error| format!("cannot write the report to {}: {e}", path.display());
+    let regular_or_new = match std::fs::metadata(path) {
+        Ok(m) => m.is_file(),
+        Err(_) => true,
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let target = match (regular_or_new, &name) {
+        (true, Some(name)) => {
+            path.with_file_name(format!(".{name}.cercle-{}.tmp", std::process::id()))
         }
-        None => {
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            write(&mut w)
-                .and_then(|_| w.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))
+        _ => path.clone(),
+    };
+    let result = std::fs::File::create(&target).and_then(|file| {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut w)?;
+        w.flush()
+    });
+    let result = result.and_then(|_| {
+        if target != *path {
+            std::fs::rename(&target, path)
+        } else {
+            Ok(())
         }
+    });
+    if let Err(e) = result {
+        if target != *path {
+            let _ = std::fs::remove_file(&target);
+        }
+        return Err(fail(e));
     }
+    Ok(())
+}
+
+/// Writes a whole report to a file (see [`stream_out`]).
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+    stream_out(&Some(path.to_path_buf()), |w| w.write_all(text.as_bytes()))
 }
 
 fn write_out(path: &Option<PathBuf>, text: &str) -> Result<(), String> {
     match path {
-        Some(p) => {
-            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
-        }
+        Some(p) => write_file(p, text),
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())
@@ -354,7 +418,7 @@ fn run_check(a: CheckArgs) -> ExitCode {
         },
     );
     let mut findings = outcome.findings.clone();
-    let mut baselined = 0;
+    let mut baselined = Vec::new();
     if let Some(path) = &a.baseline {
         let known = match std::fs::read_to_string(path)
             .map_err(|e| format!("--baseline {}: {e}", path.display()))
@@ -384,43 +448,62 @@ fn run_check(a: CheckArgs) -> ExitCode {
     };
     summary.count(findings);
     summary.suppressed = outcome.suppressed.len();
-    summary.baselined = baselined;
+    summary.baselined = baselined.len();
     let fail = match a.fail_on {
         FailOn::Error => findings.iter().any(|f| f.severity >= Severity::Error),
         FailOn::Warning => findings.iter().any(|f| f.severity >= Severity::Warning),
         FailOn::Never => false,
     };
+    // Suppressed and baselined findings, for the formats that carry them.
+    let mut hidden = outcome.suppressed.clone();
+    hidden.extend(baselined.into_iter().map(|f| Hidden {
+        finding: f,
+        by: HiddenBy::Baseline,
+    }));
+    report::sort_hidden(&an.sources, &mut hidden);
+    let resources = report::checked(&an);
     let packs: Vec<String> = st.packs.iter().map(|p| p.id.clone()).collect();
-    let text = match a.format {
-        CheckFormat::Json => report::json::render(&CheckReport {
-            sources: &an.sources,
-            findings,
-            summary,
-            packs,
-        }),
-        CheckFormat::Human => {
-            summary.duration_ms = Some(start.elapsed().as_millis());
-            let color = !a.no_color
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && a.input.output.is_none()
-                && std::io::stdout().is_terminal();
-            report::human::render(
-                &CheckReport {
-                    sources: &an.sources,
-                    findings,
-                    summary,
-                    packs,
-                },
-                report::human::Style {
-                    color,
-                    width: 100,
-                    quiet: a.quiet,
-                },
-            )
+    let duration_ms = start.elapsed().as_millis();
+    let render = |format: report::Format, color: bool| {
+        let mut summary = summary.clone();
+        // Only people read the time: no other report depends on it.
+        if format == report::Format::Human {
+            summary.duration_ms = Some(duration_ms);
         }
+        report::render(
+            format,
+            &CheckReport {
+                sources: &an.sources,
+                findings,
+                hidden: &hidden,
+                resources: &resources,
+                summary,
+                packs: packs.clone(),
+            },
+            report::human::Style {
+                color,
+                width: 100,
+                quiet: a.quiet,
+            },
+        )
     };
-    if let Err(e) = write_out(&a.input.output, &text) {
-        return usage_error(&e);
+    let color = !a.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && a.input.output.is_none()
+        && std::io::stdout().is_terminal();
+    let mut write_failed = false;
+    if let Err(e) = write_out(&a.input.output, &render(a.format.format(), color)) {
+        eprintln!("error: {e}");
+        write_failed = true;
+    }
+    for (format, path) in &a.reports {
+        if let Err(e) = write_file(path, &render(*format, false)) {
+            eprintln!("error: {e}");
+            write_failed = true;
+        }
+    }
+    if write_failed {
+        return ExitCode::from(2);
     }
     // The process ends here: freeing the analysis would only cost time.
     std::mem::forget(an);

@@ -10,7 +10,7 @@
 //! not apply. Each problem is one CRC008: a missing reason, an expired date, an
 //! unknown code, and each code that suppressed nothing.
 
-use crate::findings::{Code, Finding};
+use crate::findings::{Code, Finding, Hidden, HiddenBy};
 use crate::model::FileKind;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
@@ -145,7 +145,7 @@ fn valid_date(s: &str) -> bool {
 /// The result of applying suppressions.
 pub struct Applied {
     pub kept: Vec<Finding>,
-    pub suppressed: Vec<Finding>,
+    pub suppressed: Vec<Hidden>,
 }
 
 /// Applies the suppressions of every HCL file to `findings`, and adds the
@@ -225,7 +225,12 @@ pub fn apply(
                         used[j] = true;
                     }
                 }
-                suppressed.push(f);
+                let (si, _) = active[i];
+                let reason = sups[si].reason.clone().unwrap_or_default();
+                suppressed.push(Hidden {
+                    finding: f,
+                    by: HiddenBy::Comment { reason },
+                });
             }
             None => kept.push(f),
         }

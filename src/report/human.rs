@@ -116,16 +116,26 @@ fn diag(f: &Finding, srcs: &mut Sources) -> Diag {
     let mut labels = Vec::new();
     let mut related = Vec::new();
     let file = f.span.map(|s| s.file).unwrap_or(f.file);
+    // A related place that starts where the primary label does (the part
+    // of the value that could not be resolved) names the primary label
+    // instead of drawing a second one at the same column.
+    let region = f.placement.as_ref().and_then(|p| p.region.clone());
+    let merged = f.related.iter().find(|r| {
+        region.is_none()
+            && f.span
+                .is_some_and(|s| s.file == r.span.file && s.start == r.span.start)
+    });
     if let Some(s) = f.span {
-        let primary_text = match (&f.placement, &f.tier) {
-            (Some(p), _) if p.region.is_some() => p.region.clone().unwrap_or_default(),
-            _ => "here".to_string(),
+        let primary_text = match (&region, merged) {
+            (Some(region), _) => region.clone(),
+            (None, Some(r)) => r.message.clone(),
+            (None, None) => "here".to_string(),
         };
         labels.push(label(s, &primary_text, true));
     }
     for r in &f.related {
         if r.span.file == file {
-            if Some(r.span) != f.span {
+            if Some(r.span) != f.span && merged != Some(r) {
                 labels.push(label(r.span, &r.message, false));
             }
         } else {
