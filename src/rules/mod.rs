@@ -5,6 +5,7 @@
 pub mod crc001;
 pub mod crc002;
 pub mod crc003;
+pub mod crc005;
 pub mod crc006;
 pub mod crc007;
 pub mod crc009;
