@@ -292,12 +292,12 @@ fn dynamic_items(v: &Val) -> Vec<(Val, Val)> {
         match &alt.v {
             V::List(xs) => {
                 for (i, x) in xs.iter().enumerate() {
-                    out.push((Val::num(i as f64), x.clone()));
+                    out.push((Val::num(i as f64), x.clone().with_via(&alt.via)));
                 }
             }
             V::Map(m) => {
                 for (k, x) in m.iter() {
-                    out.push((Val::str(k), x.clone()));
+                    out.push((Val::str(k), x.clone().with_via(&alt.via)));
                 }
             }
             _ => {}
