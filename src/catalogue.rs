@@ -252,7 +252,7 @@ impl Egress {
                 }
             }
         }
-        if self.source.is_some() != !self.source_types.is_empty() {
+        if self.source.is_some() == self.source_types.is_empty() {
             return Err("source and source_types go together".into());
         }
         for path in self.destination.iter().chain(self.source.iter()) {

@@ -156,7 +156,10 @@ impl Eval<'_> {
         let (types, name_attr) = if source {
             (&rule.source_types, rule.source_name_attr.as_deref())
         } else {
-            (&rule.destination_types, rule.destination_name_attr.as_deref())
+            (
+                &rule.destination_types,
+                rule.destination_name_attr.as_deref(),
+            )
         };
         let parts: Vec<&str> = path.split('.').collect();
         let mut attrs = Vec::new();
@@ -272,11 +275,10 @@ impl Eval<'_> {
             let exp = self.resource_instances(me.inst, i);
             for (k, _) in &exp.instances {
                 let n = self.resource_attr(me.inst, i, k.clone(), name_attr, d.block.head_span());
-                if n
-                    .alts()
-                    .iter()
-                    .any(|x| x.as_str().is_some_and(|n| n == s || (!n.is_empty() && n == last)))
-                {
+                if n.alts().iter().any(|x| {
+                    x.as_str()
+                        .is_some_and(|n| n == s || (!n.is_empty() && n == last))
+                }) {
                     return Some(self.place(me.inst, i, k));
                 }
             }

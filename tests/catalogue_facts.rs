@@ -116,12 +116,22 @@ fn the_egress_table_names_where_copies_go() {
     for p in &cat.providers {
         let prefix = p.source.split('/').nth(1).unwrap().to_string() + "_";
         for e in &p.egress {
-            for t in e.types.iter().chain(&e.destination_types).chain(&e.source_types) {
-                assert!(t.starts_with(&prefix), "{}: {t} is not a {prefix} type", p.source);
+            for t in e
+                .types
+                .iter()
+                .chain(&e.destination_types)
+                .chain(&e.source_types)
+            {
+                assert!(
+                    t.starts_with(&prefix),
+                    "{}: {t} is not a {prefix} type",
+                    p.source
+                );
             }
             let src = &cat.sources[&e.source_ref];
             assert!(
-                src.url.starts_with("https://registry.terraform.io/providers/"),
+                src.url
+                    .starts_with("https://registry.terraform.io/providers/"),
                 "{}: {} cites {} ({}), not the provider's documentation",
                 p.source,
                 e.types.join(", "),
@@ -137,13 +147,31 @@ fn a_malformed_egress_entry_is_rejected() {
     let cat = "inert_providers = []\n[sources.a]\ntitle = \"t\"\nurl = \"u\"\ndate = \"2026\"\n";
     let base = "source = \"x/y\"\nname = \"Y\"\nsource_ref = \"a\"\n[[egress]]\ntypes = [\"y_copy\"]\nsource_ref = \"a\"\n";
     for (bad, why) in [
-        ("to = \"self\"\ndestination = \"d\"\nsource = \"s\"\nsource_types = [\"y_db\"]\n", "takes no destination"),
+        (
+            "to = \"self\"\ndestination = \"d\"\nsource = \"s\"\nsource_types = [\"y_db\"]\n",
+            "takes no destination",
+        ),
         ("to = \"self\"\n", "needs a source"),
-        ("to = \"resource\"\ndestination = \"rule.bucket\"\n", "needs destination and destination_types"),
-        ("to = \"region\"\ndestination = \"r\"\ndestination_types = [\"y_x\"]\n", "names no destination type"),
-        ("to = \"region\"\ndestination = \"rule..region\"\n", "not a path"),
-        ("to = \"region\"\ndestination = \"r\"\nsource = \"s\"\n", "go together"),
-        ("to = \"elsewhere\"\ndestination = \"r\"\n", "unknown variant"),
+        (
+            "to = \"resource\"\ndestination = \"rule.bucket\"\n",
+            "needs destination and destination_types",
+        ),
+        (
+            "to = \"region\"\ndestination = \"r\"\ndestination_types = [\"y_x\"]\n",
+            "names no destination type",
+        ),
+        (
+            "to = \"region\"\ndestination = \"rule..region\"\n",
+            "not a path",
+        ),
+        (
+            "to = \"region\"\ndestination = \"r\"\nsource = \"s\"\n",
+            "go together",
+        ),
+        (
+            "to = \"elsewhere\"\ndestination = \"r\"\n",
+            "unknown variant",
+        ),
     ] {
         let text = format!("{base}{bad}");
         let err = Catalogue::parse(cat, &[("y.toml", &text)]).unwrap_err();

@@ -138,11 +138,12 @@ fn finding(r: &Resource, e: &Egress, s: &Subject, refusal: &Refusal, own: bool) 
         });
     }
     let mut seen = Vec::new();
-    f.related
-        .retain(|x| x.span != e.span && !seen.contains(&x.span) && {
+    f.related.retain(|x| {
+        x.span != e.span && !seen.contains(&x.span) && {
             seen.push(x.span);
             true
-        });
+        }
+    });
     f.help = Some(format!(
         "{} allows: {}",
         s.tier_name(),

@@ -13,8 +13,8 @@ pub mod crc009;
 use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::packs::{Pack, Place, Set, Tier};
-use crate::place::PlaceKind;
 use crate::pipeline::{Analysis, Resource};
+use crate::place::PlaceKind;
 use crate::tier::Declared;
 
 /// The documentation of every rule, by code.
