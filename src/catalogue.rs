@@ -137,6 +137,9 @@ pub struct Egress {
     /// fourth field (`arn:aws:backup:eu-west-3:...`).
     #[serde(default)]
     pub arn_region: bool,
+    /// Where the ARN format is documented (with `arn_region`).
+    #[serde(default)]
+    pub arn_source_ref: Option<String>,
     /// The argument that names the resource whose data is copied (same
     /// syntax as `destination`); absent: the resource's own data.
     #[serde(default)]
@@ -252,6 +255,9 @@ impl Egress {
                 }
             }
         }
+        if self.arn_region != self.arn_source_ref.is_some() {
+            return Err("arn_region and arn_source_ref go together".into());
+        }
         if self.source.is_some() == self.source_types.is_empty() {
             return Err("source and source_types go together".into());
         }
@@ -352,12 +358,13 @@ impl Catalogue {
                     .iter()
                     .map(|r| (r.source_ref.as_str(), format!("region {}", r.id))),
             );
-            refs.extend(p.egress.iter().map(|e| {
-                (
-                    e.source_ref.as_str(),
-                    format!("egress {}", e.types.join(", ")),
-                )
-            }));
+            for e in &p.egress {
+                let what = format!("egress {}", e.types.join(", "));
+                refs.push((e.source_ref.as_str(), what.clone()));
+                if let Some(a) = &e.arn_source_ref {
+                    refs.push((a.as_str(), what));
+                }
+            }
             for e in &p.egress {
                 e.validate()
                     .map_err(|m| format!("{file}: egress {}: {m}", e.types.join(", ")))?;

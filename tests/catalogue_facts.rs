@@ -92,6 +92,7 @@ fn the_egress_table_names_where_copies_go() {
     assert_eq!(ddb.destination.as_deref(), Some("replica.region_name"));
     let backup = one("hashicorp/aws", "aws_backup_plan");
     assert!(backup.arn_region, "a backup vault ARN carries its region");
+    assert_eq!(backup.arn_source_ref.as_deref(), Some("aws-arn-format"));
     assert_eq!(
         backup.destination.as_deref(),
         Some("rule.copy_action.destination_vault_arn")
@@ -126,6 +127,14 @@ fn the_egress_table_names_where_copies_go() {
                     t.starts_with(&prefix),
                     "{}: {t} is not a {prefix} type",
                     p.source
+                );
+            }
+            if e.arn_region {
+                let arn = &cat.sources[e.arn_source_ref.as_ref().unwrap()];
+                assert!(
+                    arn.url.starts_with("https://docs.aws.amazon.com/"),
+                    "{}",
+                    arn.url
                 );
             }
             let src = &cat.sources[&e.source_ref];
