@@ -181,6 +181,10 @@ fn a_malformed_egress_entry_is_rejected() {
             "to = \"elsewhere\"\ndestination = \"r\"\n",
             "unknown variant",
         ),
+        (
+            "to = \"resource\"\ndestination = \"v\"\ndestination_types = [\"y_v\"]\narn_region = true\n",
+            "arn_region and arn_source_ref go together",
+        ),
     ] {
         let text = format!("{base}{bad}");
         let err = Catalogue::parse(cat, &[("y.toml", &text)]).unwrap_err();
