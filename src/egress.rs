@@ -55,6 +55,9 @@ impl Eval<'_> {
         let Some(cat) = self.cat.provider(&me.provider) else {
             return Vec::new();
         };
+        if cat.egress(&d.ty).next().is_none() {
+            return Vec::new();
+        }
         let Some(scope) = self.resource_scope(me.inst, me.decl, &me.key) else {
             return Vec::new();
         };
