@@ -174,6 +174,7 @@ impl<'c> Walker<'c> {
             origins: Vec::new(),
             call_chain: Vec::new(),
             tag_tier: tags(r, self.tier_tags),
+            egress: Vec::new(),
             root: self.module,
         };
         let cat = self.cat.provider(PROVIDER);

@@ -98,6 +98,61 @@ pub struct Provider {
     /// use the Azure regions of `hashicorp/azurerm`).
     #[serde(default)]
     pub regions_from: Option<String>,
+    /// Resource types that send a copy of their data elsewhere (CRC005).
+    #[serde(default)]
+    pub egress: Vec<Egress>,
+}
+
+/// What the argument of an [`Egress`] names.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum EgressTo {
+    /// Another resource (by reference, name or ARN): the copy goes where it
+    /// is placed.
+    Resource,
+    /// A region of the resource's own provider.
+    Region,
+    /// Nothing: the resource itself is the copy (a read replica), placed like
+    /// any resource; `source` names what it copies.
+    #[serde(rename = "self")]
+    Itself,
+}
+
+/// A resource type that copies data to another placement: replication,
+/// backup copy, replica, export.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Egress {
+    /// The types (globs allowed).
+    pub types: Vec<String>,
+    pub to: EgressTo,
+    /// The argument that names the destination: nested blocks then the
+    /// attribute, `rule.destination.bucket`; absent with `to = "self"`.
+    #[serde(default)]
+    pub destination: Option<String>,
+    /// With `to = "resource"`: the types it may name.
+    #[serde(default)]
+    pub destination_types: Vec<String>,
+    /// Their argument that holds the name when the destination is written as
+    /// a name (or an ARN or ID whose last segment is that name).
+    #[serde(default)]
+    pub destination_name_attr: Option<String>,
+    /// A destination written as a literal ARN gives its region in the ARN's
+    /// fourth field (`arn:aws:backup:eu-west-3:...`).
+    #[serde(default)]
+    pub arn_region: bool,
+    /// Where the ARN format is documented (with `arn_region`).
+    #[serde(default)]
+    pub arn_source_ref: Option<String>,
+    /// The argument that names the resource whose data is copied (same
+    /// syntax as `destination`); absent: the resource's own data.
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub source_types: Vec<String>,
+    #[serde(default)]
+    pub source_name_attr: Option<String>,
+    pub source_ref: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -176,6 +231,47 @@ pub struct Region {
     #[serde(default)]
     pub endpoint: Option<String>,
     pub source_ref: String,
+}
+
+impl Egress {
+    /// The fields each kind of destination needs are there, and only those.
+    fn validate(&self) -> Result<(), String> {
+        match self.to {
+            EgressTo::Itself => {
+                if self.destination.is_some() || !self.destination_types.is_empty() {
+                    return Err("to = \"self\" takes no destination".into());
+                }
+                if self.source.is_none() || self.source_types.is_empty() {
+                    return Err("to = \"self\" needs a source and source_types".into());
+                }
+            }
+            EgressTo::Resource => {
+                if self.destination.is_none() || self.destination_types.is_empty() {
+                    return Err("to = \"resource\" needs destination and destination_types".into());
+                }
+            }
+            EgressTo::Region => {
+                if self.destination.is_none() {
+                    return Err("to = \"region\" needs a destination".into());
+                }
+                if !self.destination_types.is_empty() || self.destination_name_attr.is_some() {
+                    return Err("to = \"region\" names no destination type".into());
+                }
+            }
+        }
+        if self.arn_region != self.arn_source_ref.is_some() {
+            return Err("arn_region and arn_source_ref go together".into());
+        }
+        if self.source.is_some() == self.source_types.is_empty() {
+            return Err("source and source_types go together".into());
+        }
+        for path in self.destination.iter().chain(self.source.iter()) {
+            if path.is_empty() || path.split('.').any(|s| !crate::model::is_ident(s)) {
+                return Err(format!("{path:?} is not a path of blocks and an attribute"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The whole catalogue.
@@ -283,6 +379,17 @@ impl Catalogue {
                     .iter()
                     .map(|r| (r.source_ref.as_str(), format!("region {}", r.id))),
             );
+            for e in &p.egress {
+                let what = format!("egress {}", e.types.join(", "));
+                refs.push((e.source_ref.as_str(), what.clone()));
+                if let Some(a) = &e.arn_source_ref {
+                    refs.push((a.as_str(), what));
+                }
+            }
+            for e in &p.egress {
+                e.validate()
+                    .map_err(|m| format!("{file}: egress {}: {m}", e.types.join(", ")))?;
+            }
             for (r, what) in refs {
                 if !self.sources.contains_key(r) {
                     return Err(format!("{file}: {what} cites unknown source {r:?}"));
@@ -342,6 +449,13 @@ impl Provider {
 
     pub fn default_for(&self, ty: &str) -> Option<&Default> {
         self.default.iter().find(|d| d.type_ == ty)
+    }
+
+    /// The ways a type copies its data elsewhere.
+    pub fn egress<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = &'a Egress> + 'a {
+        self.egress
+            .iter()
+            .filter(move |e| e.types.iter().any(|p| type_matches(p, ty)))
     }
 
     pub fn data_region(&self, ty: &str) -> Option<&DataRegion> {

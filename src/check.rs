@@ -168,6 +168,7 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
     out.extend(tier_findings);
     out.extend(an.resources.iter().filter_map(rules::crc003::check));
     out.extend(rules::check_placements(&ctx));
+    out.extend(rules::crc005::check(&ctx));
     out.extend(rules::crc006::check(&ctx));
     out.extend(rules::crc009::check(&ctx));
     // Severities.

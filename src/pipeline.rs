@@ -81,6 +81,8 @@ pub struct Resource {
     pub root: usize,
     /// The tier read from a tag or label, if any.
     pub tag_tier: Option<crate::tags::TagTier>,
+    /// The copies of data it makes (CRC005).
+    pub egress: Vec<crate::egress::Egress>,
 }
 
 /// The result of an analysis.
@@ -542,6 +544,7 @@ fn evaluate_root(
                     origins,
                     call_chain: chain.clone(),
                     tag_tier: ev.tag_tier(inst, i, key, tier_tags),
+                    egress: ev.egress(&p),
                     root,
                 });
             }

@@ -146,6 +146,7 @@ fn place_one(
         origins: Vec::new(),
         call_chain: Vec::new(),
         tag_tier: tags(values, tier_tags),
+        egress: Vec::new(),
         root: module,
     };
     if cat.is_inert(&provider) {

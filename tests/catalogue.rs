@@ -129,6 +129,12 @@ fn every_source_ref_is_a_known_source_with_title_url_and_date() {
                 .iter()
                 .map(|r| (format!("region {}", r.id), &r.source_ref)),
         );
+        for e in &p.egress {
+            refs.push((format!("egress {:?}", e.types), &e.source_ref));
+            if let Some(a) = &e.arn_source_ref {
+                refs.push((format!("egress {:?} (ARN)", e.types), a));
+            }
+        }
         for (what, r) in refs {
             assert!(
                 cat.sources.contains_key(r.as_str()),

@@ -68,3 +68,129 @@ fn a_fact_without_a_known_source_is_rejected() {
     let err = Catalogue::parse(cat, &[("y.toml", bad)]).unwrap_err();
     assert!(err.contains("unknown source"), "{err}");
 }
+
+#[test]
+fn the_egress_table_names_where_copies_go() {
+    use cercle::catalogue::EgressTo;
+    let cat = Catalogue::builtin();
+    let one = |provider: &str, ty: &str| {
+        let p = cat.provider(provider).unwrap();
+        let found: Vec<_> = p.egress(ty).collect();
+        assert!(!found.is_empty(), "{ty}: no egress entry");
+        found[0].clone()
+    };
+    let s3 = one("hashicorp/aws", "aws_s3_bucket_replication_configuration");
+    assert_eq!(s3.to, EgressTo::Resource);
+    assert_eq!(s3.destination.as_deref(), Some("rule.destination.bucket"));
+    assert_eq!(s3.destination_types, ["aws_s3_bucket"]);
+    assert_eq!(s3.source.as_deref(), Some("bucket"));
+    let db = one("hashicorp/aws", "aws_db_instance");
+    assert_eq!(db.to, EgressTo::Itself);
+    assert_eq!(db.source.as_deref(), Some("replicate_source_db"));
+    let ddb = one("hashicorp/aws", "aws_dynamodb_table");
+    assert_eq!(ddb.to, EgressTo::Region);
+    assert_eq!(ddb.destination.as_deref(), Some("replica.region_name"));
+    let backup = one("hashicorp/aws", "aws_backup_plan");
+    assert!(backup.arn_region, "a backup vault ARN carries its region");
+    assert_eq!(backup.arn_source_ref.as_deref(), Some("aws-arn-format"));
+    assert_eq!(
+        backup.destination.as_deref(),
+        Some("rule.copy_action.destination_vault_arn")
+    );
+    assert_eq!(
+        one("hashicorp/azurerm", "azurerm_cosmosdb_account")
+            .destination
+            .as_deref(),
+        Some("geo_location.location")
+    );
+    assert_eq!(
+        one("hashicorp/google", "google_sql_database_instance")
+            .source
+            .as_deref(),
+        Some("master_instance_name")
+    );
+    // A type that copies nothing has no entry.
+    let aws = cat.provider("hashicorp/aws").unwrap();
+    assert_eq!(aws.egress("aws_instance").count(), 0);
+    // Every entry is a type of its own provider and cites that provider's
+    // documentation.
+    for p in &cat.providers {
+        let prefix = p.source.split('/').nth(1).unwrap().to_string() + "_";
+        for e in &p.egress {
+            for t in e
+                .types
+                .iter()
+                .chain(&e.destination_types)
+                .chain(&e.source_types)
+            {
+                assert!(
+                    t.starts_with(&prefix),
+                    "{}: {t} is not a {prefix} type",
+                    p.source
+                );
+            }
+            if e.arn_region {
+                let arn = &cat.sources[e.arn_source_ref.as_ref().unwrap()];
+                assert!(
+                    arn.url.starts_with("https://docs.aws.amazon.com/"),
+                    "{}",
+                    arn.url
+                );
+            }
+            let src = &cat.sources[&e.source_ref];
+            assert!(
+                src.url
+                    .starts_with("https://registry.terraform.io/providers/"),
+                "{}: {} cites {} ({}), not the provider's documentation",
+                p.source,
+                e.types.join(", "),
+                e.source_ref,
+                src.url
+            );
+        }
+    }
+}
+
+#[test]
+fn a_malformed_egress_entry_is_rejected() {
+    let cat = "inert_providers = []\n[sources.a]\ntitle = \"t\"\nurl = \"u\"\ndate = \"2026\"\n";
+    let base = "source = \"x/y\"\nname = \"Y\"\nsource_ref = \"a\"\n[[egress]]\ntypes = [\"y_copy\"]\nsource_ref = \"a\"\n";
+    for (bad, why) in [
+        (
+            "to = \"self\"\ndestination = \"d\"\nsource = \"s\"\nsource_types = [\"y_db\"]\n",
+            "takes no destination",
+        ),
+        ("to = \"self\"\n", "needs a source"),
+        (
+            "to = \"resource\"\ndestination = \"rule.bucket\"\n",
+            "needs destination and destination_types",
+        ),
+        (
+            "to = \"region\"\ndestination = \"r\"\ndestination_types = [\"y_x\"]\n",
+            "names no destination type",
+        ),
+        (
+            "to = \"region\"\ndestination = \"rule..region\"\n",
+            "not a path",
+        ),
+        (
+            "to = \"region\"\ndestination = \"r\"\nsource = \"s\"\n",
+            "go together",
+        ),
+        (
+            "to = \"elsewhere\"\ndestination = \"r\"\n",
+            "unknown variant",
+        ),
+        (
+            "to = \"resource\"\ndestination = \"v\"\ndestination_types = [\"y_v\"]\narn_region = true\n",
+            "arn_region and arn_source_ref go together",
+        ),
+    ] {
+        let text = format!("{base}{bad}");
+        let err = Catalogue::parse(cat, &[("y.toml", &text)]).unwrap_err();
+        assert!(err.contains(why), "{bad:?}: {err}");
+    }
+    let unsourced = "source = \"x/y\"\nname = \"Y\"\nsource_ref = \"a\"\n[[egress]]\ntypes = [\"y_copy\"]\nto = \"region\"\ndestination = \"r\"\nsource_ref = \"nope\"\n";
+    let err = Catalogue::parse(cat, &[("y.toml", unsourced)]).unwrap_err();
+    assert!(err.contains("unknown source"), "{err}");
+}

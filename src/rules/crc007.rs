@@ -12,15 +12,7 @@ pub fn check(s: &Subject, cat: &Catalogue) -> Option<Finding> {
     let PlaceKind::Global { holds_data: true } = s.r.kind else {
         return None;
     };
-    let everywhere = s.sets().iter().any(|set| {
-        set.any
-            || set.placements.iter().any(|e| {
-                e.provider.eq_ignore_ascii_case(&s.r.provider)
-                    && e.regions.is_empty()
-                    && e.endpoint.is_none()
-            })
-    });
-    if everywhere {
+    if s.allows_everywhere(&s.r.provider) {
         return None;
     }
     let _ = cat;

@@ -5,6 +5,7 @@
 pub mod crc001;
 pub mod crc002;
 pub mod crc003;
+pub mod crc005;
 pub mod crc006;
 pub mod crc007;
 pub mod crc009;
@@ -13,6 +14,7 @@ use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::packs::{Pack, Place, Set, Tier};
 use crate::pipeline::{Analysis, Resource};
+use crate::place::PlaceKind;
 use crate::tier::Declared;
 
 /// The documentation of every rule, by code.
@@ -72,12 +74,75 @@ impl Subject<'_> {
     }
 
     pub fn allowed(&self, cat: &Catalogue, region: Option<&str>) -> bool {
-        let p = Place {
-            provider: &self.r.provider,
+        self.allows(
+            cat,
+            &Place {
+                provider: &self.r.provider,
+                region,
+                endpoint: self.r.endpoint.as_deref(),
+            },
+        )
+    }
+
+    /// Whether the tier allows a placement (of this resource or another).
+    pub fn allows(&self, cat: &Catalogue, p: &Place) -> bool {
+        self.sets().iter().any(|s| s.contains(cat, p))
+    }
+
+    /// Whether the tier allows a provider everywhere (a global service of it).
+    pub fn allows_everywhere(&self, provider: &str) -> bool {
+        self.sets().iter().any(|set| {
+            set.any
+                || set.placements.iter().any(|e| {
+                    e.provider.eq_ignore_ascii_case(provider)
+                        && e.regions.is_empty()
+                        && e.endpoint.is_none()
+                })
+        })
+    }
+
+    /// What the tier does not allow of a placement: its provider, else each
+    /// region, its endpoint, or its global service (CRC001, CRC002, CRC007
+    /// for a resource; CRC005 for a copy's destination).
+    pub fn refusals(&self, cat: &Catalogue, t: &Target) -> Vec<Refusal> {
+        if t.kind == PlaceKind::Inert {
+            return Vec::new();
+        }
+        if !self
+            .sets()
+            .iter()
+            .any(|s| s.names_provider(cat, t.provider))
+        {
+            return vec![Refusal::Provider];
+        }
+        let place = |region| Place {
+            provider: t.provider,
             region,
-            endpoint: self.r.endpoint.as_deref(),
+            endpoint: t.endpoint,
         };
-        self.sets().iter().any(|s| s.contains(cat, &p))
+        match t.kind {
+            PlaceKind::Regional => t
+                .regions
+                .iter()
+                .filter(|r| !self.allows(cat, &place(Some(r.as_str()))))
+                .map(|r| Refusal::Region(r.clone()))
+                .collect(),
+            PlaceKind::Endpoint if !self.allows(cat, &place(None)) => vec![Refusal::Endpoint],
+            PlaceKind::Global { holds_data: true } if !self.allows_everywhere(t.provider) => {
+                vec![Refusal::Global]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// This resource's own placement.
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            provider: &self.r.provider,
+            kind: self.r.kind,
+            regions: &self.r.regions,
+            endpoint: self.r.endpoint.as_deref(),
+        }
     }
 
     /// `tier 'sensible'` or `tier 'sensible' of fr-cloud-au-centre`.
@@ -116,6 +181,27 @@ impl Subject<'_> {
         ));
         f
     }
+}
+
+/// A placement to check against a tier.
+pub struct Target<'a> {
+    pub provider: &'a str,
+    pub kind: PlaceKind,
+    pub regions: &'a [String],
+    pub endpoint: Option<&'a str>,
+}
+
+/// What a tier does not allow of a placement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// The provider, anywhere.
+    Provider,
+    /// This region (of a regional placement).
+    Region(String),
+    /// The endpoint (of a placement by endpoint).
+    Endpoint,
+    /// A global service that holds data.
+    Global,
 }
 
 /// Runs the placement rules on every resource that has a tier, for every
