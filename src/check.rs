@@ -26,7 +26,7 @@ pub struct Outcome {
     pub tiers: Vec<Option<Declared>>,
     pub findings: Vec<Finding>,
     /// Findings hidden by an ignore comment.
-    pub suppressed: Vec<Finding>,
+    pub suppressed: Vec<crate::suppress::Suppressed>,
 }
 
 /// Loads the packs: `--pack` values (or the configuration's `packs`, or the
@@ -192,15 +192,27 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
         &crate::suppress::today(),
     );
     let mut out = applied.kept;
-    let suppressed = applied.suppressed;
+    let mut suppressed = applied.suppressed;
     if let Some(explicit) = &an.explicit_files {
-        out.retain(|f| {
+        let named = |f: &Finding| {
             explicit.contains(&f.file)
                 || f.span.is_some_and(|s| explicit.contains(&s.file))
                 || f.related.iter().any(|r| explicit.contains(&r.span.file))
-        });
+        };
+        out.retain(named);
+        suppressed.retain(|s| named(&s.finding));
     }
     crate::report::sort_findings(&an.sources, &mut out);
+    suppressed.sort_by_cached_key(|s| {
+        let l = crate::report::finding_loc(&an.sources, &s.finding);
+        (
+            l.file,
+            l.line,
+            l.column,
+            s.finding.code,
+            s.finding.message.clone(),
+        )
+    });
     out.dedup();
     Outcome {
         tiers,

@@ -142,10 +142,21 @@ fn valid_date(s: &str) -> bool {
         && s[8..].parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
 }
 
+/// A finding hidden by an ignore comment, with that comment's reason: reports
+/// list it as suppressed (SPEC §6).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    pub finding: Finding,
+    pub reason: String,
+    pub until: Option<String>,
+    /// The `cercle:ignore` directive.
+    pub comment: Span,
+}
+
 /// The result of applying suppressions.
 pub struct Applied {
     pub kept: Vec<Finding>,
-    pub suppressed: Vec<Finding>,
+    pub suppressed: Vec<Suppressed>,
 }
 
 /// Applies the suppressions of every HCL file to `findings`, and adds the
@@ -225,7 +236,13 @@ pub fn apply(
                         used[j] = true;
                     }
                 }
-                suppressed.push(f);
+                let s = &sups[active[i].0];
+                suppressed.push(Suppressed {
+                    finding: f,
+                    reason: s.reason.clone().unwrap_or_default(),
+                    until: s.until.as_ref().map(|u| u.0.clone()),
+                    comment: s.span,
+                });
             }
             None => kept.push(f),
         }

@@ -47,6 +47,8 @@ impl Summary {
 pub struct CheckReport<'a> {
     pub sources: &'a SourceMap,
     pub findings: &'a [Finding],
+    /// Findings hidden by ignore comments, listed apart (SPEC §6).
+    pub suppressed: &'a [crate::suppress::Suppressed],
     pub summary: Summary,
     pub packs: Vec<String>,
 }
