@@ -5,7 +5,7 @@
 //! fixed commit passes.
 //!
 //! Skipped, with a message, when `pre-commit` is not installed, unless
-//! `CERCLE_REQUIRE_PRECOMMIT=1` (as `.ci/run` sets after installing it).
+//! `CERCLE_REQUIRE_TOOLS=1` (as `.ci/run` sets after installing it).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,8 +24,8 @@ fn precommit_installed() -> bool {
         .is_ok_and(|o| o.status.success());
     if !ok {
         assert!(
-            std::env::var_os("CERCLE_REQUIRE_PRECOMMIT").is_none_or(|v| v != "1"),
-            "CERCLE_REQUIRE_PRECOMMIT=1 but pre-commit is not installed"
+            std::env::var_os("CERCLE_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+            "CERCLE_REQUIRE_TOOLS=1 but pre-commit is not installed"
         );
         eprintln!(
             "SKIPPED: `pre-commit` is not installed (python3 -m pip install pre-commit); .ci/run installs it"
