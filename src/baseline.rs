@@ -35,14 +35,15 @@ fn attribute_of(sources: &SourceMap, f: &Finding) -> String {
     }
 }
 
-/// The finding's file, relative to `base` (the baseline file's directory)
+/// The finding's file, relative to `base` (the baseline file's directory; a
+/// relative `base` is taken from the current directory)
 /// with `/` separators, so that a baseline does not depend on the directory
 /// cercle runs from.
 fn file_of(sources: &SourceMap, f: &Finding, base: &Path) -> String {
     let file = sources.get(f.span.map(|s| s.file).unwrap_or(f.file));
     let cwd = std::env::current_dir().unwrap_or_default();
     let abs = crate::discover::normalize(&cwd.join(&file.path));
-    crate::source::display_path(&abs, &crate::discover::normalize(base))
+    crate::source::display_path(&abs, &crate::discover::normalize(&cwd.join(base)))
 }
 
 /// A finding's fingerprint: code, file (relative to `base`), address and
@@ -109,18 +110,19 @@ pub fn read(text: &str) -> Result<BTreeSet<String>, String> {
     Ok(doc.findings.into_iter().map(|e| e.fingerprint).collect())
 }
 
-/// Splits findings into (new, baselined); `base` is the baseline's directory.
+/// Splits findings into (new, baselined), keeping the order of each; `base`
+/// is the baseline's directory.
 pub fn filter(
     sources: &SourceMap,
     findings: Vec<Finding>,
     known: &BTreeSet<String>,
     base: &Path,
-) -> (Vec<Finding>, usize) {
+) -> (Vec<Finding>, Vec<Finding>) {
     let mut kept = Vec::new();
-    let mut hidden = 0;
+    let mut hidden = Vec::new();
     for f in findings {
         if known.contains(&fingerprint(sources, &f, base)) {
-            hidden += 1;
+            hidden.push(f);
         } else {
             kept.push(f);
         }

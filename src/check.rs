@@ -3,7 +3,7 @@
 
 use crate::catalogue::Catalogue;
 use crate::config::Config;
-use crate::findings::{Code, Finding, Severity};
+use crate::findings::{Code, Finding, Hidden, Severity};
 use crate::packs::{Pack, PackError, PlacementEntry};
 use crate::pipeline::Analysis;
 use crate::rules::{self, Ctx};
@@ -25,8 +25,8 @@ pub struct CheckInput<'a> {
 pub struct Outcome {
     pub tiers: Vec<Option<Declared>>,
     pub findings: Vec<Finding>,
-    /// Findings hidden by an ignore comment.
-    pub suppressed: Vec<crate::suppress::Suppressed>,
+    /// Findings hidden by an ignore comment, sorted like `findings`.
+    pub suppressed: Vec<Hidden>,
 }
 
 /// Loads the packs: `--pack` values (or the configuration's `packs`, or the
@@ -194,26 +194,18 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
     let mut out = applied.kept;
     let mut suppressed = applied.suppressed;
     if let Some(explicit) = &an.explicit_files {
-        let named = |f: &Finding| {
+        let touches = |f: &Finding| {
             explicit.contains(&f.file)
                 || f.span.is_some_and(|s| explicit.contains(&s.file))
                 || f.related.iter().any(|r| explicit.contains(&r.span.file))
         };
-        out.retain(named);
-        suppressed.retain(|s| named(&s.finding));
+        out.retain(touches);
+        suppressed.retain(|h| touches(&h.finding));
     }
     crate::report::sort_findings(&an.sources, &mut out);
-    suppressed.sort_by_cached_key(|s| {
-        let l = crate::report::finding_loc(&an.sources, &s.finding);
-        (
-            l.file,
-            l.line,
-            l.column,
-            s.finding.code,
-            s.finding.message.clone(),
-        )
-    });
     out.dedup();
+    crate::report::sort_hidden(&an.sources, &mut suppressed);
+    suppressed.dedup();
     Outcome {
         tiers,
         findings: out,

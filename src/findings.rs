@@ -81,6 +81,34 @@ impl Code {
         }
     }
 
+    /// One sentence: what a finding of this rule means (SPEC §5).
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::Crc000 => "A file cannot be read or parsed.",
+            Code::Crc001 => "The provider is not allowed for the tier at all.",
+            Code::Crc002 => {
+                "The provider is allowed for the tier, but this region or endpoint is not."
+            }
+            Code::Crc003 => {
+                "The provider or region of a resource (or the location of a state backend) cannot be determined statically."
+            }
+            Code::Crc004 => "A declared tier is not defined by the active packs.",
+            Code::Crc005 => {
+                "Replication, backup copy, replica or export sends the data to a placement the tier does not allow."
+            }
+            Code::Crc006 => {
+                "The Terraform state backend stores the state where the module's most sensitive tier does not allow."
+            }
+            Code::Crc007 => {
+                "A non-regional service that holds or serves data is used for a tier that requires a region."
+            }
+            Code::Crc008 => {
+                "An ignore comment has no reason, is past its date, names an unknown code, or suppresses nothing."
+            }
+            Code::Crc009 => "Resources of a module have no tier.",
+        }
+    }
+
     pub fn default_severity(self) -> Severity {
         match self {
             Code::Crc003 | Code::Crc008 => Severity::Warning,
@@ -149,4 +177,26 @@ impl Finding {
             block: None,
         }
     }
+}
+
+/// Why a finding is not reported as open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HiddenBy {
+    /// A `cercle:ignore` comment, with its reason, its date if any, and the
+    /// directive's place.
+    Comment {
+        reason: String,
+        until: Option<String>,
+        comment: Span,
+    },
+    /// A `--baseline` file records it.
+    Baseline,
+}
+
+/// A finding hidden by an ignore comment or a baseline: not counted, but
+/// carried to the reports that can say it was suppressed (SARIF).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hidden {
+    pub finding: Finding,
+    pub by: HiddenBy,
 }

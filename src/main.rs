@@ -4,7 +4,7 @@
 use cercle::catalogue::Catalogue;
 use cercle::check::{CheckInput, check, load_packs};
 use cercle::config::Config;
-use cercle::findings::Severity;
+use cercle::findings::{Hidden, HiddenBy, Severity};
 use cercle::packs::{Pack, PackError};
 use cercle::pipeline::{Options, VarArg};
 use cercle::report::{self, CheckReport, Summary};
@@ -92,16 +92,22 @@ struct InputArgs {
 struct CheckArgs {
     #[command(flatten)]
     input: InputArgs,
-    /// Report format
+    /// Report format: human (diagnostics with snippets), json, sarif (SARIF
+    /// 2.1.0, for GitHub code scanning), github (workflow annotations), junit
+    /// (JUnit XML), markdown (a job summary)
     #[arg(long, value_enum, default_value = "human")]
     format: CheckFormat,
+    /// Also write a report in FORMAT to FILE, from the same run (repeatable;
+    /// e.g. --report sarif:cercle.sarif --report markdown:summary.md)
+    #[arg(long = "report", value_name = "FORMAT:FILE", value_parser = parse_report, action = ArgAction::Append)]
+    reports: Vec<(report::Format, PathBuf)>,
     /// Lowest severity that fails the run
     #[arg(long, value_enum, default_value = "error")]
     fail_on: FailOn,
     /// Unresolved placements (CRC003) are errors
     #[arg(long)]
     strict: bool,
-    /// No summary line
+    /// No summary line (human and github formats)
     #[arg(long)]
     quiet: bool,
     /// Hide the findings recorded in this baseline file
@@ -113,6 +119,20 @@ struct CheckArgs {
     /// No colours (also when NO_COLOR is set or stdout is not a terminal)
     #[arg(long)]
     no_color: bool,
+}
+
+/// `--report FORMAT:FILE`.
+fn parse_report(s: &str) -> Result<(report::Format, PathBuf), String> {
+    let names = report::Format::ALL.map(|f| f.as_str()).join(", ");
+    let (format, file) = s
+        .split_once(':')
+        .ok_or_else(|| format!("expected FORMAT:FILE, where FORMAT is one of {names}"))?;
+    let format = report::Format::parse(format)
+        .ok_or_else(|| format!("unknown format {format:?}: expected one of {names}"))?;
+    if file.is_empty() {
+        return Err("expected FORMAT:FILE: the file is missing".into());
+    }
+    Ok((format, PathBuf::from(file)))
 }
 
 #[derive(Args)]
@@ -128,6 +148,23 @@ struct InventoryArgs {
 enum CheckFormat {
     Human,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+impl CheckFormat {
+    fn format(self) -> report::Format {
+        match self {
+            CheckFormat::Human => report::Format::Human,
+            CheckFormat::Json => report::Format::Json,
+            CheckFormat::Sarif => report::Format::Sarif,
+            CheckFormat::Github => report::Format::Github,
+            CheckFormat::Junit => report::Format::Junit,
+            CheckFormat::Markdown => report::Format::Markdown,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -253,11 +290,31 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Writes a report file: into a temporary file beside it, then renamed over
+/// it, so that a reader never sees half a report. Something that is not a
+/// regular file (`/dev/stdout`, a pipe) is written directly.
+fn write_file(path: &std::path::Path, text: &str) -> Result<(), String> {
+    let fail = |e: std::io::Error| format!("cannot write the report to {}: {e}", path.display());
+    let regular_or_new = match std::fs::metadata(path) {
+        Ok(m) => m.is_file(),
+        Err(_) => true,
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let (true, Some(name)) = (regular_or_new, name) else {
+        return std::fs::write(path, text).map_err(fail);
+    };
+    let tmp = path.with_file_name(format!(".{name}.cercle-{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(fail(e));
+    }
+    Ok(())
+}
+
 fn write_out(path: &Option<PathBuf>, text: &str) -> Result<(), String> {
     match path {
-        Some(p) => {
-            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
-        }
+        Some(p) => write_file(p, text),
         None => {
             let mut out = std::io::stdout().lock();
             out.write_all(text.as_bytes())
@@ -385,11 +442,11 @@ fn run_check(a: CheckArgs) -> ExitCode {
     // baseline hides: `--baseline B --write-baseline B` updates B.
     if let Some(path) = &a.write_baseline {
         let text = cercle::baseline::write(&an.sources, &findings, &baseline_dir(path));
-        if let Err(e) = std::fs::write(path, text) {
-            return usage_error(&format!("cannot write {}: {e}", path.display()));
+        if let Err(e) = write_file(path, &text) {
+            return usage_error(&e);
         }
     }
-    let mut baselined = 0;
+    let mut baselined = Vec::new();
     if let Some((known, dir)) = &known {
         let (kept, hidden) = cercle::baseline::filter(&an.sources, findings, known, dir);
         findings = kept;
@@ -404,7 +461,7 @@ fn run_check(a: CheckArgs) -> ExitCode {
     };
     summary.count(findings);
     summary.suppressed = outcome.suppressed.len();
-    summary.baselined = baselined;
+    summary.baselined = baselined.len();
     // Writing a baseline accepts today's findings: the run succeeds.
     let fail_on = if a.write_baseline.is_some() {
         FailOn::Never
@@ -416,39 +473,56 @@ fn run_check(a: CheckArgs) -> ExitCode {
         FailOn::Warning => findings.iter().any(|f| f.severity >= Severity::Warning),
         FailOn::Never => false,
     };
+    // Suppressed and baselined findings, for the formats that carry them.
+    let mut hidden = outcome.suppressed.clone();
+    hidden.extend(baselined.into_iter().map(|f| Hidden {
+        finding: f,
+        by: HiddenBy::Baseline,
+    }));
+    report::sort_hidden(&an.sources, &mut hidden);
+    let resources = report::checked(&an);
     let packs: Vec<String> = st.packs.iter().map(|p| p.id.clone()).collect();
-    let text = match a.format {
-        CheckFormat::Json => report::json::render(&CheckReport {
-            sources: &an.sources,
-            findings,
-            suppressed: &outcome.suppressed,
-            summary,
-            packs,
-        }),
-        CheckFormat::Human => {
-            summary.duration_ms = Some(start.elapsed().as_millis());
-            let color = !a.no_color
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && a.input.output.is_none()
-                && std::io::stdout().is_terminal();
-            report::human::render(
-                &CheckReport {
-                    sources: &an.sources,
-                    findings,
-                    suppressed: &outcome.suppressed,
-                    summary,
-                    packs,
-                },
-                report::human::Style {
-                    color,
-                    width: 100,
-                    quiet: a.quiet,
-                },
-            )
+    let duration_ms = start.elapsed().as_millis();
+    let render = |format: report::Format, color: bool| {
+        let mut summary = summary.clone();
+        // Only people read the time: no other report depends on it.
+        if format == report::Format::Human {
+            summary.duration_ms = Some(duration_ms);
         }
+        report::render(
+            format,
+            &CheckReport {
+                sources: &an.sources,
+                findings,
+                hidden: &hidden,
+                resources: &resources,
+                summary,
+                packs: packs.clone(),
+            },
+            report::human::Style {
+                color,
+                width: 100,
+                quiet: a.quiet,
+            },
+        )
     };
-    if let Err(e) = write_out(&a.input.output, &text) {
-        return usage_error(&e);
+    let color = !a.no_color
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && a.input.output.is_none()
+        && std::io::stdout().is_terminal();
+    let mut write_failed = false;
+    if let Err(e) = write_out(&a.input.output, &render(a.format.format(), color)) {
+        eprintln!("error: {e}");
+        write_failed = true;
+    }
+    for (format, path) in &a.reports {
+        if let Err(e) = write_file(path, &render(*format, false)) {
+            eprintln!("error: {e}");
+            write_failed = true;
+        }
+    }
+    if write_failed {
+        return ExitCode::from(2);
     }
     // The process ends here: freeing the analysis would only cost time.
     std::mem::forget(an);

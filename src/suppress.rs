@@ -10,7 +10,7 @@
 //! not apply. Each problem is one CRC008: a missing reason, an expired date, an
 //! unknown code, and each code that suppressed nothing.
 
-use crate::findings::{Code, Finding};
+use crate::findings::{Code, Finding, Hidden, HiddenBy};
 use crate::model::FileKind;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 
@@ -142,21 +142,10 @@ fn valid_date(s: &str) -> bool {
         && s[8..].parse::<u32>().is_ok_and(|d| (1..=31).contains(&d))
 }
 
-/// A finding hidden by an ignore comment, with that comment's reason: reports
-/// list it as suppressed (SPEC §6).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suppressed {
-    pub finding: Finding,
-    pub reason: String,
-    pub until: Option<String>,
-    /// The `cercle:ignore` directive.
-    pub comment: Span,
-}
-
 /// The result of applying suppressions.
 pub struct Applied {
     pub kept: Vec<Finding>,
-    pub suppressed: Vec<Suppressed>,
+    pub suppressed: Vec<Hidden>,
 }
 
 /// Applies the suppressions of every HCL file to `findings`, and adds the
@@ -237,11 +226,13 @@ pub fn apply(
                     }
                 }
                 let s = &sups[active[i].0];
-                suppressed.push(Suppressed {
+                suppressed.push(Hidden {
                     finding: f,
-                    reason: s.reason.clone().unwrap_or_default(),
-                    until: s.until.as_ref().map(|u| u.0.clone()),
-                    comment: s.span,
+                    by: HiddenBy::Comment {
+                        reason: s.reason.clone().unwrap_or_default(),
+                        until: s.until.as_ref().map(|u| u.0.clone()),
+                        comment: s.span,
+                    },
                 });
             }
             None => kept.push(f),

@@ -258,7 +258,6 @@ fn bad_inputs_fail_the_step_before_running_cercle() {
 }
 
 #[test]
-#[ignore = "needs --report from the reports branch"]
 fn findings_are_annotated_counted_summarised_and_fail_the_step() {
     let ws = workspace("findings", "us-east-1");
     let r = run_action(
@@ -322,7 +321,6 @@ fn findings_are_annotated_counted_summarised_and_fail_the_step() {
 }
 
 #[test]
-#[ignore = "needs --report from the reports branch"]
 fn a_clean_module_passes_with_zero_findings() {
     let ws = workspace("clean", "eu-west-3");
     let r = run_action(&ws, &[("CERCLE_SARIF_FILE", "cercle.sarif")]);
@@ -335,7 +333,6 @@ fn a_clean_module_passes_with_zero_findings() {
 }
 
 #[test]
-#[ignore = "needs --report from the reports branch"]
 fn fail_on_decides_the_exit_status() {
     // A warning only: an unresolved region (CRC003).
     let ws = workspace("warning", "eu-west-3");
@@ -369,7 +366,6 @@ fn fail_on_decides_the_exit_status() {
 }
 
 #[test]
-#[ignore = "needs --report from the reports branch"]
 fn the_format_input_prints_that_report_in_the_log() {
     let ws = workspace("format", "us-east-1");
     let r = run_action(
@@ -391,7 +387,6 @@ fn the_format_input_prints_that_report_in_the_log() {
 }
 
 #[test]
-#[ignore = "needs --report from the reports branch"]
 fn a_usage_error_fails_the_step_with_cercles_message() {
     let ws = workspace("usage", "eu-west-3");
     let r = run_action(&ws, &[("CERCLE_CONFIG", "missing.toml")]);

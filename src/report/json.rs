@@ -1,29 +1,37 @@
 //! The `json` report (SPEC §7): stable, versioned (`version: 1`).
 
 use super::{CheckReport, finding_loc, loc};
-use crate::findings::Finding;
+use crate::findings::{Finding, HiddenBy};
 use crate::source::SourceMap;
 use serde_json::{Value, json};
 
 pub fn render(r: &CheckReport) -> String {
     let findings: Vec<Value> = r.findings.iter().map(|f| finding(r.sources, f)).collect();
-    // Suppressed findings are listed apart, each with its comment's reason, so
-    // that `findings` stays what fails a run.
+    // Findings suppressed by a comment are listed apart, each with its reason,
+    // so that `findings` stays what fails a run (baselined ones are counted).
     let suppressed: Vec<Value> = r
-        .suppressed
+        .hidden
         .iter()
-        .map(|s| {
-            let mut v = finding(r.sources, &s.finding);
-            let at = loc(r.sources, s.comment);
+        .filter_map(|h| {
+            let HiddenBy::Comment {
+                reason,
+                until,
+                comment,
+            } = &h.by
+            else {
+                return None;
+            };
+            let mut v = finding(r.sources, &h.finding);
+            let at = loc(r.sources, *comment);
             v["suppression"] = json!({
                 "kind": "inline",
-                "reason": s.reason,
-                "until": s.until,
+                "reason": reason,
+                "until": until,
                 "file": at.file,
                 "line": at.line,
                 "column": at.column,
             });
-            v
+            Some(v)
         })
         .collect();
     let s = &r.summary;
