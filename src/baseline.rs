@@ -7,6 +7,7 @@ use crate::findings::Finding;
 use crate::source::SourceMap;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use std::path::Path;
 
 /// FNV-1a, 64 bits: a stable hash (std's hasher is randomised per process).
 pub fn fnv1a(parts: &[&str]) -> String {
@@ -34,12 +35,22 @@ fn attribute_of(sources: &SourceMap, f: &Finding) -> String {
     }
 }
 
-/// A finding's fingerprint: code, file, address and attribute; findings that
-/// are not about a resource use their message.
-pub fn fingerprint(sources: &SourceMap, f: &Finding) -> String {
-    let file = &sources
-        .get(f.span.map(|s| s.file).unwrap_or(f.file))
-        .display;
+/// The finding's file, relative to `base` (the baseline file's directory; a
+/// relative `base` is taken from the current directory)
+/// with `/` separators, so that a baseline does not depend on the directory
+/// cercle runs from.
+fn file_of(sources: &SourceMap, f: &Finding, base: &Path) -> String {
+    let file = sources.get(f.span.map(|s| s.file).unwrap_or(f.file));
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = crate::discover::normalize(&cwd.join(&file.path));
+    crate::source::display_path(&abs, &crate::discover::normalize(&cwd.join(base)))
+}
+
+/// A finding's fingerprint: code, file (relative to `base`), address and
+/// attribute; findings that are not about a resource use their message. Line
+/// numbers play no part: moving a block or adding lines above it keeps it.
+pub fn fingerprint(sources: &SourceMap, f: &Finding, base: &Path) -> String {
+    let file = &file_of(sources, f, base);
     let attr = attribute_of(sources, f);
     let what = match (&f.address, &f.placement) {
         (Some(a), Some(p)) => format!(
@@ -69,18 +80,16 @@ struct BaselineFile {
 }
 
 /// The baseline file's text for these findings.
-pub fn write(sources: &SourceMap, findings: &[Finding]) -> String {
+/// `base` is the directory of the baseline file.
+pub fn write(sources: &SourceMap, findings: &[Finding], base: &Path) -> String {
     let doc = BaselineFile {
         version: 1,
         findings: findings
             .iter()
             .map(|f| Entry {
-                fingerprint: fingerprint(sources, f),
+                fingerprint: fingerprint(sources, f, base),
                 code: f.code.as_str().to_string(),
-                file: sources
-                    .get(f.span.map(|s| s.file).unwrap_or(f.file))
-                    .display
-                    .clone(),
+                file: file_of(sources, f, base),
                 address: f.address.clone(),
                 message: f.message.clone(),
             })
@@ -101,16 +110,18 @@ pub fn read(text: &str) -> Result<BTreeSet<String>, String> {
     Ok(doc.findings.into_iter().map(|e| e.fingerprint).collect())
 }
 
-/// Splits findings into (new, baselined), keeping the order of each.
+/// Splits findings into (new, baselined), keeping the order of each; `base`
+/// is the baseline's directory.
 pub fn filter(
     sources: &SourceMap,
     findings: Vec<Finding>,
     known: &BTreeSet<String>,
+    base: &Path,
 ) -> (Vec<Finding>, Vec<Finding>) {
     let mut kept = Vec::new();
     let mut hidden = Vec::new();
     for f in findings {
-        if known.contains(&fingerprint(sources, &f)) {
+        if known.contains(&fingerprint(sources, &f, base)) {
             hidden.push(f);
         } else {
             kept.push(f);

@@ -182,8 +182,13 @@ impl Finding {
 /// Why a finding is not reported as open.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum HiddenBy {
-    /// A `cercle:ignore` comment, with its reason.
-    Comment { reason: String },
+    /// A `cercle:ignore` comment, with its reason, its date if any, and the
+    /// directive's place.
+    Comment {
+        reason: String,
+        until: Option<String>,
+        comment: Span,
+    },
     /// A `--baseline` file records it.
     Baseline,
 }

@@ -186,8 +186,33 @@ enum FailOn {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `--version`: cercle's version and the version of each built-in pack, since
+/// both decide what a check reports.
+fn long_version() -> &'static str {
+    let mut v = env!("CARGO_PKG_VERSION").to_string();
+    match cercle::packs::builtin(Catalogue::builtin()) {
+        Ok(packs) => {
+            v.push_str("\npacks:");
+            for p in packs {
+                v.push_str(&format!("\n  {} {}", p.id, p.version));
+            }
+        }
+        Err(e) => v.push_str(&format!("\npacks: cannot be loaded: {e}")),
+    }
+    Box::leak(v.into_boxed_str())
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = <Cli as CommandFactory>::command();
+    // Loading the packs costs a little: only for `--version`.
+    if std::env::args().any(|a| a == "--version") {
+        cmd = cmd.long_version(long_version());
+    }
+    let parsed = cmd
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
@@ -206,8 +231,13 @@ fn main() -> ExitCode {
         Command::Init { path } => run_init(&path),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "cercle", &mut std::io::stdout());
-            ExitCode::SUCCESS
+            // Into a buffer: clap_complete panics when stdout is a closed pipe.
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "cercle", &mut buf);
+            match write_out(&None, &String::from_utf8_lossy(&buf)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => usage_error(&e),
+            }
         }
     }
 }
@@ -245,6 +275,14 @@ fn options(i: &InputArgs, config: &Config) -> Options {
         exclude_base: config.dir.clone(),
         tier_tags: config.tier_tags.clone(),
     }
+}
+
+/// The directory a baseline's file names are relative to: the baseline's own,
+/// so that it holds whatever directory cercle runs from.
+fn baseline_dir(path: &std::path::Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let abs = cwd.join(path);
+    abs.parent().map(|p| p.to_path_buf()).unwrap_or(cwd)
 }
 
 fn usage_error(msg: &str) -> ExitCode {
@@ -418,26 +456,31 @@ fn run_check(a: CheckArgs) -> ExitCode {
         },
     );
     let mut findings = outcome.findings.clone();
-    let mut baselined = Vec::new();
-    if let Some(path) = &a.baseline {
-        let known = match std::fs::read_to_string(path)
+    let known = match &a.baseline {
+        Some(path) => match std::fs::read_to_string(path)
             .map_err(|e| format!("--baseline {}: {e}", path.display()))
             .and_then(|t| {
                 cercle::baseline::read(&t)
                     .map_err(|e| format!("--baseline {}: {e}", path.display()))
             }) {
-            Ok(k) => k,
+            Ok(k) => Some((k, baseline_dir(path))),
             Err(e) => return usage_error(&e),
-        };
-        let (kept, hidden) = cercle::baseline::filter(&an.sources, findings, &known);
+        },
+        None => None,
+    };
+    // The baseline records every finding of the run, including those an older
+    // baseline hides: `--baseline B --write-baseline B` updates B.
+    if let Some(path) = &a.write_baseline {
+        let text = cercle::baseline::write(&an.sources, &findings, &baseline_dir(path));
+        if let Err(e) = write_file(path, &text) {
+            return usage_error(&e);
+        }
+    }
+    let mut baselined = Vec::new();
+    if let Some((known, dir)) = &known {
+        let (kept, hidden) = cercle::baseline::filter(&an.sources, findings, known, dir);
         findings = kept;
         baselined = hidden;
-    }
-    if let Some(path) = &a.write_baseline {
-        let text = cercle::baseline::write(&an.sources, &findings);
-        if let Err(e) = std::fs::write(path, text) {
-            return usage_error(&format!("cannot write {}: {e}", path.display()));
-        }
     }
     let findings = &findings;
     let mut summary = Summary {
@@ -449,7 +492,13 @@ fn run_check(a: CheckArgs) -> ExitCode {
     summary.count(findings);
     summary.suppressed = outcome.suppressed.len();
     summary.baselined = baselined.len();
-    let fail = match a.fail_on {
+    // Writing a baseline accepts today's findings: the run succeeds.
+    let fail_on = if a.write_baseline.is_some() {
+        FailOn::Never
+    } else {
+        a.fail_on
+    };
+    let fail = match fail_on {
         FailOn::Error => findings.iter().any(|f| f.severity >= Severity::Error),
         FailOn::Warning => findings.iter().any(|f| f.severity >= Severity::Warning),
         FailOn::Never => false,

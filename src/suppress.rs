@@ -225,11 +225,14 @@ pub fn apply(
                         used[j] = true;
                     }
                 }
-                let (si, _) = active[i];
-                let reason = sups[si].reason.clone().unwrap_or_default();
+                let s = &sups[active[i].0];
                 suppressed.push(Hidden {
                     finding: f,
-                    by: HiddenBy::Comment { reason },
+                    by: HiddenBy::Comment {
+                        reason: s.reason.clone().unwrap_or_default(),
+                        until: s.until.as_ref().map(|u| u.0.clone()),
+                        comment: s.span,
+                    },
                 });
             }
             None => kept.push(f),

@@ -191,3 +191,89 @@ fn a_broken_pack_file_is_exit_2_with_its_place() {
     assert_eq!(code, 2);
     assert!(err.contains("pack.toml:14"), "{err}");
 }
+
+#[test]
+fn version_names_the_packs_and_their_versions() {
+    let d = tempdir("version");
+    let (code, out, _) = run(&d, &["--version"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with(&format!("cercle {}\n", env!("CARGO_PKG_VERSION"))),
+        "{out}"
+    );
+    for pack in ["fr-doctrine-2018", "fr-cloud-au-centre", "eu-gdpr"] {
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{pack} ")))
+            .unwrap_or_else(|| panic!("{pack} not in {out}"));
+        let version = line.split_whitespace().nth(1).unwrap();
+        assert!(version.chars().next().unwrap().is_ascii_digit(), "{line}");
+    }
+    let (code, out, _) = run(&d, &["-V"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, format!("cercle {}\n", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let d = tempdir("completions");
+    for (shell, marker) in [
+        ("bash", "_cercle()"),
+        ("zsh", "#compdef cercle"),
+        ("fish", "complete -c cercle"),
+        ("elvish", "cercle"),
+        ("powershell", "cercle"),
+    ] {
+        let (code, out, err) = run(&d, &["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains(marker), "{shell}: {out}");
+        assert!(out.contains("write-baseline"), "{shell}");
+    }
+    let (code, _, err) = run(&d, &["completions", "tcsh"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+/// What a pre-commit hook passes: the staged files of several modules. Each
+/// module is loaded and evaluated once, and only the named files' findings
+/// are reported.
+#[test]
+fn file_arguments_of_several_modules_check_each_module_once() {
+    let d = tempdir("modules");
+    for m in ["a", "b", "c"] {
+        std::fs::create_dir_all(d.join(m)).unwrap();
+        std::fs::write(
+            d.join(m).join("providers.tf"),
+            "provider \"aws\" {\n  region = \"us-east-1\"\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            d.join(m).join("main.tf"),
+            "# cercle:tier sensible\nresource \"aws_s3_bucket\" \"x\" {}\n",
+        )
+        .unwrap();
+    }
+    let (code, out, err) = run(
+        &d,
+        &[
+            "check",
+            "a/main.tf",
+            "a/providers.tf",
+            "b/providers.tf",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["modules"], 2, "{v:#}");
+    assert_eq!(v["summary"]["files"], 4, "{v:#}");
+    assert_eq!(v["summary"]["resources"], 2, "{v:#}");
+    let files: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    // b's finding is reported through its provider's region, named.
+    assert_eq!(files, vec!["a/main.tf", "b/main.tf"], "{v:#}");
+}

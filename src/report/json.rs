@@ -1,39 +1,37 @@
 //! The `json` report (SPEC §7): stable, versioned (`version: 1`).
 
 use super::{CheckReport, finding_loc, loc};
+use crate::findings::{Finding, HiddenBy};
+use crate::source::SourceMap;
 use serde_json::{Value, json};
 
 pub fn render(r: &CheckReport) -> String {
-    let findings: Vec<Value> = r
-        .findings
+    let findings: Vec<Value> = r.findings.iter().map(|f| finding(r.sources, f)).collect();
+    // Findings suppressed by a comment are listed apart, each with its reason,
+    // so that `findings` stays what fails a run (baselined ones are counted).
+    let suppressed: Vec<Value> = r
+        .hidden
         .iter()
-        .map(|f| {
-            let l = finding_loc(r.sources, f);
-            let related: Vec<Value> = f
-                .related
-                .iter()
-                .map(|rel| {
-                    let rl = loc(r.sources, rel.span);
-                    json!({"file": rl.file, "line": rl.line, "column": rl.column, "message": rel.message})
-                })
-                .collect();
-            json!({
-                "code": f.code.as_str(),
-                "name": f.code.name(),
-                "severity": f.severity.as_str(),
-                "message": f.message,
-                "file": l.file,
-                "line": l.line,
-                "column": l.column,
-                "end_line": l.end_line,
-                "end_column": l.end_column,
-                "address": f.address,
-                "tier": f.tier,
-                "placement": f.placement.as_ref().map(|p| json!({
-                    "provider": p.provider, "region": p.region, "endpoint": p.endpoint
-                })),
-                "related": related,
-            })
+        .filter_map(|h| {
+            let HiddenBy::Comment {
+                reason,
+                until,
+                comment,
+            } = &h.by
+            else {
+                return None;
+            };
+            let mut v = finding(r.sources, &h.finding);
+            let at = loc(r.sources, *comment);
+            v["suppression"] = json!({
+                "kind": "inline",
+                "reason": reason,
+                "until": until,
+                "file": at.file,
+                "line": at.line,
+                "column": at.column,
+            });
+            Some(v)
         })
         .collect();
     let s = &r.summary;
@@ -51,8 +49,39 @@ pub fn render(r: &CheckReport) -> String {
         "packs": r.packs,
         "summary": summary,
         "findings": findings,
+        "suppressed": suppressed,
     });
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// One finding as the report lists it.
+fn finding(sources: &SourceMap, f: &Finding) -> Value {
+    let l = finding_loc(sources, f);
+    let related: Vec<Value> = f
+        .related
+        .iter()
+        .map(|rel| {
+            let rl = loc(sources, rel.span);
+            json!({"file": rl.file, "line": rl.line, "column": rl.column, "message": rel.message})
+        })
+        .collect();
+    json!({
+        "code": f.code.as_str(),
+        "name": f.code.name(),
+        "severity": f.severity.as_str(),
+        "message": f.message,
+        "file": l.file,
+        "line": l.line,
+        "column": l.column,
+        "end_line": l.end_line,
+        "end_column": l.end_column,
+        "address": f.address,
+        "tier": f.tier,
+        "placement": f.placement.as_ref().map(|p| json!({
+            "provider": p.provider, "region": p.region, "endpoint": p.endpoint
+        })),
+        "related": related,
+    })
 }

@@ -193,10 +193,10 @@ fn result(sources: &SourceMap, f: &Finding, hidden: Option<&HiddenBy>) -> Value 
     }
     r.insert(
         "partialFingerprints".into(),
-        json!({FINGERPRINT: crate::baseline::fingerprint(sources, f)}),
+        json!({FINGERPRINT: crate::baseline::fingerprint(sources, f, std::path::Path::new("."))}),
     );
     match hidden {
-        Some(HiddenBy::Comment { reason }) => {
+        Some(HiddenBy::Comment { reason, .. }) => {
             r.insert(
                 "suppressions".into(),
                 json!([{"kind": "inSource", "status": "accepted", "justification": reason}]),
