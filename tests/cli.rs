@@ -277,3 +277,29 @@ fn file_arguments_of_several_modules_check_each_module_once() {
     // b's finding is reported through its provider's region, named.
     assert_eq!(files, vec!["a/main.tf", "b/main.tf"], "{v:#}");
 }
+
+/// The diagnostic pasted in the README is what `cercle check` prints today.
+#[test]
+fn the_readme_diagnostic_is_real() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let at = readme
+        .find("fixtures/report-provenance`, one of its findings")
+        .expect("the README shows a diagnostic from fixtures/report-provenance");
+    let rest = &readme[at..];
+    let start = rest.find("```text\n").unwrap() + "```text\n".len();
+    let block = &rest[start..start + rest[start..].find("\n```").unwrap()];
+    let (code, out, err) = run(root, &["check", "fixtures/report-provenance", "--no-color"]);
+    assert_eq!(code, 1, "{err}");
+    let norm = |s: &str| {
+        s.lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        norm(&out).contains(&norm(block)),
+        "the README's diagnostic is no longer what cercle prints:\n{out}"
+    );
+}
