@@ -155,28 +155,17 @@ impl<'c> Walker<'c> {
         let type_member = r.member("type")?;
         let head = type_member.value.span;
         let address = format!("{prefix}{full_ty}/{full_name}");
-        let mut res = Resource {
+        let mut res = Resource::from_file(
             address,
-            ty: full_ty.clone(),
-            module: self.module,
-            module_addr: prefix.trim_end_matches('/').to_string(),
-            decl: 0,
-            file: head.file,
+            full_ty.clone(),
+            self.module,
+            prefix.trim_end_matches('/').to_string(),
             head,
-            block: r.span,
-            provider: PROVIDER.to_string(),
-            provider_config: "arm".to_string(),
-            kind: PlaceKind::Regional,
-            regions: Vec::new(),
-            endpoint: None,
-            unresolved: None,
-            primary: head,
-            origins: Vec::new(),
-            call_chain: Vec::new(),
-            tag_tier: tags(r, self.tier_tags),
-            egress: Vec::new(),
-            root: self.module,
-        };
+            r.span,
+            PROVIDER.to_string(),
+            "arm".to_string(),
+            tags(r, self.tier_tags),
+        );
         let cat = self.cat.provider(PROVIDER);
         let loc = match get_ci(r, "location") {
             Some(v) => Some(self.location(v, scope)),

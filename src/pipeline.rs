@@ -85,6 +85,47 @@ pub struct Resource {
     pub egress: Vec<crate::egress::Egress>,
 }
 
+impl Resource {
+    /// A resource placed from a file that is its own module (a plan, an ARM
+    /// template): regional, nothing resolved yet, its primary location at
+    /// `head`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn from_file(
+        address: String,
+        ty: String,
+        module: usize,
+        module_addr: String,
+        head: Span,
+        block: Span,
+        provider: String,
+        provider_config: String,
+        tag_tier: Option<crate::tags::TagTier>,
+    ) -> Resource {
+        Resource {
+            address,
+            ty,
+            module,
+            module_addr,
+            decl: 0,
+            file: head.file,
+            head,
+            block,
+            provider,
+            provider_config,
+            kind: PlaceKind::Regional,
+            regions: Vec::new(),
+            endpoint: None,
+            unresolved: None,
+            primary: head,
+            origins: Vec::new(),
+            call_chain: Vec::new(),
+            tag_tier,
+            egress: Vec::new(),
+            root: module,
+        }
+    }
+}
+
 /// The result of an analysis.
 #[derive(Debug, Default)]
 pub struct Analysis {

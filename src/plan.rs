@@ -127,28 +127,17 @@ fn place_one(
         Some((m, k)) => format!("{m}.{k}"),
         None => key.clone(),
     };
-    let mut p = Resource {
+    let mut p = Resource::from_file(
         address,
-        ty: ty.clone(),
+        ty.clone(),
         module,
-        module_addr: String::new(),
-        decl: 0,
-        file: head.file,
+        String::new(),
         head,
-        block: r.span,
-        provider: provider.clone(),
+        r.span,
+        provider.clone(),
         provider_config,
-        kind: PlaceKind::Regional,
-        regions: Vec::new(),
-        endpoint: None,
-        unresolved: None,
-        primary: head,
-        origins: Vec::new(),
-        call_chain: Vec::new(),
-        tag_tier: tags(values, tier_tags),
-        egress: Vec::new(),
-        root: module,
-    };
+        tags(values, tier_tags),
+    );
     if cat.is_inert(&provider) {
         p.kind = PlaceKind::Inert;
         return Some(p);
