@@ -139,8 +139,10 @@ pub fn load_packs(
     Ok(packs)
 }
 
-/// Resolves tiers and runs every rule.
-pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome {
+/// The tier of every resource (same order as `an.resources`) and the CRC004
+/// findings: the tier stage alone, as `cercle inventory` needs it. The
+/// configuration file joins the source map, for spans in it.
+pub fn tiers(an: &mut Analysis, input: &CheckInput) -> (Vec<Option<tier::Declared>>, Vec<Finding>) {
     let config_file = input.config.path.as_ref().map(|p| {
         let cwd = std::env::current_dir().unwrap_or_default();
         an.sources.add(
@@ -149,7 +151,7 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
             Arc::from(input.config.text.as_str()),
         )
     });
-    let (tiers, tier_findings) = tier::resolve(
+    tier::resolve(
         an,
         &TierInputs {
             config: input.config,
@@ -157,7 +159,12 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
             cli_tier: input.cli_tier.clone(),
             packs: input.packs,
         },
-    );
+    )
+}
+
+/// Resolves tiers and runs every rule.
+pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome {
+    let (tiers, tier_findings) = tiers(an, input);
     let ctx = Ctx {
         an,
         cat,

@@ -574,9 +574,9 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
         Ok(an) => an,
         Err(e) => return usage_error(&e.0),
     };
-    let outcome = check(
+    // The tier stage alone: the inventory reports no findings.
+    let (declared, _) = cercle::check::tiers(
         &mut an,
-        cat,
         &CheckInput {
             config: &st.config,
             packs: &st.packs,
@@ -584,8 +584,7 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
             strict: false,
         },
     );
-    let tiers: Vec<report::inventory::TierInfo> = outcome
-        .tiers
+    let tiers: Vec<report::inventory::TierInfo> = declared
         .iter()
         .map(|t| report::inventory::TierInfo {
             tier: t.as_ref().map(|d| d.display(&st.packs)),
@@ -605,7 +604,7 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
     }
     // The process ends here: freeing the analysis would only cost time.
     std::mem::forget(an);
-    std::mem::forget(outcome);
+    std::mem::forget(declared);
     ExitCode::SUCCESS
 }
 
