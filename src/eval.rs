@@ -907,7 +907,15 @@ impl<'a> Eval<'a> {
                         let r = self.inst(inst.root).module;
                         self.apply(Val::str(&dir(r)), &ops[1..], sc)
                     }
-                    Some("cwd") => self.apply(Val::str("."), &ops[1..], sc),
+                    // Terraform runs in the root module's directory.
+                    Some("cwd") => {
+                        let r = self.inst(inst.root).module;
+                        let d = &self.modules[r].dir;
+                        let abs = std::path::absolute(d).unwrap_or_else(|_| d.clone());
+                        let text = abs.to_string_lossy().replace('\\', "/");
+                        let text = text.trim_end_matches("/.").to_string();
+                        self.apply(Val::str(&text), &ops[1..], sc)
+                    }
                     _ => Val::unknown(e.span, self.text(e.span)),
                 }
             }
@@ -1266,7 +1274,14 @@ impl<'a> Eval<'a> {
                     resource: Some(rref.clone()),
                 });
             }
-            Val::unknown(at, format!("{label} (known only after apply)")).through(Origin {
+            let when = if d.managed {
+                "known only after apply"
+            } else if d.ty == "terraform_remote_state" {
+                "read from another configuration's state when Terraform plans"
+            } else {
+                "read from the provider when Terraform plans"
+            };
+            Val::unknown(at, format!("{label} ({when})")).through(Origin {
                 span: d.block.head_span(),
                 message: label.clone(),
                 resource: Some(rref.clone()),

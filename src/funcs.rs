@@ -62,6 +62,8 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
                     | "slice"
                     | "zipmap"
                     | "coalescelist"
+                    | "anytrue"
+                    | "alltrue"
             ) {
                 return Val::unknown(span, format!("{text} (an argument is unknown)"));
             }
@@ -127,6 +129,13 @@ const KNOWN: &[&str] = &[
     "jsonencode",
     "jsondecode",
     "yamldecode",
+    "anytrue",
+    "alltrue",
+    "basename",
+    "dirname",
+    "sum",
+    "setintersection",
+    "setsubtract",
 ];
 
 fn contains_unknown(v: &Val) -> bool {
@@ -487,6 +496,52 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
             };
             Val::num(r)
         }
+        // A known `true` (`anytrue`) or `false` (`alltrue`) decides, whatever
+        // the unknown elements are; else an unknown element makes it unknown.
+        "anytrue" | "alltrue" => {
+            let decisive = name == "anytrue";
+            let mut unknown = None;
+            for x in list(arg(a, 0)?)? {
+                match &x.v {
+                    V::Bool(b) if *b == decisive => return Ok(Val::bool(decisive)),
+                    V::Bool(_) => {}
+                    V::Str(t) if &**t == "true" || &**t == "false" => {
+                        if (&**t == "true") == decisive {
+                            return Ok(Val::bool(decisive));
+                        }
+                    }
+                    V::Unknown(_) => unknown = Some(x.clone()),
+                    _ => return Err(format!("expected a bool, got a {}", x.type_name())),
+                }
+            }
+            unknown.unwrap_or_else(|| Val::bool(!decisive))
+        }
+        "basename" => str_fn(a, |x| path_base(x).to_string())?,
+        "dirname" => str_fn(a, path_dir)?,
+        "sum" => {
+            let l = list(arg(a, 0)?)?;
+            if l.is_empty() {
+                return Err("cannot sum an empty list".into());
+            }
+            Val::num(l.iter().map(n).sum::<Result<f64, _>>()?)
+        }
+        "setintersection" | "setsubtract" => {
+            let first = list(arg(a, 0)?)?;
+            let others: Vec<Vec<Val>> = a[1..].iter().map(list).collect::<Result<_, _>>()?;
+            let mut out: Vec<Val> = Vec::new();
+            for x in first {
+                let keep = if name == "setintersection" {
+                    others.iter().all(|o| o.contains(&x))
+                } else {
+                    !others.iter().any(|o| o.contains(&x))
+                };
+                if keep && !out.contains(&x) {
+                    out.push(x);
+                }
+            }
+            out.sort_by_key(|x| x.to_string_value().unwrap_or_default());
+            Val::list(out)
+        }
         "abs" => Val::num(n(arg(a, 0)?)?.abs()),
         "ceil" => Val::num(n(arg(a, 0)?)?.ceil()),
         "floor" => Val::num(n(arg(a, 0)?)?.floor()),
@@ -505,6 +560,34 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
         },
         _ => return Ok(Val::unknown(span, format!("function {name}"))),
     })
+}
+
+/// The last element of a path, as Go's `filepath.Base` (Terraform's `basename`).
+fn path_base(p: &str) -> &str {
+    if p.is_empty() {
+        return ".";
+    }
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        return "/";
+    }
+    t.rsplit('/').next().unwrap_or(t)
+}
+
+/// All but the last element of a path, as Go's `filepath.Dir` (Terraform's
+/// `dirname`), without cleaning `..`.
+fn path_dir(p: &str) -> String {
+    match p.rfind('/') {
+        None => ".".to_string(),
+        Some(i) => {
+            let d = p[..i].trim_end_matches('/');
+            if d.is_empty() {
+                "/".to_string()
+            } else {
+                d.to_string()
+            }
+        }
+    }
 }
 
 fn from_json(j: &serde_json::Value) -> Val {
@@ -590,4 +673,81 @@ fn format(f: &str, args: &[Val]) -> Result<String, String> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(name: &str, args: Vec<Val>) -> Val {
+        call(name, &args, Span::default(), name)
+    }
+
+    fn strs(xs: &[&str]) -> Val {
+        Val::list(xs.iter().map(|x| Val::str(x)).collect())
+    }
+
+    #[test]
+    fn anytrue_and_alltrue() {
+        let b = |x| Val::bool(x);
+        assert_eq!(
+            run("anytrue", vec![Val::list(vec![b(false), b(true)])]),
+            b(true)
+        );
+        assert_eq!(run("anytrue", vec![Val::list(vec![])]), b(false));
+        assert_eq!(
+            run("alltrue", vec![Val::list(vec![b(true), b(false)])]),
+            b(false)
+        );
+        assert_eq!(run("alltrue", vec![Val::list(vec![])]), b(true));
+        // Terraform accepts the strings "true" and "false" as bools.
+        assert_eq!(run("alltrue", vec![strs(&["true", "true"])]), b(true));
+        // A known decisive element wins over an unknown one.
+        let u = Val::unknown(Span::default(), "x");
+        assert_eq!(
+            run("anytrue", vec![Val::list(vec![u.clone(), b(true)])]),
+            b(true)
+        );
+        assert_eq!(
+            run("alltrue", vec![Val::list(vec![u.clone(), b(false)])]),
+            b(false)
+        );
+        assert!(run("anytrue", vec![Val::list(vec![u.clone(), b(false)])]).is_unknown());
+        assert!(run("alltrue", vec![Val::list(vec![u, b(true)])]).is_unknown());
+    }
+
+    #[test]
+    fn basename_and_dirname() {
+        let base = |p: &str| run("basename", vec![Val::str(p)]);
+        let dir = |p: &str| run("dirname", vec![Val::str(p)]);
+        assert_eq!(base("foo/bar/baz.txt"), Val::str("baz.txt"));
+        assert_eq!(base("/work/envs/prod/"), Val::str("prod"));
+        assert_eq!(base("."), Val::str("."));
+        assert_eq!(base("/"), Val::str("/"));
+        assert_eq!(dir("foo/bar/baz.txt"), Val::str("foo/bar"));
+        assert_eq!(dir("baz.txt"), Val::str("."));
+        assert_eq!(dir("/baz.txt"), Val::str("/"));
+    }
+
+    #[test]
+    fn sum_and_set_operations() {
+        let nums = Val::list(vec![Val::num(1.0), Val::num(2.5), Val::str("3")]);
+        assert_eq!(run("sum", vec![nums]), Val::num(6.5));
+        assert!(
+            run("sum", vec![Val::list(vec![])])
+                .as_unknown()
+                .is_some_and(|u| u.error)
+        );
+        assert_eq!(
+            run(
+                "setintersection",
+                vec![strs(&["b", "a", "c"]), strs(&["c", "a", "d"])]
+            ),
+            strs(&["a", "c"])
+        );
+        assert_eq!(
+            run("setsubtract", vec![strs(&["b", "a", "c"]), strs(&["c"])]),
+            strs(&["a", "b"])
+        );
+    }
 }

@@ -555,16 +555,11 @@ fn evaluate_root(
                         message: o.message.clone(),
                     })
                     .collect();
-                let mut unresolved = p.unresolved.clone();
-                if let Some(u) = &exp.unknown
-                    && let Some(uu) = u.as_unknown()
-                    && unresolved.is_none()
-                {
-                    unresolved = Some(Unresolved {
-                        what: uu.what.clone(),
-                        span: uu.span,
-                    });
-                }
+                // An unknown `count` or `for_each` leaves the number of
+                // instances open, not where they run: an instance whose
+                // placement depends on `count.index` or `each` is unresolved
+                // through its own region.
+                let unresolved = p.unresolved.clone();
                 origins.dedup();
                 out.resources.push(Resource {
                     address: p.address.clone(),
