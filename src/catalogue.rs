@@ -101,6 +101,9 @@ pub struct Provider {
     /// Resource types that send a copy of their data elsewhere (CRC005).
     #[serde(default)]
     pub egress: Vec<Egress>,
+    /// Normalised region id or alias -> index in `region` (built on load).
+    #[serde(skip)]
+    region_index: std::collections::HashMap<String, usize>,
 }
 
 /// What the argument of an [`Egress`] names.
@@ -345,6 +348,9 @@ impl Catalogue {
                 })?;
             out.providers[i].region.extend(regions);
         }
+        for p in &mut out.providers {
+            p.index_regions();
+        }
         out.validate()?;
         Ok(out)
     }
@@ -464,10 +470,28 @@ impl Provider {
 
     /// The region with this id or alias, after normalisation.
     pub fn region(&self, name: &str) -> Option<&Region> {
-        let n = normalise_region(name);
-        self.region.iter().find(|r| {
-            normalise_region(&r.id) == n || r.aliases.iter().any(|a| normalise_region(a) == n)
-        })
+        if self.region_index.is_empty() {
+            // A provider not loaded through `Catalogue::parse` (tests).
+            let n = normalise_region(name);
+            return self.region.iter().find(|r| {
+                normalise_region(&r.id) == n || r.aliases.iter().any(|a| normalise_region(a) == n)
+            });
+        }
+        self.region_index
+            .get(&normalise_region(name))
+            .map(|i| &self.region[*i])
+    }
+
+    /// Indexes the regions by their normalised id and aliases (the first
+    /// region that claims a name keeps it, as a scan in order would).
+    fn index_regions(&mut self) {
+        let mut index = std::collections::HashMap::new();
+        for (i, r) in self.region.iter().enumerate() {
+            for n in std::iter::once(&r.id).chain(r.aliases.iter()) {
+                index.entry(normalise_region(n)).or_insert(i);
+            }
+        }
+        self.region_index = index;
     }
 
     /// Maps a zone to its region with the provider's zone rule; `None` when the
