@@ -105,6 +105,9 @@ pub struct Eval<'a> {
         RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
     pub(crate) place_cache: RefCell<HashMap<InstanceKey, Rc<crate::place::Placed>>>,
     pub(crate) placing: RefCell<HashSet<InstanceKey>>,
+    /// The tier tag of each provider block's default tags or labels
+    /// (provider instance, block index).
+    pub(crate) default_tag_cache: RefCell<HashMap<(InstId, usize), Option<crate::tags::TagTier>>>,
     active: RefCell<HashSet<(InstId, u8, String)>>,
     depth: Cell<u32>,
     pub findings: RefCell<Vec<Finding>>,
@@ -143,6 +146,7 @@ impl<'a> Eval<'a> {
             provider_cache: RefCell::default(),
             place_cache: RefCell::default(),
             placing: RefCell::default(),
+            default_tag_cache: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
             findings: RefCell::default(),

@@ -43,22 +43,34 @@ impl Eval<'_> {
         if let ProviderRef::Block { inst: pinst, idx } =
             self.resolve_provider(inst, &local, alias.as_deref())
         {
-            let pm = self.module_of(pinst);
-            let pb = &pm.providers[idx].block;
-            let ps = Scope::of(pinst);
-            let mut found = None;
-            if let Some(dt) = pb.body.block("default_tags") {
-                found = self.tags_in(&dt.body, &["tags"], &ps, keys);
-            }
-            if found.is_none() {
-                found = self.tags_in(&pb.body, &["default_labels", "default_tags"], &ps, keys);
-            }
-            if let Some(mut t) = found {
-                t.from_default = true;
-                return Some(t);
-            }
+            return self.default_tag_tier(pinst, idx, keys);
         }
         None
+    }
+
+    /// The tier tag in a provider block's `default_tags` / `default_labels`,
+    /// evaluated once per provider instance (`keys` are the same for a run).
+    fn default_tag_tier(&self, pinst: InstId, idx: usize, keys: &[String]) -> Option<TagTier> {
+        if let Some(t) = self.default_tag_cache.borrow().get(&(pinst, idx)) {
+            return t.clone();
+        }
+        let pm = self.module_of(pinst);
+        let pb = &pm.providers[idx].block;
+        let ps = Scope::of(pinst);
+        let mut found = None;
+        if let Some(dt) = pb.body.block("default_tags") {
+            found = self.tags_in(&dt.body, &["tags"], &ps, keys);
+        }
+        if found.is_none() {
+            found = self.tags_in(&pb.body, &["default_labels", "default_tags"], &ps, keys);
+        }
+        if let Some(t) = &mut found {
+            t.from_default = true;
+        }
+        self.default_tag_cache
+            .borrow_mut()
+            .insert((pinst, idx), found.clone());
+        found
     }
 
     fn tags_in(
