@@ -75,7 +75,12 @@ impl Conv {
     }
 
     fn body(&self, body: &hs::Body, parent: Span) -> Body {
-        let mut out = Body::default();
+        // Sized exactly: the model of every file is held for the whole run.
+        let blocks = body.iter().filter(|s| s.is_block()).count();
+        let mut out = Body {
+            attrs: Vec::with_capacity(body.len() - blocks),
+            blocks: Vec::with_capacity(blocks),
+        };
         for s in body.iter() {
             match s {
                 hs::Structure::Attribute(a) => out.attrs.push(self.attribute(a, parent)),
@@ -261,7 +266,7 @@ impl Conv {
     }
 
     fn template(&self, t: &ht::Template, span: Span) -> Vec<TemplatePart> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(t.len());
         for el in t.iter() {
             match el {
                 ht::Element::Literal(s) => out.push(TemplatePart::Literal(s.as_str().to_string())),
