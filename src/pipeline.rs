@@ -594,6 +594,8 @@ fn evaluate_root(
         }
     }
     out.findings = ev.findings.into_inner();
+    // Held until every root is evaluated, then moved into one list: no slack.
+    out.resources.shrink_to_fit();
     out
 }
 
