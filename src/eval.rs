@@ -97,6 +97,9 @@ pub struct Eval<'a> {
     pub resolver: &'a dyn Resolver,
     pub insts: RefCell<Vec<Rc<Instance>>>,
     children: RefCell<HashMap<(InstId, usize), Children>>,
+    /// Why a module call has no instances because its source could not be
+    /// loaded, named in what reads its outputs.
+    unloaded: RefCell<HashMap<(InstId, usize), String>>,
     var_cache: RefCell<HashMap<(InstId, String), Val>>,
     local_cache: RefCell<HashMap<(InstId, String), Val>>,
     attr_cache: RefCell<HashMap<(InstanceKey, String), Val>>,
@@ -136,6 +139,7 @@ impl<'a> Eval<'a> {
             resolver,
             insts: RefCell::new(Vec::new()),
             children: RefCell::default(),
+            unloaded: RefCell::default(),
             var_cache: RefCell::default(),
             local_cache: RefCell::default(),
             attr_cache: RefCell::default(),
@@ -235,6 +239,14 @@ impl<'a> Eval<'a> {
                 let mut f = Finding::new(code, span.file, Some(span), msg);
                 f.block = Some(call.block.head_span());
                 self.findings.borrow_mut().push(f);
+                let why = match call.source() {
+                    None => "it has no literal source".to_string(),
+                    Some((src, _)) if call.local_source().is_some() => {
+                        format!("its source directory {src} does not exist")
+                    }
+                    Some((src, _)) => format!("its source {src} is not installed"),
+                };
+                self.unloaded.borrow_mut().insert((inst, call_idx), why);
                 return Vec::new();
             }
         };
@@ -256,6 +268,9 @@ impl<'a> Eval<'a> {
                     format!("module cycle: {}", chain.join(" -> ")),
                 );
                 self.findings.borrow_mut().push(f);
+                self.unloaded
+                    .borrow_mut()
+                    .insert((inst, call_idx), "it calls itself".to_string());
                 return Vec::new();
             }
             cur = i.parent.as_ref().map(|p| self.inst(p.inst));
@@ -1011,6 +1026,11 @@ impl<'a> Eval<'a> {
             return Val::error(span, format!("module.{call} is not declared"));
         };
         let kids = self.children(sc.inst, ci);
+        if kids.is_empty()
+            && let Some(why) = self.unloaded.borrow().get(&(sc.inst, ci))
+        {
+            return Val::unknown(span, format!("{} (module.{call}: {why})", self.text(span)));
+        }
         let c = &module.calls[ci];
         let counted = c.block.body.attr("count").is_some();
         let each = c.block.body.attr("for_each").is_some();
@@ -1068,7 +1088,7 @@ impl<'a> Eval<'a> {
                 Some((_, k)) => whole(*k),
                 None => Val::unknown(
                     span,
-                    format!("module.{call} (its source could not be loaded)"),
+                    format!("{} (module.{call} has no instance)", self.text(span)),
                 ),
             }
         };
