@@ -64,6 +64,11 @@ pub struct Provider {
     /// nested: `endpoints.api` names attribute `api` of block `endpoints`.
     #[serde(default)]
     pub endpoint_attrs: Vec<String>,
+    /// The environment variables the provider reads its endpoint from when the
+    /// configuration does not set it: it has no default endpoint, so an
+    /// unwritten one is unresolved (OVH `OVH_ENDPOINT`, OpenStack `OS_AUTH_URL`).
+    #[serde(default)]
+    pub endpoint_env: Vec<String>,
     /// Resource arguments that carry the region, first present wins.
     #[serde(default)]
     pub resource_region_attrs: Vec<String>,

@@ -47,6 +47,9 @@ pub struct ProviderPlace {
     pub regions: Vec<RegionVal>,
     pub endpoint: Option<String>,
     pub endpoint_origins: Vec<Origin>,
+    /// Why the endpoint is not known: written but unknown, or left to the
+    /// environment by a provider that has no default endpoint.
+    pub endpoint_unresolved: Option<Unresolved>,
     pub unresolved: Option<Unresolved>,
     /// The provider block, when there is one.
     pub block_span: Option<Span>,
@@ -181,6 +184,15 @@ impl Eval<'_> {
                     regions: Vec::new(),
                     endpoint: None,
                     endpoint_origins: Vec::new(),
+                    endpoint_unresolved: cat
+                        .filter(|c| !c.endpoint_env.is_empty())
+                        .map(|c| Unresolved {
+                            what: format!(
+                                "provider {local} has no configuration block: its endpoint would come from the environment ({})",
+                                c.endpoint_env.join(" or ")
+                            ),
+                            span: at,
+                        }),
                     unresolved: has_region.then(|| Unresolved {
                         what: format!(
                             "provider {local} has no configuration block: its region would come from the environment"
@@ -225,14 +237,23 @@ impl Eval<'_> {
                         span: pc.block.head_span(),
                     });
                 }
-                let (endpoint, endpoint_origins) = match cat {
+                let (endpoint, endpoint_origins, endpoint_unresolved) = match cat {
                     Some(c) => self.endpoint_from(&pc.block, c, &scope, &name),
-                    None => (None, Vec::new()),
+                    None => (None, Vec::new(), None),
                 };
                 // Placed by its endpoint: an unwritten region is not a gap.
                 if regions.is_empty()
                     && endpoint.is_some()
                     && cat.is_some_and(|c| c.region_optional)
+                    && unresolved
+                        .as_ref()
+                        .is_some_and(|u| u.span == pc.block.head_span())
+                {
+                    unresolved = None;
+                }
+                // Placed by its endpoint: an unknown endpoint is the gap to name.
+                if cat.is_some_and(|c| c.region_optional)
+                    && endpoint_unresolved.is_some()
                     && unresolved
                         .as_ref()
                         .is_some_and(|u| u.span == pc.block.head_span())
@@ -245,6 +266,7 @@ impl Eval<'_> {
                     regions,
                     endpoint,
                     endpoint_origins,
+                    endpoint_unresolved,
                     unresolved,
                     block_span: Some(pc.block.head_span()),
                 }
@@ -286,7 +308,7 @@ impl Eval<'_> {
         cat: &Provider,
         scope: &Scope,
         name: &str,
-    ) -> (Option<String>, Vec<Origin>) {
+    ) -> (Option<String>, Vec<Origin>, Option<Unresolved>) {
         for path in &cat.endpoint_attrs {
             let mut parts = path.split('.');
             let first = parts.next().unwrap_or("");
@@ -324,10 +346,23 @@ impl Eval<'_> {
             if let Some(s) = v.alts().iter().find_map(|x| x.as_str().map(str::to_string)) {
                 let mut o = v.origins();
                 o.reverse();
-                return (Some(s), o);
+                return (Some(s), o, None);
+            }
+            // Written, but not known: never the provider's default.
+            if let Some(u) = v.alts().iter().find_map(|x| x.as_unknown().cloned()) {
+                let what = format!("endpoint of provider {name}: {}", u.what);
+                return (None, Vec::new(), Some(Unresolved { what, span: u.span }));
             }
         }
-        (None, Vec::new())
+        let unresolved = (!cat.endpoint_env.is_empty()).then(|| Unresolved {
+            what: format!(
+                "provider {name} sets no {}: it would come from the environment ({})",
+                cat.endpoint_attrs.join(" or "),
+                cat.endpoint_env.join(" or ")
+            ),
+            span: block.head_span(),
+        });
+        (None, Vec::new(), unresolved)
     }
 
     /// Places one instance of resource `decl` of instance `inst`.
@@ -389,6 +424,7 @@ impl Eval<'_> {
                 holds_data: g.holds_data,
             };
             placed.origins = pp.endpoint_origins.clone();
+            placed.unresolved = pp.endpoint_unresolved.clone();
             return placed;
         }
         let guard = (inst, decl, key.clone());
@@ -401,6 +437,9 @@ impl Eval<'_> {
         }
         self.place_regions(&mut placed, d, cat, &pp);
         self.placing.borrow_mut().remove(&guard);
+        if placed.unresolved.is_none() {
+            placed.unresolved = pp.endpoint_unresolved.clone();
+        }
         if placed.regions.is_empty()
             && placed.unresolved.is_none()
             && cat.is_some_and(|c| c.region_attrs.is_empty() && c.resource_region_attrs.is_empty())
