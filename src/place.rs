@@ -293,7 +293,8 @@ impl Eval<'_> {
                 message: label.to_string(),
                 resource: None,
             });
-            let (regions, unresolved, all_null) = region_values(&v, cat, zones);
+            let text = short(self.sources.slice(a.expr.span));
+            let (regions, unresolved, all_null) = region_values(&v, &text, cat, zones);
             if all_null {
                 continue;
             }
@@ -476,7 +477,8 @@ impl Eval<'_> {
                     continue;
                 };
                 let v = self.eval(&a.expr, &scope);
-                let (regions, unresolved, all_null) = region_values(&v, cat, zones);
+                let text = short(self.sources.slice(a.expr.span));
+                let (regions, unresolved, all_null) = region_values(&v, &text, cat, zones);
                 if all_null {
                     continue;
                 }
@@ -702,6 +704,7 @@ fn origins_val(mut v: Val, origins: &[Origin]) -> Val {
 /// unknown; `all_null` when every alternative is null (the argument is unset).
 fn region_values(
     v: &Val,
+    expr: &str,
     cat: Option<&Provider>,
     zones: bool,
 ) -> (Vec<RegionVal>, Option<Unresolved>, bool) {
@@ -733,7 +736,7 @@ fn region_values(
             _ => {
                 if unresolved.is_none() {
                     unresolved = Some(Unresolved {
-                        what: format!("a region that is a {}, not a string", a.type_name()),
+                        what: format!("{expr} is a {}, not a region name", a.type_name()),
                         span: a.origins().last().map(|o| o.span).unwrap_or_default(),
                     });
                 }
@@ -742,6 +745,16 @@ fn region_values(
     }
     dedup_regions(&mut regions);
     (regions, unresolved, all_null)
+}
+
+/// An expression's source on one line, cut at 80 characters.
+fn short(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 80 {
+        format!("{}...", s.chars().take(77).collect::<String>())
+    } else {
+        s
+    }
 }
 
 fn dedup_regions(regions: &mut Vec<RegionVal>) {
