@@ -99,6 +99,10 @@ pub struct Provider {
     /// The regions, with where they are.
     #[serde(default)]
     pub region: Vec<Region>,
+    /// Hosts of the provider's S3-compatible object storage: an `s3` state
+    /// backend whose endpoint is one of them stores the state there.
+    #[serde(default)]
+    pub s3_endpoint: Vec<S3Endpoint>,
     /// Takes the regions of another provider of the catalogue (ARM templates
     /// use the Azure regions of `hashicorp/azurerm`).
     #[serde(default)]
@@ -215,6 +219,27 @@ pub struct Default {
     pub attr: String,
     pub value: String,
     pub source_ref: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Endpoint {
+    /// The host, with `{region}` standing for one DNS label that is the
+    /// region: `s3.{region}.scw.cloud`.
+    pub host: String,
+    pub source_ref: String,
+}
+
+impl S3Endpoint {
+    /// The region this endpoint URL names, if its host matches.
+    pub fn region_of(&self, url: &str) -> Option<String> {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let host = rest.split(['/', ':', '?']).next().unwrap_or("");
+        let host = host.to_ascii_lowercase();
+        let (before, after) = self.host.split_once("{region}")?;
+        let region = host.strip_prefix(before)?.strip_suffix(after)?;
+        (!region.is_empty() && !region.contains('.')).then(|| region.to_string())
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -383,6 +408,11 @@ impl Catalogue {
                 p.region
                     .iter()
                     .map(|r| (r.source_ref.as_str(), format!("region {}", r.id))),
+            );
+            refs.extend(
+                p.s3_endpoint
+                    .iter()
+                    .map(|e| (e.source_ref.as_str(), format!("s3_endpoint {}", e.host))),
             );
             for e in &p.egress {
                 let what = format!("egress {}", e.types.join(", "));
