@@ -29,6 +29,9 @@ pub struct CatalogueFile {
     /// Providers that place no data anywhere (`hashicorp/random`...), and
     /// `terraform.io/builtin/terraform`.
     pub inert_providers: Vec<String>,
+    /// The sources that say these providers place no data.
+    #[serde(default)]
+    pub inert_source_refs: Vec<String>,
     pub sources: BTreeMap<String, Source>,
 }
 
@@ -308,6 +311,7 @@ impl Egress {
 #[derive(Clone, Debug)]
 pub struct Catalogue {
     pub inert_providers: Vec<String>,
+    pub inert_source_refs: Vec<String>,
     pub sources: BTreeMap<String, Source>,
     pub providers: Vec<Provider>,
 }
@@ -349,6 +353,7 @@ impl Catalogue {
             toml::from_str(catalogue).map_err(|e| format!("rules/catalogue.toml: {e}"))?;
         let mut out = Catalogue {
             inert_providers: file.inert_providers,
+            inert_source_refs: file.inert_source_refs,
             sources: file.sources,
             providers: Vec::new(),
         };
@@ -381,6 +386,11 @@ impl Catalogue {
 
     /// Every fact cites a known source; region ids are unique per provider.
     fn validate(&self) -> Result<(), String> {
+        for r in &self.inert_source_refs {
+            if !self.sources.contains_key(r) {
+                return Err(format!("inert_source_refs cites unknown source {r:?}"));
+            }
+        }
         for p in &self.providers {
             let file = &p.source;
             let mut refs: Vec<(&str, String)> = vec![(p.source_ref.as_str(), "provider".into())];
