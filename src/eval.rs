@@ -980,6 +980,29 @@ impl<'a> Eval<'a> {
                 },
                 Op::Index(ix, span) => {
                     let k = self.eval(ix, sc);
+                    // An index known only after apply (`random_integer`) into
+                    // a known list: the value is one of its elements, each
+                    // checked (never a truncated set of them).
+                    if k.as_unknown().is_some_and(|u| !u.error)
+                        && let V::List(xs) = &v.v
+                        && !xs.is_empty()
+                        && xs.len() <= crate::value::MAX_CHOICES
+                        && !xs.iter().any(contains_unknown)
+                    {
+                        let why = Origin {
+                            span: *span,
+                            message: format!(
+                                "one element of the list: the index {} is known only after apply",
+                                self.text(ix.span)
+                            ),
+                            resource: None,
+                        };
+                        let alts: Vec<Val> = xs
+                            .iter()
+                            .map(|x| self.apply(x.clone().through(why.clone()), &ops[i + 1..], sc))
+                            .collect();
+                        return Val::choice(alts);
+                    }
                     if k.is_unknown() {
                         return k;
                     }
@@ -1392,6 +1415,15 @@ pub fn to_key(v: &Val) -> Option<Key> {
         V::Num(n) if n.fract() == 0.0 => Some(Key::Int(*n as i64)),
         V::Str(s) => Some(Key::Str(s.to_string())),
         _ => None,
+    }
+}
+
+fn contains_unknown(v: &Val) -> bool {
+    match &v.v {
+        V::Unknown(_) => true,
+        V::List(xs) | V::Choice(xs) => xs.iter().any(contains_unknown),
+        V::Map(m) => m.values().any(contains_unknown),
+        _ => false,
     }
 }
 
