@@ -611,7 +611,9 @@ impl Shape {
         } else if named == names.len() {
             Shape::Object
         } else {
-            return Err("invalid regular expression: must not mix named and unnamed capture groups".into());
+            return Err(
+                "invalid regular expression: must not mix named and unnamed capture groups".into(),
+            );
         })
     }
 
@@ -790,11 +792,19 @@ mod tests {
         let re = |p: &str, x: &str| run("regex", vec![Val::str(p), Val::str(x)]);
         let all = |p: &str, x: &str| run("regexall", vec![Val::str(p), Val::str(x)]);
         // No group: the matched text.
-        assert_eq!(re("[a-z]+-[a-z]+-[0-9]", "eu-west-3a"), Val::str("eu-west-3"));
+        assert_eq!(
+            re("[a-z]+-[a-z]+-[0-9]", "eu-west-3a"),
+            Val::str("eu-west-3")
+        );
         // Unnamed groups: a list, null for a group that did not take part.
         assert_eq!(
             re("^([a-z]+)-([a-z]+)-([0-9])(x)?", "eu-west-3a"),
-            Val::list(vec![Val::str("eu"), Val::str("west"), Val::str("3"), Val::null()])
+            Val::list(vec![
+                Val::str("eu"),
+                Val::str("west"),
+                Val::str("3"),
+                Val::null()
+            ])
         );
         // Named groups: an object.
         let m = re(
@@ -804,9 +814,12 @@ mod tests {
         assert_eq!(
             m,
             Val::map(
-                [("rg".to_string(), Val::str("app-rg")), ("sub".to_string(), Val::str("0000"))]
-                    .into_iter()
-                    .collect()
+                [
+                    ("rg".to_string(), Val::str("app-rg")),
+                    ("sub".to_string(), Val::str("0000"))
+                ]
+                .into_iter()
+                .collect()
             )
         );
         // No match, an invalid pattern, mixed groups: errors (`try` and `can` see them).

@@ -152,10 +152,7 @@ fn every_source_ref_is_a_known_source_with_title_url_and_date() {
     // The inert providers cite theirs in catalogue.toml.
     cited.extend(cat.inert_source_refs.iter().cloned());
     for key in cat.sources.keys() {
-        assert!(
-            cited.contains(key),
-            "source {key} is cited by no fact"
-        );
+        assert!(cited.contains(key), "source {key} is cited by no fact");
     }
 }
 
