@@ -29,6 +29,9 @@ pub struct CatalogueFile {
     /// Providers that place no data anywhere (`hashicorp/random`...), and
     /// `terraform.io/builtin/terraform`.
     pub inert_providers: Vec<String>,
+    /// The sources that say these providers place no data.
+    #[serde(default)]
+    pub inert_source_refs: Vec<String>,
     pub sources: BTreeMap<String, Source>,
 }
 
@@ -64,6 +67,11 @@ pub struct Provider {
     /// nested: `endpoints.api` names attribute `api` of block `endpoints`.
     #[serde(default)]
     pub endpoint_attrs: Vec<String>,
+    /// The environment variables the provider reads its endpoint from when the
+    /// configuration does not set it: it has no default endpoint, so an
+    /// unwritten one is unresolved (OVH `OVH_ENDPOINT`, OpenStack `OS_AUTH_URL`).
+    #[serde(default)]
+    pub endpoint_env: Vec<String>,
     /// Resource arguments that carry the region, first present wins.
     #[serde(default)]
     pub resource_region_attrs: Vec<String>,
@@ -94,6 +102,10 @@ pub struct Provider {
     /// The regions, with where they are.
     #[serde(default)]
     pub region: Vec<Region>,
+    /// Hosts of the provider's S3-compatible object storage: an `s3` state
+    /// backend whose endpoint is one of them stores the state there.
+    #[serde(default)]
+    pub s3_endpoint: Vec<S3Endpoint>,
     /// Takes the regions of another provider of the catalogue (ARM templates
     /// use the Azure regions of `hashicorp/azurerm`).
     #[serde(default)]
@@ -217,6 +229,27 @@ pub struct Default {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct S3Endpoint {
+    /// The host, with `{region}` standing for one DNS label that is the
+    /// region: `s3.{region}.scw.cloud`.
+    pub host: String,
+    pub source_ref: String,
+}
+
+impl S3Endpoint {
+    /// The region this endpoint URL names, if its host matches.
+    pub fn region_of(&self, url: &str) -> Option<String> {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let host = rest.split(['/', ':', '?']).next().unwrap_or("");
+        let host = host.to_ascii_lowercase();
+        let (before, after) = self.host.split_once("{region}")?;
+        let region = host.strip_prefix(before)?.strip_suffix(after)?;
+        (!region.is_empty() && !region.contains('.')).then(|| region.to_string())
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Region {
     /// The identifier as the provider writes it, normalised (lower case, no spaces).
     pub id: String,
@@ -281,6 +314,7 @@ impl Egress {
 #[derive(Clone, Debug)]
 pub struct Catalogue {
     pub inert_providers: Vec<String>,
+    pub inert_source_refs: Vec<String>,
     pub sources: BTreeMap<String, Source>,
     pub providers: Vec<Provider>,
 }
@@ -322,6 +356,7 @@ impl Catalogue {
             toml::from_str(catalogue).map_err(|e| format!("rules/catalogue.toml: {e}"))?;
         let mut out = Catalogue {
             inert_providers: file.inert_providers,
+            inert_source_refs: file.inert_source_refs,
             sources: file.sources,
             providers: Vec::new(),
         };
@@ -357,6 +392,11 @@ impl Catalogue {
 
     /// Every fact cites a known source; region ids are unique per provider.
     fn validate(&self) -> Result<(), String> {
+        for r in &self.inert_source_refs {
+            if !self.sources.contains_key(r) {
+                return Err(format!("inert_source_refs cites unknown source {r:?}"));
+            }
+        }
         for p in &self.providers {
             let file = &p.source;
             let mut refs: Vec<(&str, String)> = vec![(p.source_ref.as_str(), "provider".into())];
@@ -384,6 +424,11 @@ impl Catalogue {
                 p.region
                     .iter()
                     .map(|r| (r.source_ref.as_str(), format!("region {}", r.id))),
+            );
+            refs.extend(
+                p.s3_endpoint
+                    .iter()
+                    .map(|e| (e.source_ref.as_str(), format!("s3_endpoint {}", e.host))),
             );
             for e in &p.egress {
                 let what = format!("egress {}", e.types.join(", "));

@@ -97,6 +97,9 @@ pub struct Eval<'a> {
     pub resolver: &'a dyn Resolver,
     pub insts: RefCell<Vec<Rc<Instance>>>,
     children: RefCell<HashMap<(InstId, usize), Children>>,
+    /// Why a module call has no instances because its source could not be
+    /// loaded, named in what reads its outputs.
+    unloaded: RefCell<HashMap<(InstId, usize), String>>,
     var_cache: RefCell<HashMap<(InstId, String), Val>>,
     local_cache: RefCell<HashMap<(InstId, String), Val>>,
     attr_cache: RefCell<HashMap<(InstanceKey, String), Val>>,
@@ -139,6 +142,7 @@ impl<'a> Eval<'a> {
             resolver,
             insts: RefCell::new(Vec::new()),
             children: RefCell::default(),
+            unloaded: RefCell::default(),
             var_cache: RefCell::default(),
             local_cache: RefCell::default(),
             attr_cache: RefCell::default(),
@@ -239,6 +243,14 @@ impl<'a> Eval<'a> {
                 let mut f = Finding::new(code, span.file, Some(span), msg);
                 f.block = Some(call.block.head_span());
                 self.findings.borrow_mut().push(f);
+                let why = match call.source() {
+                    None => "it has no literal source".to_string(),
+                    Some((src, _)) if call.local_source().is_some() => {
+                        format!("its source directory {src} does not exist")
+                    }
+                    Some((src, _)) => format!("its source {src} is not installed"),
+                };
+                self.unloaded.borrow_mut().insert((inst, call_idx), why);
                 return Vec::new();
             }
         };
@@ -260,6 +272,9 @@ impl<'a> Eval<'a> {
                     format!("module cycle: {}", chain.join(" -> ")),
                 );
                 self.findings.borrow_mut().push(f);
+                self.unloaded
+                    .borrow_mut()
+                    .insert((inst, call_idx), "it calls itself".to_string());
                 return Vec::new();
             }
             cur = i.parent.as_ref().map(|p| self.inst(p.inst));
@@ -969,6 +984,29 @@ impl<'a> Eval<'a> {
                 },
                 Op::Index(ix, span) => {
                     let k = self.eval(ix, sc);
+                    // An index known only after apply (`random_integer`) into
+                    // a known list: the value is one of its elements, each
+                    // checked (never a truncated set of them).
+                    if k.as_unknown().is_some_and(|u| !u.error)
+                        && let V::List(xs) = &v.v
+                        && !xs.is_empty()
+                        && xs.len() <= crate::value::MAX_CHOICES
+                        && !xs.iter().any(contains_unknown)
+                    {
+                        let why = Origin {
+                            span: *span,
+                            message: format!(
+                                "one element of the list: the index {} is known only after apply",
+                                self.text(ix.span)
+                            ),
+                            resource: None,
+                        };
+                        let alts: Vec<Val> = xs
+                            .iter()
+                            .map(|x| self.apply(x.clone().through(why.clone()), &ops[i + 1..], sc))
+                            .collect();
+                        return Val::choice(alts);
+                    }
                     if k.is_unknown() {
                         return k;
                     }
@@ -1015,6 +1053,11 @@ impl<'a> Eval<'a> {
             return Val::error(span, format!("module.{call} is not declared"));
         };
         let kids = self.children(sc.inst, ci);
+        if kids.is_empty()
+            && let Some(why) = self.unloaded.borrow().get(&(sc.inst, ci))
+        {
+            return Val::unknown(span, format!("{} (module.{call}: {why})", self.text(span)));
+        }
         let c = &module.calls[ci];
         let counted = c.block.body.attr("count").is_some();
         let each = c.block.body.attr("for_each").is_some();
@@ -1072,7 +1115,7 @@ impl<'a> Eval<'a> {
                 Some((_, k)) => whole(*k),
                 None => Val::unknown(
                     span,
-                    format!("module.{call} (its source could not be loaded)"),
+                    format!("{} (module.{call} has no instance)", self.text(span)),
                 ),
             }
         };
@@ -1376,6 +1419,15 @@ pub fn to_key(v: &Val) -> Option<Key> {
         V::Num(n) if n.fract() == 0.0 => Some(Key::Int(*n as i64)),
         V::Str(s) => Some(Key::Str(s.to_string())),
         _ => None,
+    }
+}
+
+fn contains_unknown(v: &Val) -> bool {
+    match &v.v {
+        V::Unknown(_) => true,
+        V::List(xs) | V::Choice(xs) => xs.iter().any(contains_unknown),
+        V::Map(m) => m.values().any(contains_unknown),
+        _ => false,
     }
 }
 

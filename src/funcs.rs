@@ -136,6 +136,8 @@ const KNOWN: &[&str] = &[
     "sum",
     "setintersection",
     "setsubtract",
+    "regex",
+    "regexall",
 ];
 
 fn contains_unknown(v: &Val) -> bool {
@@ -542,6 +544,25 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
             out.sort_by_key(|x| x.to_string_value().unwrap_or_default());
             Val::list(out)
         }
+        "regex" => {
+            let re = compile(&s(arg(a, 0)?)?)?;
+            let text = s(arg(a, 1)?)?;
+            let shape = Shape::of(&re)?;
+            let caps = re
+                .captures(&text)
+                .ok_or("pattern did not match any part of the given string")?;
+            shape.result(&re, &caps)
+        }
+        "regexall" => {
+            let re = compile(&s(arg(a, 0)?)?)?;
+            let text = s(arg(a, 1)?)?;
+            let shape = Shape::of(&re)?;
+            Val::list(
+                re.captures_iter(&text)
+                    .map(|c| shape.result(&re, &c))
+                    .collect(),
+            )
+        }
         "abs" => Val::num(n(arg(a, 0)?)?.abs()),
         "ceil" => Val::num(n(arg(a, 0)?)?.ceil()),
         "floor" => Val::num(n(arg(a, 0)?)?.floor()),
@@ -560,6 +581,56 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
         },
         _ => return Ok(Val::unknown(span, format!("function {name}"))),
     })
+}
+
+/// A pattern of `regex` / `regexall`. Terraform uses Go's RE2 syntax, which
+/// the `regex` crate follows (same named groups `(?P<n>...)`, flags, classes;
+/// no backreferences or lookaround in either). One difference is left: Go's
+/// `\d`, `\w`, `\s` and `\b` are ASCII-only, Unicode-aware here.
+fn compile(pattern: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(pattern).map_err(|e| format!("invalid regular expression: {e}"))
+}
+
+/// What one match gives, as Terraform decides it from the capture groups: the
+/// matched text when there are none, a list for unnamed groups, an object for
+/// named ones (mixing both is an error).
+enum Shape {
+    Whole,
+    List,
+    Object,
+}
+
+impl Shape {
+    fn of(re: &regex::Regex) -> Result<Shape, String> {
+        let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+        let named = names.iter().filter(|n| n.is_some()).count();
+        Ok(if names.is_empty() {
+            Shape::Whole
+        } else if named == 0 {
+            Shape::List
+        } else if named == names.len() {
+            Shape::Object
+        } else {
+            return Err(
+                "invalid regular expression: must not mix named and unnamed capture groups".into(),
+            );
+        })
+    }
+
+    /// A group that took no part in the match is null, as in Terraform.
+    fn result(&self, re: &regex::Regex, caps: &regex::Captures) -> Val {
+        let group = |i: usize| caps.get(i).map_or_else(Val::null, |m| Val::str(m.as_str()));
+        match self {
+            Shape::Whole => group(0),
+            Shape::List => Val::list((1..caps.len()).map(group).collect()),
+            Shape::Object => Val::map(
+                re.capture_names()
+                    .enumerate()
+                    .filter_map(|(i, n)| Some((n?.to_string(), group(i))))
+                    .collect(),
+            ),
+        }
+    }
 }
 
 /// The last element of a path, as Go's `filepath.Base` (Terraform's `basename`).
@@ -714,6 +785,58 @@ mod tests {
         );
         assert!(run("anytrue", vec![Val::list(vec![u.clone(), b(false)])]).is_unknown());
         assert!(run("alltrue", vec![Val::list(vec![u, b(true)])]).is_unknown());
+    }
+
+    #[test]
+    fn regex_shapes_follow_the_capture_groups() {
+        let re = |p: &str, x: &str| run("regex", vec![Val::str(p), Val::str(x)]);
+        let all = |p: &str, x: &str| run("regexall", vec![Val::str(p), Val::str(x)]);
+        // No group: the matched text.
+        assert_eq!(
+            re("[a-z]+-[a-z]+-[0-9]", "eu-west-3a"),
+            Val::str("eu-west-3")
+        );
+        // Unnamed groups: a list, null for a group that did not take part.
+        assert_eq!(
+            re("^([a-z]+)-([a-z]+)-([0-9])(x)?", "eu-west-3a"),
+            Val::list(vec![
+                Val::str("eu"),
+                Val::str("west"),
+                Val::str("3"),
+                Val::null()
+            ])
+        );
+        // Named groups: an object.
+        let m = re(
+            "^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<rg>[^/]+)",
+            "/subscriptions/0000/resourceGroups/app-rg/providers/x",
+        );
+        assert_eq!(
+            m,
+            Val::map(
+                [
+                    ("rg".to_string(), Val::str("app-rg")),
+                    ("sub".to_string(), Val::str("0000"))
+                ]
+                .into_iter()
+                .collect()
+            )
+        );
+        // No match, an invalid pattern, mixed groups: errors (`try` and `can` see them).
+        for v in [
+            re("^us-", "eu-west-3"),
+            re("([a-z]", "x"),
+            re("(?P<a>x)(y)", "xy"),
+        ] {
+            assert!(v.as_unknown().is_some_and(|u| u.error), "{v:?}");
+        }
+        // regexall: every match, none is an empty list.
+        assert_eq!(all("[0-9]", "a1b2"), strs(&["1", "2"]));
+        assert_eq!(all("^us-", "eu-west-3"), Val::list(vec![]));
+        assert_eq!(
+            all("([a-z])([0-9])", "a1b2"),
+            Val::list(vec![strs(&["a", "1"]), strs(&["b", "2"])])
+        );
     }
 
     #[test]

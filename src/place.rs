@@ -47,6 +47,9 @@ pub struct ProviderPlace {
     pub regions: Vec<RegionVal>,
     pub endpoint: Option<String>,
     pub endpoint_origins: Vec<Origin>,
+    /// Why the endpoint is not known: written but unknown, or left to the
+    /// environment by a provider that has no default endpoint.
+    pub endpoint_unresolved: Option<Unresolved>,
     pub unresolved: Option<Unresolved>,
     /// The provider block, when there is one.
     pub block_span: Option<Span>,
@@ -181,6 +184,15 @@ impl Eval<'_> {
                     regions: Vec::new(),
                     endpoint: None,
                     endpoint_origins: Vec::new(),
+                    endpoint_unresolved: cat
+                        .filter(|c| !c.endpoint_env.is_empty())
+                        .map(|c| Unresolved {
+                            what: format!(
+                                "provider {local} has no configuration block: its endpoint would come from the environment ({})",
+                                c.endpoint_env.join(" or ")
+                            ),
+                            span: at,
+                        }),
                     unresolved: has_region.then(|| Unresolved {
                         what: format!(
                             "provider {local} has no configuration block: its region would come from the environment"
@@ -225,14 +237,23 @@ impl Eval<'_> {
                         span: pc.block.head_span(),
                     });
                 }
-                let (endpoint, endpoint_origins) = match cat {
+                let (endpoint, endpoint_origins, endpoint_unresolved) = match cat {
                     Some(c) => self.endpoint_from(&pc.block, c, &scope, &name),
-                    None => (None, Vec::new()),
+                    None => (None, Vec::new(), None),
                 };
                 // Placed by its endpoint: an unwritten region is not a gap.
                 if regions.is_empty()
                     && endpoint.is_some()
                     && cat.is_some_and(|c| c.region_optional)
+                    && unresolved
+                        .as_ref()
+                        .is_some_and(|u| u.span == pc.block.head_span())
+                {
+                    unresolved = None;
+                }
+                // Placed by its endpoint: an unknown endpoint is the gap to name.
+                if cat.is_some_and(|c| c.region_optional)
+                    && endpoint_unresolved.is_some()
                     && unresolved
                         .as_ref()
                         .is_some_and(|u| u.span == pc.block.head_span())
@@ -245,6 +266,7 @@ impl Eval<'_> {
                     regions,
                     endpoint,
                     endpoint_origins,
+                    endpoint_unresolved,
                     unresolved,
                     block_span: Some(pc.block.head_span()),
                 }
@@ -271,7 +293,8 @@ impl Eval<'_> {
                 message: label.to_string(),
                 resource: None,
             });
-            let (regions, unresolved, all_null) = region_values(&v, cat, zones);
+            let text = short(self.sources.slice(a.expr.span));
+            let (regions, unresolved, all_null) = region_values(&v, &text, cat, zones);
             if all_null {
                 continue;
             }
@@ -286,7 +309,7 @@ impl Eval<'_> {
         cat: &Provider,
         scope: &Scope,
         name: &str,
-    ) -> (Option<String>, Vec<Origin>) {
+    ) -> (Option<String>, Vec<Origin>, Option<Unresolved>) {
         for path in &cat.endpoint_attrs {
             let mut parts = path.split('.');
             let first = parts.next().unwrap_or("");
@@ -324,10 +347,23 @@ impl Eval<'_> {
             if let Some(s) = v.alts().iter().find_map(|x| x.as_str().map(str::to_string)) {
                 let mut o = v.origins();
                 o.reverse();
-                return (Some(s), o);
+                return (Some(s), o, None);
+            }
+            // Written, but not known: never the provider's default.
+            if let Some(u) = v.alts().iter().find_map(|x| x.as_unknown().cloned()) {
+                let what = format!("endpoint of provider {name}: {}", u.what);
+                return (None, Vec::new(), Some(Unresolved { what, span: u.span }));
             }
         }
-        (None, Vec::new())
+        let unresolved = (!cat.endpoint_env.is_empty()).then(|| Unresolved {
+            what: format!(
+                "provider {name} sets no {}: it would come from the environment ({})",
+                cat.endpoint_attrs.join(" or "),
+                cat.endpoint_env.join(" or ")
+            ),
+            span: block.head_span(),
+        });
+        (None, Vec::new(), unresolved)
     }
 
     /// Places one instance of resource `decl` of instance `inst`.
@@ -389,6 +425,7 @@ impl Eval<'_> {
                 holds_data: g.holds_data,
             };
             placed.origins = pp.endpoint_origins.clone();
+            placed.unresolved = pp.endpoint_unresolved.clone();
             return placed;
         }
         let guard = (inst, decl, key.clone());
@@ -401,6 +438,9 @@ impl Eval<'_> {
         }
         self.place_regions(&mut placed, d, cat, &pp);
         self.placing.borrow_mut().remove(&guard);
+        if placed.unresolved.is_none() {
+            placed.unresolved = pp.endpoint_unresolved.clone();
+        }
         if placed.regions.is_empty()
             && placed.unresolved.is_none()
             && cat.is_some_and(|c| c.region_attrs.is_empty() && c.resource_region_attrs.is_empty())
@@ -437,7 +477,8 @@ impl Eval<'_> {
                     continue;
                 };
                 let v = self.eval(&a.expr, &scope);
-                let (regions, unresolved, all_null) = region_values(&v, cat, zones);
+                let text = short(self.sources.slice(a.expr.span));
+                let (regions, unresolved, all_null) = region_values(&v, &text, cat, zones);
                 if all_null {
                     continue;
                 }
@@ -663,6 +704,7 @@ fn origins_val(mut v: Val, origins: &[Origin]) -> Val {
 /// unknown; `all_null` when every alternative is null (the argument is unset).
 fn region_values(
     v: &Val,
+    expr: &str,
     cat: Option<&Provider>,
     zones: bool,
 ) -> (Vec<RegionVal>, Option<Unresolved>, bool) {
@@ -694,7 +736,7 @@ fn region_values(
             _ => {
                 if unresolved.is_none() {
                     unresolved = Some(Unresolved {
-                        what: format!("a region that is a {}, not a string", a.type_name()),
+                        what: format!("{expr} is a {}, not a region name", a.type_name()),
                         span: a.origins().last().map(|o| o.span).unwrap_or_default(),
                     });
                 }
@@ -703,6 +745,16 @@ fn region_values(
     }
     dedup_regions(&mut regions);
     (regions, unresolved, all_null)
+}
+
+/// An expression's source on one line, cut at 80 characters.
+fn short(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 80 {
+        format!("{}...", s.chars().take(77).collect::<String>())
+    } else {
+        s
+    }
 }
 
 fn dedup_regions(regions: &mut Vec<RegionVal>) {

@@ -46,6 +46,16 @@ fn s3_endpoint(b: &Block) -> Option<(String, Span)> {
     literal(b, "endpoint")
 }
 
+/// The provider and region of an S3-compatible endpoint of the catalogue.
+fn s3_compatible(cat: &Catalogue, url: &str) -> Option<(String, String)> {
+    cat.providers.iter().find_map(|c| {
+        c.s3_endpoint
+            .iter()
+            .find_map(|x| x.region_of(url))
+            .map(|r| (c.source.clone(), c.canonical_region(&r)))
+    })
+}
+
 /// Places a `backend "TYPE" {}` or `cloud {}` block (their arguments cannot
 /// use variables: they are literals). `None` for the `local` backend.
 pub fn backend_place(b: &Block, cat: &Catalogue) -> Option<BackendPlace> {
@@ -84,14 +94,11 @@ pub fn backend_place(b: &Block, cat: &Catalogue) -> Option<BackendPlace> {
     match kind.as_str() {
         "local" | "" => return None,
         "s3" => match s3_endpoint(b) {
-            // S3-compatible storage: Outscale OOS `oos.<region>.outscale.com`.
-            Some((e, s)) if e.contains("outscale.com") => {
-                p.provider = "outscale/outscale".to_string();
-                let host = e
-                    .trim_start_matches("https://")
-                    .trim_start_matches("http://");
-                let parts: Vec<&str> = host.split('.').collect();
-                p.region = parts.get(1).map(|r| r.to_string());
+            // The S3-compatible storage of a provider of the catalogue
+            // (Outscale OOS, Scaleway Object Storage): the state is there.
+            Some((e, s)) if let Some((prov, region)) = s3_compatible(cat, &e) => {
+                p.provider = prov;
+                p.region = Some(region);
                 p.endpoint = Some(e);
                 p.span = s;
             }
@@ -215,7 +222,8 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
             }
             let r = &ctx.an.resources[which];
             let at = match (&bp.region, &bp.endpoint) {
-                (Some(reg), _) => format!("{} {reg}", bp.provider),
+                (Some(reg), Some(e)) => format!("{} {reg} at {e}", bp.provider),
+                (Some(reg), None) => format!("{} {reg}", bp.provider),
                 (None, Some(e)) => format!("{} at {e}", bp.provider),
                 (None, None) => bp.provider.clone(),
             };

@@ -115,6 +115,15 @@ impl Subject<'_> {
         {
             return vec![Refusal::Provider];
         }
+        // A provider with no default endpoint whose endpoint is not known:
+        // no region can be judged without it; CRC003 names what is missing.
+        if t.endpoint.is_none()
+            && cat
+                .provider(t.provider)
+                .is_some_and(|p| !p.endpoint_env.is_empty())
+        {
+            return Vec::new();
+        }
         let place = |region| Place {
             provider: t.provider,
             region,
