@@ -399,49 +399,11 @@ impl Catalogue {
         }
         for p in &self.providers {
             let file = &p.source;
-            let mut refs: Vec<(&str, String)> = vec![(p.source_ref.as_str(), "provider".into())];
-            refs.extend(
-                p.data_region
-                    .iter()
-                    .map(|d| (d.source_ref.as_str(), format!("data_region {}", d.type_))),
-            );
-            refs.extend(
-                p.global
-                    .iter()
-                    .map(|g| (g.source_ref.as_str(), "global".to_string())),
-            );
-            refs.extend(
-                p.parent
-                    .iter()
-                    .map(|x| (x.source_ref.as_str(), "parent".to_string())),
-            );
-            refs.extend(
-                p.default
-                    .iter()
-                    .map(|d| (d.source_ref.as_str(), format!("default {}", d.type_))),
-            );
-            refs.extend(
-                p.region
-                    .iter()
-                    .map(|r| (r.source_ref.as_str(), format!("region {}", r.id))),
-            );
-            refs.extend(
-                p.s3_endpoint
-                    .iter()
-                    .map(|e| (e.source_ref.as_str(), format!("s3_endpoint {}", e.host))),
-            );
-            for e in &p.egress {
-                let what = format!("egress {}", e.types.join(", "));
-                refs.push((e.source_ref.as_str(), what.clone()));
-                if let Some(a) = &e.arn_source_ref {
-                    refs.push((a.as_str(), what));
-                }
-            }
             for e in &p.egress {
                 e.validate()
                     .map_err(|m| format!("{file}: egress {}: {m}", e.types.join(", ")))?;
             }
-            for (r, what) in refs {
+            for (r, what) in p.cited_sources() {
                 if !self.sources.contains_key(r) {
                     return Err(format!("{file}: {what} cites unknown source {r:?}"));
                 }
@@ -485,6 +447,52 @@ impl Catalogue {
 }
 
 impl Provider {
+    /// Every source a fact of this provider file cites, with what cites it
+    /// (checked when the catalogue loads; every source must be cited by one).
+    pub fn cited_sources(&self) -> Vec<(&str, String)> {
+        let mut refs: Vec<(&str, String)> = vec![(self.source_ref.as_str(), "provider".into())];
+        refs.extend(
+            self.data_region
+                .iter()
+                .map(|d| (d.source_ref.as_str(), format!("data_region {}", d.type_))),
+        );
+        refs.extend(self.global.iter().map(|g| {
+            (
+                g.source_ref.as_str(),
+                format!("global {}", g.types.join(", ")),
+            )
+        }));
+        refs.extend(self.parent.iter().map(|x| {
+            (
+                x.source_ref.as_str(),
+                format!("parent {}", x.types.join(", ")),
+            )
+        }));
+        refs.extend(
+            self.default
+                .iter()
+                .map(|d| (d.source_ref.as_str(), format!("default {}", d.type_))),
+        );
+        refs.extend(
+            self.region
+                .iter()
+                .map(|r| (r.source_ref.as_str(), format!("region {}", r.id))),
+        );
+        refs.extend(
+            self.s3_endpoint
+                .iter()
+                .map(|e| (e.source_ref.as_str(), format!("s3_endpoint {}", e.host))),
+        );
+        for e in &self.egress {
+            let what = format!("egress {}", e.types.join(", "));
+            refs.push((e.source_ref.as_str(), what.clone()));
+            if let Some(a) = &e.arn_source_ref {
+                refs.push((a.as_str(), what));
+            }
+        }
+        refs
+    }
+
     /// The global entry for a type, if the type is global.
     pub fn global(&self, ty: &str) -> Option<&GlobalTypes> {
         self.global

@@ -103,50 +103,13 @@ fn every_source_ref_is_a_known_source_with_title_url_and_date() {
     }
     let mut cited = BTreeSet::new();
     for p in &cat.providers {
-        let mut refs = vec![("provider".to_string(), &p.source_ref)];
-        refs.extend(
-            p.data_region
-                .iter()
-                .map(|d| (format!("data_region {}", d.type_), &d.source_ref)),
-        );
-        refs.extend(
-            p.global
-                .iter()
-                .map(|g| (format!("global {:?}", g.types), &g.source_ref)),
-        );
-        refs.extend(
-            p.parent
-                .iter()
-                .map(|x| (format!("parent {:?}", x.types), &x.source_ref)),
-        );
-        refs.extend(
-            p.default
-                .iter()
-                .map(|d| (format!("default {}", d.type_), &d.source_ref)),
-        );
-        refs.extend(
-            p.region
-                .iter()
-                .map(|r| (format!("region {}", r.id), &r.source_ref)),
-        );
-        refs.extend(
-            p.s3_endpoint
-                .iter()
-                .map(|e| (format!("s3_endpoint {}", e.host), &e.source_ref)),
-        );
-        for e in &p.egress {
-            refs.push((format!("egress {:?}", e.types), &e.source_ref));
-            if let Some(a) = &e.arn_source_ref {
-                refs.push((format!("egress {:?} (ARN)", e.types), a));
-            }
-        }
-        for (what, r) in refs {
+        for (r, what) in p.cited_sources() {
             assert!(
-                cat.sources.contains_key(r.as_str()),
+                cat.sources.contains_key(r),
                 "{}: {what} cites unknown source {r:?}",
                 p.source
             );
-            cited.insert(r.clone());
+            cited.insert(r.to_string());
         }
     }
     // The inert providers cite theirs in catalogue.toml.
