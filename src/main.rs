@@ -370,16 +370,9 @@ fn write_file(path: &std::path::Path, text: &str) -> Result<(), String> {
     stream_out(&Some(path.to_path_buf()), |w| w.write_all(text.as_bytes()))
 }
 
+/// Writes a whole report to `--output` or stdout (see [`stream_out`]).
 fn write_out(path: &Option<PathBuf>, text: &str) -> Result<(), String> {
-    match path {
-        Some(p) => write_file(p, text),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|_| out.flush())
-                .map_err(|e| format!("cannot write the report: {e}"))
-        }
-    }
+    stream_out(path, |w| w.write_all(text.as_bytes()))
 }
 
 /// Prints a mistake in a configuration or pack file at its place.

@@ -13,15 +13,6 @@ pub struct TierInfo {
     pub source: Option<&'static str>,
 }
 
-/// The JSON report as a string (tests and small trees; the CLI streams with
-/// [`write_json`]).
-pub fn json(an: &Analysis, tiers: &[TierInfo]) -> String {
-    let mut out = Vec::new();
-    // Writing to a Vec cannot fail.
-    let _ = write_json(&mut out, an, tiers);
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// Resources per batch: each batch is serialised in parallel, written, then
 /// dropped, so the report never sits whole in memory.
 const BATCH: usize = 2048;
