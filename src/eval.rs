@@ -19,6 +19,9 @@ use std::rc::Rc;
 
 /// Deepest evaluation before a value is declared unknown.
 const MAX_DEPTH: u32 = 600;
+/// At most this many instances of one `count` or `for_each` are expanded;
+/// past it, a CRC003 says so ([`Eval::capped`]).
+pub const MAX_INSTANCES: usize = 10_000;
 
 pub type InstId = usize;
 
@@ -330,7 +333,11 @@ impl<'a> Eval<'a> {
                     counted: Some(true),
                 };
             }
-            let n = max.unwrap_or(0).min(10_000);
+            let total = max.unwrap_or(0);
+            if total > MAX_INSTANCES as i64 {
+                self.capped(a, total as usize);
+            }
+            let n = total.min(MAX_INSTANCES as i64);
             let instances = (0..n)
                 .map(|i| {
                     let mut s = scope.clone();
@@ -387,9 +394,12 @@ impl<'a> Eval<'a> {
                     counted: Some(false),
                 };
             }
+            if items.len() > MAX_INSTANCES {
+                self.capped(a, items.len());
+            }
             let instances = items
                 .into_iter()
-                .take(10_000)
+                .take(MAX_INSTANCES)
                 .map(|(k, x)| {
                     let mut s = scope.clone();
                     s.each = Some(Rc::new((Val::str(&k), x)));
@@ -407,6 +417,19 @@ impl<'a> Eval<'a> {
             unknown: None,
             counted: None,
         }
+    }
+
+    /// Reports a `count` or `for_each` with more than [`MAX_INSTANCES`]
+    /// instances: the others are not checked, and that must be visible.
+    fn capped(&self, a: &crate::model::Attribute, total: usize) {
+        let msg = format!(
+            "{} = {} gives {total} instances: only the first {MAX_INSTANCES} are checked; the placement of the other {} is not determined",
+            a.name,
+            self.text(a.expr.span),
+            total - MAX_INSTANCES
+        );
+        let f = Finding::new(Code::Crc003, a.expr.span.file, Some(a.expr.span), msg);
+        self.findings.borrow_mut().push(f);
     }
 
     /// The instances of resource `decl` of instance `inst`.

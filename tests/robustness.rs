@@ -1160,6 +1160,25 @@ fn for_each_is_bounded(name: &str, for_each: &str) {
         reported > 2 && reported <= 2 * 10_000 + 1,
         "instances are capped at 10,000 per block: {reported}"
     );
+    // The cap is visible: the instances past it are not checked.
+    let capped = c["findings"].as_array().unwrap().iter().any(|f| {
+        f["code"] == "CRC003"
+            && f["line"] == 7
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("count = 100000 gives 100000 instances: only the first 10000 are checked")
+    });
+    assert!(capped, "no CRC003 for the capped count: {}", c["findings"]);
+    let capped = c["findings"].as_array().unwrap().iter().any(|f| {
+        f["code"] == "CRC003"
+            && f["line"] == 2
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("gives 100000 instances: only the first 10000 are checked")
+    });
+    assert!(capped, "no CRC003 for the capped for_each");
     let r = t.run_within(&["inventory", ".", "--format", "json"], QUICK);
     r.assert_sane();
     assert!(
