@@ -1007,26 +1007,39 @@ impl<'a> Eval<'a> {
                 },
                 Op::Index(ix, span) => {
                     let k = self.eval(ix, sc);
-                    // An index known only after apply (`random_integer`) into
-                    // a known list: the value is one of its elements, each
-                    // checked (never a truncated set of them).
+                    // An index known only after apply (`random_integer`), or a
+                    // variable with no value, into a known list or map: the
+                    // value is one of its elements, each checked (never a
+                    // truncated set of them).
                     if k.as_unknown().is_some_and(|u| !u.error)
-                        && let V::List(xs) = &v.v
+                        && let Some(xs) = elements(&v)
                         && !xs.is_empty()
                         && xs.len() <= crate::value::MAX_CHOICES
                         && !xs.iter().any(contains_unknown)
                     {
                         let why = Origin {
                             span: *span,
-                            message: format!(
-                                "one element of the list: the index {} is known only after apply",
-                                self.text(ix.span)
-                            ),
+                            message: if matches!(v.v, V::Map(_)) {
+                                format!(
+                                    "one value of the map: the key {} is not known statically",
+                                    self.text(ix.span)
+                                )
+                            } else {
+                                format!(
+                                    "one element of the list: the index {} is known only after apply",
+                                    self.text(ix.span)
+                                )
+                            },
                             resource: None,
                         };
+                        // A map's own origins (a variable default) too.
+                        let base = matches!(v.v, V::Map(_)).then(|| v.via.clone()).flatten();
                         let alts: Vec<Val> = xs
                             .iter()
-                            .map(|x| self.apply(x.clone().through(why.clone()), &ops[i + 1..], sc))
+                            .map(|x| {
+                                let x = x.clone().with_via(&base).through(why.clone());
+                                self.apply(x, &ops[i + 1..], sc)
+                            })
                             .collect();
                         return Val::choice(alts);
                     }
@@ -1441,6 +1454,15 @@ pub fn to_key(v: &Val) -> Option<Key> {
     match &v.v {
         V::Num(n) if n.fract() == 0.0 => Some(Key::Int(*n as i64)),
         V::Str(s) => Some(Key::Str(s.to_string())),
+        _ => None,
+    }
+}
+
+/// The elements of a list, or the values of a map.
+pub fn elements(v: &Val) -> Option<Vec<Val>> {
+    match &v.v {
+        V::List(xs) => Some(xs.to_vec()),
+        V::Map(m) => Some(m.values().cloned().collect()),
         _ => None,
     }
 }

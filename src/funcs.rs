@@ -33,6 +33,30 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
             Val::error(span, "coalesce: no non-null argument")
         });
     }
+    // A key or index that is not known statically (a variable with no value,
+    // a value known only after apply) into a known map or list: the value is
+    // one of its elements, or the default, each checked (SPEC §4).
+    if let Some(k) = args.get(1)
+        && k.as_unknown().is_some_and(|u| !u.error)
+        && let Some(c) = args.first()
+        && (name == "lookup" || (name == "element" && matches!(c.v, V::List(_))))
+        && let Some(mut xs) = crate::eval::elements(c)
+        && !xs.is_empty()
+        && xs.len() < crate::value::MAX_CHOICES
+        && !xs.iter().any(contains_unknown)
+    {
+        if name == "lookup"
+            && let Some(d) = args.get(2)
+        {
+            xs.push(d.clone());
+        }
+        let why = crate::value::Origin {
+            span,
+            message: format!("one value of {text}: the key or index is not known statically"),
+            resource: None,
+        };
+        return Val::choice(xs).with_via(&c.via).through(why);
+    }
     map_alts(args, |a| {
         if let Some(u) = a.iter().find(|x| x.is_unknown() || contains_unknown(x)) {
             if u.is_unknown() {
