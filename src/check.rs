@@ -151,7 +151,7 @@ pub fn tiers(an: &mut Analysis, input: &CheckInput) -> (Vec<Option<tier::Declare
             Arc::from(input.config.text.as_str()),
         )
     });
-    tier::resolve(
+    let (declared, mut findings) = tier::resolve(
         an,
         &TierInputs {
             config: input.config,
@@ -159,7 +159,42 @@ pub fn tiers(an: &mut Analysis, input: &CheckInput) -> (Vec<Option<tier::Declare
             cli_tier: input.cli_tier.clone(),
             packs: input.packs,
         },
-    )
+    );
+    // The configuration's tiers are CRC004 where they are written even when
+    // no resource reaches them (SPEC §3): a scope every file of which has
+    // annotations, a default_tier that --tier overrides is not.
+    let cfg = input.config;
+    let named = cfg.scopes.iter().map(|s| &s.tier).chain(
+        cfg.default_tier
+            .as_ref()
+            .filter(|_| input.cli_tier.is_none()),
+    );
+    if let Some(file) = config_file {
+        for t in named {
+            let span = crate::source::Span::new(file, t.span.start, t.span.end);
+            if input.packs.iter().all(|p| p.tier(&t.value).is_none())
+                && !findings
+                    .iter()
+                    .any(|f| f.code == Code::Crc004 && f.span == Some(span))
+            {
+                let known: Vec<&str> = input
+                    .packs
+                    .iter()
+                    .flat_map(|p| p.tiers.iter().map(|t| t.id.as_str()))
+                    .collect();
+                let mut f = Finding::new(
+                    Code::Crc004,
+                    file,
+                    Some(span),
+                    format!("tier '{}' is not defined by the active packs", t.value),
+                );
+                f.tier = Some(t.value.clone());
+                f.help = Some(format!("known tiers: {}", known.join(", ")));
+                findings.push(f);
+            }
+        }
+    }
+    (declared, findings)
 }
 
 /// Resolves tiers and runs every rule.

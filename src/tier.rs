@@ -178,6 +178,12 @@ impl Resolver<'_> {
     }
 
     fn resource(&mut self, an: &Analysis, res: &Resource) -> Option<Declared> {
+        // An unknown name is CRC004 where it is written, even where a more
+        // specific source decides (SPEC §3).
+        let above = annotation_above(self.sources.get(res.file), res.block.start);
+        for (n, s) in above.iter().cloned().chain(self.file_annotation(res.file)) {
+            self.known(&[n], Some(s));
+        }
         // 1. tag
         if let Some(t) = &res.tag_tier
             && let Some(d) = self.declared(t.values.clone(), Some(t.span), TierSource::Tag)
@@ -185,8 +191,7 @@ impl Resolver<'_> {
             return Some(d);
         }
         // 2. annotation above the block
-        let sources = self.sources;
-        if let Some((n, s)) = annotation_above(sources.get(res.file), res.block.start)
+        if let Some((n, s)) = above
             && let Some(d) = self.declared(vec![n], Some(s), TierSource::Annotation)
         {
             return Some(d);

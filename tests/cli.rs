@@ -284,3 +284,61 @@ fn the_readme_diagnostic_is_real() {
         "the README's diagnostic is no longer what cercle prints:\n{out}"
     );
 }
+
+/// SPEC §3: an unknown tier name is CRC004 at the place it was written, even
+/// where a more specific source decides the resource's tier (a tag over an
+/// annotation, annotations over a file annotation, a scope and
+/// default_tier), so that a typo never hides behind another declaration.
+#[test]
+fn unknown_tier_names_are_reported_even_where_another_source_decides() {
+    let d = tempdir("masked-unknown-tiers");
+    std::fs::write(
+        d.join("main.tf"),
+        "# cercle:tier nope-file\n\nprovider \"aws\" {\n  region = \"eu-west-3\"\n}\n\n\
+         # cercle:tier nope-above\nresource \"aws_s3_bucket\" \"a\" {\n  tags = { cercle-tier = \"public\" }\n}\n\n\
+         # cercle:tier public\nresource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("cercle.toml"),
+        "packs = [\"eu-gdpr\"]\ndefault_tier = \"nope-default\"\n\n[[scope]]\npaths = [\"**\"]\ntier = \"nope-scope\"\n",
+    )
+    .unwrap();
+    let found = |args: &[&str]| -> Vec<String> {
+        let (code, out, err) = run(&d, args);
+        assert_eq!(code, 1, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                assert_eq!(f["code"], "CRC004", "{f}");
+                format!(
+                    "{}:{} {}",
+                    f["file"].as_str().unwrap(),
+                    f["line"],
+                    f["tier"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        found(&["check", ".", "--format", "json"]),
+        [
+            "cercle.toml:2 nope-default",
+            "cercle.toml:6 nope-scope",
+            "main.tf:1 nope-file",
+            "main.tf:7 nope-above"
+        ]
+    );
+    // --tier overrides default_tier: the configuration's default is not used.
+    assert_eq!(
+        found(&["check", ".", "--format", "json", "--tier", "public"]),
+        [
+            "cercle.toml:6 nope-scope",
+            "main.tf:1 nope-file",
+            "main.tf:7 nope-above"
+        ]
+    );
+}
