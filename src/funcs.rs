@@ -33,6 +33,15 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
             Val::error(span, "coalesce: no non-null argument")
         });
     }
+    // A key the map has: the value came through the map and the key, not
+    // through the default it did not use (its origins would mislead).
+    if name == "lookup"
+        && let [m, k, _] = args
+        && let V::Map(entries) = &m.v
+        && let Some(v) = k.as_str().and_then(|k| entries.get(k))
+    {
+        return v.clone().with_via(&m.via).with_via(&k.via);
+    }
     // A key or index that is not known statically (a variable with no value,
     // a value known only after apply) into a known map or list: the value is
     // one of its elements, or the default, each checked (SPEC §4).
@@ -780,6 +789,34 @@ mod tests {
 
     fn strs(xs: &[&str]) -> Val {
         Val::list(xs.iter().map(|x| Val::str(x)).collect())
+    }
+
+    #[test]
+    fn lookup_of_a_present_key_does_not_come_through_the_default() {
+        let why = |m: &str| crate::value::Origin {
+            span: Span::default(),
+            message: m.to_string(),
+            resource: None,
+        };
+        let mut entries = BTreeMap::new();
+        entries.insert(
+            "zone".to_string(),
+            Val::str("europe-west1-d").through(why("replica zone")),
+        );
+        let default = Val::str("us-central1-c").through(why("local.zone"));
+        let got = run(
+            "lookup",
+            vec![Val::map(entries.clone()), Val::str("zone"), default.clone()],
+        );
+        assert_eq!(got, Val::str("europe-west1-d"));
+        let said: Vec<String> = got.origins().into_iter().map(|o| o.message).collect();
+        assert!(said.contains(&"replica zone".to_string()), "{said:?}");
+        assert!(!said.contains(&"local.zone".to_string()), "{said:?}");
+        // A missing key takes the default, and says so.
+        let got = run("lookup", vec![Val::map(entries), Val::str("tier"), default]);
+        assert_eq!(got, Val::str("us-central1-c"));
+        let said: Vec<String> = got.origins().into_iter().map(|o| o.message).collect();
+        assert!(said.contains(&"local.zone".to_string()), "{said:?}");
     }
 
     #[test]
