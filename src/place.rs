@@ -462,7 +462,6 @@ impl Eval<'_> {
         let Some(scope) = self.resource_scope(placed.inst, placed.decl, &placed.key) else {
             return;
         };
-        let label = format!("region of {}", placed.address);
         // 1. The resource's own region argument.
         let own: Vec<&str> = match cat {
             Some(c) => c.resource_region_attrs.iter().map(String::as_str).collect(),
@@ -560,7 +559,11 @@ impl Eval<'_> {
             self.take_provider(placed, pp);
         } else if !own.is_empty() {
             placed.unresolved = Some(Unresolved {
-                what: format!("{label}: {} is not set", own.join(" or ")),
+                what: format!(
+                    "region of {}: {} is not set",
+                    placed.address,
+                    own.join(" or ")
+                ),
                 span: d.block.head_span(),
             });
         }
@@ -757,13 +760,36 @@ fn short(s: &str) -> String {
     }
 }
 
+/// Keeps the first value of each region, sorted by region. The lists are a
+/// few items long: a scan of what is kept beats hashing (and cloning) names.
 fn dedup_regions(regions: &mut Vec<RegionVal>) {
-    let mut seen = std::collections::HashSet::new();
-    regions.retain(|r| seen.insert(r.region.clone()));
+    let mut kept = 0;
+    for i in 0..regions.len() {
+        if !regions[..kept]
+            .iter()
+            .any(|k| k.region == regions[i].region)
+        {
+            regions.swap(kept, i);
+            kept += 1;
+        }
+    }
+    regions.truncate(kept);
     regions.sort_by(|a, b| a.region.cmp(&b.region));
 }
 
+/// Keeps the first origin of each (span, message), in order (see
+/// [`dedup_regions`]).
 fn dedup_origins(origins: &mut Vec<Origin>) {
-    let mut seen = std::collections::HashSet::new();
-    origins.retain(|o| seen.insert((o.span, o.message.clone())));
+    let mut kept = 0;
+    for i in 0..origins.len() {
+        let o = &origins[i];
+        if !origins[..kept]
+            .iter()
+            .any(|k| k.span == o.span && k.message == o.message)
+        {
+            origins.swap(kept, i);
+            kept += 1;
+        }
+    }
+    origins.truncate(kept);
 }
