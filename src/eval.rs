@@ -108,6 +108,8 @@ pub struct Eval<'a> {
     expand_cache: RefCell<HashMap<(InstId, usize), Rc<Expansion>>>,
     pub(crate) provider_cache:
         RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
+    pub(crate) decl_provider_cache:
+        RefCell<HashMap<(InstId, usize), Rc<crate::place::DeclProvider>>>,
     pub(crate) place_cache: RefCell<HashMap<InstanceKey, Rc<crate::place::Placed>>>,
     pub(crate) placing: RefCell<HashSet<InstanceKey>>,
     /// The tier tag of each provider block's default tags or labels
@@ -150,6 +152,7 @@ impl<'a> Eval<'a> {
             attr_cache: RefCell::default(),
             expand_cache: RefCell::default(),
             provider_cache: RefCell::default(),
+            decl_provider_cache: RefCell::default(),
             place_cache: RefCell::default(),
             placing: RefCell::default(),
             default_tag_cache: RefCell::default(),
