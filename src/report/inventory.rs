@@ -242,7 +242,7 @@ pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
                 u.what, ul.file, ul.line, ul.column
             ));
         }
-        for o in &r.origins {
+        for o in r.origins.iter() {
             let ol = loc(&an.sources, o.span);
             out.push_str(&format!(
                 "  from      {}:{}:{} {}\n",
