@@ -469,23 +469,34 @@ fn summarise(an: &Analysis) -> Summary {
     };
     s.resource_size = std::mem::size_of::<cercle::Resource>();
     s.resources_inline = an.resources.capacity() * s.resource_size;
+    // Shared strings and lists (`Arc`s) are counted once, at their first holder.
+    let mut seen: std::collections::HashSet<usize> = Default::default();
     for r in &an.resources {
-        let strings =
-            |v: &Vec<String>| v.capacity() * 24 + v.iter().map(|x| x.capacity()).sum::<usize>();
+        let strings = |v: &[String]| v.len() * 24 + v.iter().map(|x| x.capacity()).sum::<usize>();
+        let mut shared = |ptr: *const u8, bytes: usize| {
+            if seen.insert(ptr as usize) {
+                bytes + 16
+            } else {
+                0
+            }
+        };
         s.resources_heap += r.address.capacity()
-            + r.ty.capacity()
-            + r.module_addr.capacity()
-            + r.provider.capacity()
-            + r.provider_config.capacity()
-            + strings(&r.regions)
+            + shared(r.ty.as_ptr(), r.ty.len())
+            + shared(r.module_addr.as_ptr(), r.module_addr.len())
+            + shared(r.provider.as_ptr(), r.provider.len())
+            + shared(r.provider_config.as_ptr(), r.provider_config.len())
+            + shared(r.regions.as_ptr().cast(), strings(&r.regions))
             + r.endpoint.as_ref().map_or(0, |e| e.capacity())
             + r.unresolved.as_ref().map_or(0, |u| u.what.capacity())
-            + r.origins.capacity() * std::mem::size_of::<cercle::findings::Related>()
-            + r.origins
-                .iter()
-                .map(|o| o.message.capacity())
-                .sum::<usize>()
-            + r.call_chain.capacity() * 16
+            + shared(
+                r.origins.as_ptr().cast(),
+                r.origins.len() * std::mem::size_of::<cercle::findings::Related>()
+                    + r.origins
+                        .iter()
+                        .map(|o| o.message.capacity())
+                        .sum::<usize>(),
+            )
+            + shared(r.call_chain.as_ptr().cast(), r.call_chain.len() * 16)
             + r.tag_tier.as_ref().map_or(0, |t| strings(&t.values));
         *s.by_kind.entry(inventory::kind_name(r.kind)).or_default() += 1;
         if let Some(u) = &r.unresolved {

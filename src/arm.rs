@@ -24,6 +24,7 @@ use crate::place::{PlaceKind, Unresolved};
 use crate::source::{FileId, Span};
 use crate::tags::TagTier;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The provider id ARM resources are placed with.
 pub const PROVIDER: &str = "azure/arm";
@@ -209,13 +210,14 @@ impl<'c> Walker<'c> {
                 };
             }
             Some(l) => {
-                res.origins = l.origins.clone();
+                res.origins = l.origins.clone().into();
                 res.primary = l.primary;
                 match &l.region {
-                    Ok(region) => res.regions.push(
-                        cat.map(|c| c.canonical_region(region))
-                            .unwrap_or_else(|| crate::catalogue::normalise_region(region)),
-                    ),
+                    Ok(region) => {
+                        res.regions = Arc::new([cat
+                            .map(|c| c.canonical_region(region))
+                            .unwrap_or_else(|| crate::catalogue::normalise_region(region))])
+                    }
                     Err(why) => {
                         res.unresolved = Some(Unresolved {
                             what: why.clone(),
@@ -685,7 +687,7 @@ mod tests {
         place(text, 0, cat, &["cercle-tier".to_string()], 0)
             .expect("parses")
             .into_iter()
-            .map(|r| (r.address, r.regions, r.unresolved.map(|u| u.what)))
+            .map(|r| (r.address, r.regions.to_vec(), r.unresolved.map(|u| u.what)))
             .collect()
     }
 

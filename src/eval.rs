@@ -8,12 +8,13 @@
 
 use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding};
+use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::model::{BinaryOp, Body, Expr, ExprKind, TemplatePart, Traverse, UnaryOp};
 use crate::module::{Module, ResourceDecl};
 use crate::source::{SourceMap, Span};
 use crate::value::{Key, Origin, ResourceRef, V, Val, fmt_num};
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -103,12 +104,15 @@ pub struct Eval<'a> {
     /// Why a module call has no instances because its source could not be
     /// loaded, named in what reads its outputs.
     unloaded: RefCell<HashMap<(InstId, usize), String>>,
-    var_cache: RefCell<HashMap<(InstId, String), Val>>,
-    local_cache: RefCell<HashMap<(InstId, String), Val>>,
+    /// Per instance, then by name: a lookup builds no key.
+    var_cache: RefCell<HashMap<InstId, HashMap<String, Val>>>,
+    local_cache: RefCell<HashMap<InstId, HashMap<String, Val>>>,
     attr_cache: RefCell<HashMap<(InstanceKey, String), Val>>,
     expand_cache: RefCell<HashMap<(InstId, usize), Rc<Expansion>>>,
     pub(crate) provider_cache:
         RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
+    pub(crate) decl_provider_cache:
+        RefCell<HashMap<(InstId, usize), Rc<crate::place::DeclProvider>>>,
     pub(crate) place_cache: RefCell<HashMap<InstanceKey, Rc<crate::place::Placed>>>,
     pub(crate) placing: RefCell<HashSet<InstanceKey>>,
     /// The tier tag of each provider block's default tags or labels
@@ -151,6 +155,7 @@ impl<'a> Eval<'a> {
             attr_cache: RefCell::default(),
             expand_cache: RefCell::default(),
             provider_cache: RefCell::default(),
+            decl_provider_cache: RefCell::default(),
             place_cache: RefCell::default(),
             placing: RefCell::default(),
             default_tag_cache: RefCell::default(),
@@ -466,7 +471,7 @@ impl<'a> Eval<'a> {
 
     /// The value of `var.name` in instance `inst`.
     pub fn var(&self, inst: InstId, name: &str, at: Span) -> Val {
-        if let Some(v) = self.var_cache.borrow().get(&(inst, name.to_string())) {
+        if let Some(v) = self.var_cache.borrow().get(&inst).and_then(|m| m.get(name)) {
             return v.clone();
         }
         let v = self.guarded((inst, 0, name.to_string()), at, || {
@@ -485,7 +490,9 @@ impl<'a> Eval<'a> {
         });
         self.var_cache
             .borrow_mut()
-            .insert((inst, name.to_string()), v.clone());
+            .entry(inst)
+            .or_default()
+            .insert(name.to_string(), v.clone());
         v
     }
 
@@ -624,7 +631,12 @@ impl<'a> Eval<'a> {
 
     /// The value of `local.name` in instance `inst`.
     pub fn local(&self, inst: InstId, name: &str, at: Span) -> Val {
-        if let Some(v) = self.local_cache.borrow().get(&(inst, name.to_string())) {
+        if let Some(v) = self
+            .local_cache
+            .borrow()
+            .get(&inst)
+            .and_then(|m| m.get(name))
+        {
             return v.clone();
         }
         let module = self.module_of(inst);
@@ -640,7 +652,9 @@ impl<'a> Eval<'a> {
         };
         self.local_cache
             .borrow_mut()
-            .insert((inst, name.to_string()), v.clone());
+            .entry(inst)
+            .or_default()
+            .insert(name.to_string(), v.clone());
         v
     }
 

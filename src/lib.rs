@@ -15,6 +15,7 @@ pub mod egress;
 pub mod eval;
 pub mod findings;
 pub mod funcs;
+pub mod fxhash;
 pub mod load;
 pub mod model;
 pub mod module;

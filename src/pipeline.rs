@@ -48,15 +48,24 @@ impl std::fmt::Display for UsageError {
     }
 }
 
+/// The module calls that lead to a resource: (module, call index), outermost
+/// first; shared by the resources of a module instance.
+pub type CallChain = Arc<[(usize, usize)]>;
+
 /// A placed managed resource instance, ready for checks and reports.
 #[derive(Clone, Debug)]
+///
+/// Instances share what they have in common: the strings naming a type,
+/// provider, configuration or module instance are shared within a root
+/// module's evaluation, and so are equal region and origin lists of the
+/// instances of one declaration (they are read-only once placed).
 pub struct Resource {
     pub address: String,
-    pub ty: String,
+    pub ty: Arc<str>,
     /// The module it is declared in (index in [`Analysis::modules`]).
     pub module: usize,
     /// The address of its module instance (`""` for a root).
-    pub module_addr: String,
+    pub module_addr: Arc<str>,
     /// Index of its declaration in its module.
     pub decl: usize,
     pub file: FileId,
@@ -64,19 +73,19 @@ pub struct Resource {
     pub head: Span,
     /// The whole block.
     pub block: Span,
-    pub provider: String,
-    pub provider_config: String,
+    pub provider: Arc<str>,
+    pub provider_config: Arc<str>,
     pub kind: PlaceKind,
-    pub regions: Vec<String>,
+    pub regions: Arc<[String]>,
     pub endpoint: Option<String>,
     pub unresolved: Option<Unresolved>,
     /// The primary location of a finding about it.
     pub primary: Span,
     /// Where the placement came from, oldest first.
-    pub origins: Vec<Related>,
+    pub origins: Arc<[Related]>,
     /// The module call blocks that lead to it, outermost first (for tiers
     /// declared on a call).
-    pub call_chain: Vec<(usize, usize)>,
+    pub call_chain: CallChain,
     /// The root module it was evaluated from.
     pub root: usize,
     /// The tier read from a tag or label, if any.
@@ -103,22 +112,22 @@ impl Resource {
     ) -> Resource {
         Resource {
             address,
-            ty,
+            ty: ty.into(),
             module,
-            module_addr,
+            module_addr: module_addr.into(),
             decl: 0,
             file: head.file,
             head,
             block,
-            provider,
-            provider_config,
+            provider: provider.into(),
+            provider_config: provider_config.into(),
             kind: PlaceKind::Regional,
-            regions: Vec::new(),
+            regions: Arc::new([]),
             endpoint: None,
             unresolved: None,
             primary: head,
-            origins: Vec::new(),
-            call_chain: Vec::new(),
+            origins: Arc::new([]),
+            call_chain: Arc::new([]),
             tag_tier,
             egress: Vec::new(),
             root: module,
@@ -535,16 +544,22 @@ fn evaluate_root(
         findings: Vec::new(),
         reached: Vec::new(),
     };
-    let mut stack: Vec<(InstId, Vec<(usize, usize)>)> = vec![(r, Vec::new())];
+    let mut strings = Interner::default();
+    let mut stack: Vec<(InstId, CallChain)> = vec![(r, Arc::new([]))];
     while let Some((inst, chain)) = stack.pop() {
         let me = ev.inst(inst);
         out.reached.push(me.module);
         let module = &modules[me.module];
+        let module_addr = strings.get(&me.addr);
         for (i, d) in module.resources.iter().enumerate() {
             if !d.managed {
                 continue;
             }
             let exp = ev.resource_instances(inst, i);
+            let ty = strings.get(&d.ty);
+            // The previous instance's lists, shared when equal.
+            let mut last_regions: Arc<[String]> = Arc::new([]);
+            let mut last_origins: Arc<[Related]> = Arc::new([]);
             for (key, _) in &exp.instances {
                 let p = ev.place(inst, i, key);
                 let mut origins: Vec<Related> = p
@@ -561,23 +576,29 @@ fn evaluate_root(
                 // through its own region.
                 let unresolved = p.unresolved.clone();
                 origins.dedup();
+                if *last_origins != *origins {
+                    last_origins = origins.into();
+                }
+                if !last_regions.iter().eq(p.regions.iter().map(|r| &r.region)) {
+                    last_regions = p.regions.iter().map(|r| r.region.clone()).collect();
+                }
                 out.resources.push(Resource {
                     address: p.address.clone(),
-                    ty: d.ty.clone(),
+                    ty: ty.clone(),
                     module: me.module,
-                    module_addr: me.addr.clone(),
+                    module_addr: module_addr.clone(),
                     decl: i,
                     file: d.file,
                     head: d.block.head_span(),
                     block: d.block.span,
-                    provider: p.provider.clone(),
-                    provider_config: p.provider_config.clone(),
+                    provider: strings.get(&p.provider),
+                    provider_config: strings.get(&p.provider_config),
                     kind: p.kind,
-                    regions: p.regions.iter().map(|r| r.region.clone()).collect(),
+                    regions: last_regions.clone(),
                     endpoint: p.endpoint.clone(),
                     unresolved,
                     primary: p.primary,
-                    origins,
+                    origins: last_origins.clone(),
                     call_chain: chain.clone(),
                     tag_tier: ev.tag_tier(inst, i, key, tier_tags),
                     egress: ev.egress(&p),
@@ -587,9 +608,9 @@ fn evaluate_root(
         }
         for ci in (0..module.calls.len()).rev() {
             for (_, kid) in ev.children(inst, ci).iter().rev() {
-                let mut c = chain.clone();
+                let mut c = chain.to_vec();
                 c.push((me.module, ci));
-                stack.push((*kid, c));
+                stack.push((*kid, c.into()));
             }
         }
     }
@@ -597,6 +618,24 @@ fn evaluate_root(
     // Held until every root is evaluated, then moved into one list: no slack.
     out.resources.shrink_to_fit();
     out
+}
+
+/// One shared copy of each string a root's resources repeat (types,
+/// providers, configurations, module instance addresses).
+#[derive(Default)]
+struct Interner {
+    set: crate::fxhash::FxHashSet<Arc<str>>,
+}
+
+impl Interner {
+    fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.set.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.set.insert(a.clone());
+        a
+    }
 }
 
 /// Reads `--var-file` files and `--var` values into variable layers.

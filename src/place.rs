@@ -22,6 +22,14 @@ pub enum ProviderRef {
     Implicit { local: String, source: String },
 }
 
+/// The provider configuration of a resource declaration in a module instance.
+#[derive(Debug)]
+pub struct DeclProvider {
+    /// The local name it asks for (`aws` for `aws.us`).
+    pub local: String,
+    pub pref: ProviderRef,
+}
+
 /// One value a region may take.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegionVal {
@@ -103,6 +111,26 @@ impl Eval<'_> {
         }
         let local = d.ty.split('_').next().unwrap_or(&d.ty).to_string();
         (local, None)
+    }
+
+    /// The provider configuration resource `decl` of instance `inst` asks for
+    /// ([`Eval::provider_request`]) and the one it gets
+    /// ([`Eval::resolve_provider`]). Both depend on the declaration and the
+    /// module instance only, never on the resource's instance key: cached per
+    /// declaration, shared by its `count`/`for_each` instances and by
+    /// placement, tags and implied attributes.
+    pub fn decl_provider(&self, inst: InstId, decl: usize) -> Rc<DeclProvider> {
+        if let Some(p) = self.decl_provider_cache.borrow().get(&(inst, decl)) {
+            return p.clone();
+        }
+        let d = &self.module_of(inst).resources[decl];
+        let (local, alias) = Self::provider_request(d);
+        let pref = self.resolve_provider(inst, &local, alias.as_deref());
+        let p = Rc::new(DeclProvider { local, pref });
+        self.decl_provider_cache
+            .borrow_mut()
+            .insert((inst, decl), p.clone());
+        p
     }
 
     /// Resolves a provider configuration from instance `inst` (SPEC §4):
@@ -382,21 +410,12 @@ impl Eval<'_> {
         let module = &self.modules[me.module];
         let d = &module.resources[decl];
         let head = d.block.head_span();
-        let address = join_addr(
-            &me.addr,
-            &format!(
-                "{}{}.{}{}",
-                if d.managed { "" } else { "data." },
-                d.ty,
-                d.name,
-                key.as_ref().map(Key::address).unwrap_or_default()
-            ),
-        );
-        let (local, alias) = Self::provider_request(d);
-        let pref = self.resolve_provider(inst, &local, alias.as_deref());
-        let pp = self.provider_place(&pref, head);
-        let source = match &pref {
-            ProviderRef::Implicit { .. } => module.provider_source(&local),
+        let address = instance_address(&me.addr, d, key);
+        let dp = self.decl_provider(inst, decl);
+        let pref = &dp.pref;
+        let pp = self.provider_place(pref, head);
+        let source = match pref {
+            ProviderRef::Implicit { .. } => module.provider_source(&dp.local),
             ProviderRef::Block { .. } => pp.source.clone(),
         };
         let provider_attr = d.block.body.attr("provider").map(|a| a.expr.span);
@@ -462,7 +481,6 @@ impl Eval<'_> {
         let Some(scope) = self.resource_scope(placed.inst, placed.decl, &placed.key) else {
             return;
         };
-        let label = format!("region of {}", placed.address);
         // 1. The resource's own region argument.
         let own: Vec<&str> = match cat {
             Some(c) => c.resource_region_attrs.iter().map(String::as_str).collect(),
@@ -560,7 +578,11 @@ impl Eval<'_> {
             self.take_provider(placed, pp);
         } else if !own.is_empty() {
             placed.unresolved = Some(Unresolved {
-                what: format!("{label}: {} is not set", own.join(" or ")),
+                what: format!(
+                    "region of {}: {} is not set",
+                    placed.address,
+                    own.join(" or ")
+                ),
                 span: d.block.head_span(),
             });
         }
@@ -625,6 +647,28 @@ impl Eval<'_> {
     }
 }
 
+/// `module.a.aws_s3_bucket.b["k"]`, `data.x.y`: built in one string.
+fn instance_address(prefix: &str, d: &ResourceDecl, key: &Option<Key>) -> String {
+    let key = key.as_ref().map(Key::address);
+    let mut out = String::with_capacity(
+        prefix.len() + d.ty.len() + d.name.len() + key.as_ref().map_or(0, String::len) + 8,
+    );
+    if !prefix.is_empty() {
+        out.push_str(prefix);
+        out.push('.');
+    }
+    if !d.managed {
+        out.push_str("data.");
+    }
+    out.push_str(&d.ty);
+    out.push('.');
+    out.push_str(&d.name);
+    if let Some(k) = &key {
+        out.push_str(k);
+    }
+    out
+}
+
 /// The value of a region attribute that is not written (`aws_s3_bucket.b.region`):
 /// where the resource is placed. `None` for other attributes.
 pub fn implied_attr(
@@ -637,9 +681,9 @@ pub fn implied_attr(
 ) -> Option<Val> {
     let module = ev.module_of(inst);
     let d = &module.resources[decl];
-    let (local, alias) = Eval::provider_request(d);
-    let pref = ev.resolve_provider(inst, &local, alias.as_deref());
-    let source = match &pref {
+    let dp = ev.decl_provider(inst, decl);
+    let pref = &dp.pref;
+    let source = match pref {
         ProviderRef::Block { inst, idx } => {
             let m = ev.module_of(*inst);
             m.provider_source(&m.providers[*idx].local)
@@ -668,7 +712,7 @@ pub fn implied_attr(
         {
             return Some(ev.resource_attr(inst, decl, key.clone(), arg, d.block.head_span()));
         }
-        let pp = ev.provider_place(&pref, d.block.head_span());
+        let pp = ev.provider_place(pref, d.block.head_span());
         let mut vals: Vec<Val> = pp
             .regions
             .iter()
@@ -757,13 +801,36 @@ fn short(s: &str) -> String {
     }
 }
 
+/// Keeps the first value of each region, sorted by region. The lists are a
+/// few items long: a scan of what is kept beats hashing (and cloning) names.
 fn dedup_regions(regions: &mut Vec<RegionVal>) {
-    let mut seen = std::collections::HashSet::new();
-    regions.retain(|r| seen.insert(r.region.clone()));
+    let mut kept = 0;
+    for i in 0..regions.len() {
+        if !regions[..kept]
+            .iter()
+            .any(|k| k.region == regions[i].region)
+        {
+            regions.swap(kept, i);
+            kept += 1;
+        }
+    }
+    regions.truncate(kept);
     regions.sort_by(|a, b| a.region.cmp(&b.region));
 }
 
+/// Keeps the first origin of each (span, message), in order (see
+/// [`dedup_regions`]).
 fn dedup_origins(origins: &mut Vec<Origin>) {
-    let mut seen = std::collections::HashSet::new();
-    origins.retain(|o| seen.insert((o.span, o.message.clone())));
+    let mut kept = 0;
+    for i in 0..origins.len() {
+        let o = &origins[i];
+        if !origins[..kept]
+            .iter()
+            .any(|k| k.span == o.span && k.message == o.message)
+        {
+            origins.swap(kept, i);
+            kept += 1;
+        }
+    }
+    origins.truncate(kept);
 }

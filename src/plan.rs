@@ -11,6 +11,7 @@ use crate::pipeline::Resource;
 use crate::place::{PlaceKind, Unresolved};
 use crate::source::{FileId, Span};
 use crate::tags::TagTier;
+use std::sync::Arc;
 
 fn strip_host(p: &str) -> String {
     crate::module::normalise_source(p)
@@ -154,10 +155,10 @@ fn place_one(
         for a in &c.endpoint_attrs {
             if let Some((e, s)) = constant(a) {
                 p.endpoint = Some(e);
-                p.origins.push(Related {
+                p.origins = Arc::new([Related {
                     span: s,
                     message: format!("endpoint of provider {key}"),
-                });
+                }]);
                 break;
             }
         }
@@ -182,7 +183,7 @@ fn place_one(
                     Some(c) => c.canonical_region(s),
                     None => crate::catalogue::normalise_region(s),
                 };
-                p.regions.push(region);
+                p.regions = Arc::new([region]);
                 p.primary = v.span;
                 return Some(p);
             }
@@ -202,11 +203,13 @@ fn place_one(
             let region = c
                 .map(|c| c.zone_region(&s).unwrap_or_else(|| c.canonical_region(&s)))
                 .unwrap_or(s);
-            p.regions.push(region);
-            p.origins.push(Related {
+            p.regions = Arc::new([region]);
+            let mut origins = p.origins.to_vec();
+            origins.push(Related {
                 span,
                 message: format!("region of provider {key}"),
             });
+            p.origins = origins.into();
             return Some(p);
         }
     }

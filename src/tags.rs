@@ -39,10 +39,7 @@ impl Eval<'_> {
         if let Some(t) = self.tags_in(&d.block.body, TAG_ATTRS, &scope, keys) {
             return Some(t);
         }
-        let (local, alias) = Eval::provider_request(d);
-        if let ProviderRef::Block { inst: pinst, idx } =
-            self.resolve_provider(inst, &local, alias.as_deref())
-        {
+        if let ProviderRef::Block { inst: pinst, idx } = self.decl_provider(inst, decl).pref {
             return self.default_tag_tier(pinst, idx, keys);
         }
         None

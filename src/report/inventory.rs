@@ -4,7 +4,6 @@
 use super::loc;
 use crate::pipeline::{Analysis, Resource};
 use crate::place::PlaceKind;
-use serde::Serialize;
 
 /// The tier of a resource as the inventory shows it (filled by the tier stage).
 #[derive(Clone, Debug, Default)]
@@ -13,13 +12,19 @@ pub struct TierInfo {
     pub source: Option<&'static str>,
 }
 
-/// Resources per batch: each batch is serialised in parallel, written, then
+/// Resources per batch: each batch is rendered in parallel, written, then
 /// dropped, so the report never sits whole in memory.
-const BATCH: usize = 2048;
+const BATCH: usize = 4096;
+/// Resources rendered into one buffer by one task.
+const CHUNK: usize = 256;
 
-/// Streams the JSON report to `w`. Resources are serialised from borrowed
-/// structs (no intermediate value tree), in parallel within each batch; the
-/// bytes do not depend on the thread count.
+/// Streams the JSON report to `w`, in parallel within each batch; the bytes do
+/// not depend on the thread count.
+///
+/// The text is written by hand, byte for byte what `serde_json`'s pretty
+/// printer (two-space indent) gives for the report object: the layout is
+/// fixed, strings are escaped as `serde_json` escapes them (see
+/// [`push_str`]), and numbers are decimal integers.
 pub fn write_json<W: std::io::Write + ?Sized>(
     w: &mut W,
     an: &Analysis,
@@ -32,25 +37,16 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     }
     let none = TierInfo::default();
     for (b, batch) in an.resources.chunks(BATCH).enumerate() {
-        let base = b * BATCH;
         let texts: Vec<Vec<u8>> = batch
-            .par_iter()
+            .par_chunks(CHUNK)
             .enumerate()
-            .map(|(i, r)| {
-                let t = tiers.get(base + i).unwrap_or(&none);
-                let v = resource_json(an, r, t);
-                let mut buf = Vec::with_capacity(1024);
-                let fmt = serde_json::ser::PrettyFormatter::with_indent(b"  ");
-                let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-                // Serialising borrowed strings and numbers cannot fail.
-                let _ = v.serialize(&mut ser);
-                let mut out = Vec::with_capacity(buf.len() + buf.len() / 6 + 8);
-                out.extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
-                for &c in &buf {
-                    out.push(c);
-                    if c == b'\n' {
-                        out.extend_from_slice(b"    ");
-                    }
+            .map(|(c, chunk)| {
+                let base = b * BATCH + c * CHUNK;
+                let mut out = Vec::with_capacity(chunk.len() * 1280);
+                for (i, r) in chunk.iter().enumerate() {
+                    let t = tiers.get(base + i).unwrap_or(&none);
+                    out.extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
+                    resource_json(&mut out, an, r, t);
                 }
                 out
             })
@@ -62,65 +58,144 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     w.write_all(b"\n  ]\n}\n")
 }
 
-#[derive(Serialize)]
-struct OriginJson<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    message: &'a str,
-}
-
-#[derive(Serialize)]
-struct ResourceJson<'a> {
-    address: &'a str,
-    #[serde(rename = "type")]
-    ty: &'a str,
-    file: &'a str,
-    line: usize,
-    column: usize,
-    root: &'a str,
-    tier: Option<&'a str>,
-    tier_source: Option<&'static str>,
-    provider: &'a str,
-    provider_config: &'a str,
-    placement: &'static str,
-    regions: &'a [String],
-    endpoint: Option<&'a str>,
-    unresolved: Option<&'a str>,
-    origins: Vec<OriginJson<'a>>,
-}
-
-fn resource_json<'a>(an: &'a Analysis, r: &'a Resource, tier: &'a TierInfo) -> ResourceJson<'a> {
+/// One resource object, at the indentation of an element of `resources`.
+fn resource_json(out: &mut Vec<u8>, an: &Analysis, r: &Resource, tier: &TierInfo) {
     let p = an.sources.start(r.head);
-    ResourceJson {
-        address: &r.address,
-        ty: &r.ty,
-        file: &an.sources.get(r.head.file).display,
-        line: p.line,
-        column: p.column,
-        root: &an.root_names[r.root],
-        tier: tier.tier.as_deref(),
-        tier_source: tier.source,
-        provider: &r.provider,
-        provider_config: &r.provider_config,
-        placement: kind_name(r.kind),
-        regions: &r.regions,
-        endpoint: r.endpoint.as_deref(),
-        unresolved: r.unresolved.as_ref().map(|u| u.what.as_str()),
-        origins: r
-            .origins
-            .iter()
-            .map(|o| {
-                let op = an.sources.start(o.span);
-                OriginJson {
-                    file: &an.sources.get(o.span.file).display,
-                    line: op.line,
-                    column: op.column,
-                    message: &o.message,
-                }
-            })
-            .collect(),
+    out.extend_from_slice(b"{\n      \"address\": ");
+    push_str(out, &r.address);
+    out.extend_from_slice(b",\n      \"type\": ");
+    push_str(out, &r.ty);
+    out.extend_from_slice(b",\n      \"file\": ");
+    push_str(out, &an.sources.get(r.head.file).display);
+    out.extend_from_slice(b",\n      \"line\": ");
+    push_num(out, p.line);
+    out.extend_from_slice(b",\n      \"column\": ");
+    push_num(out, p.column);
+    out.extend_from_slice(b",\n      \"root\": ");
+    push_str(out, &an.root_names[r.root]);
+    out.extend_from_slice(b",\n      \"tier\": ");
+    push_opt(out, tier.tier.as_deref());
+    out.extend_from_slice(b",\n      \"tier_source\": ");
+    push_opt(out, tier.source);
+    out.extend_from_slice(b",\n      \"provider\": ");
+    push_str(out, &r.provider);
+    out.extend_from_slice(b",\n      \"provider_config\": ");
+    push_str(out, &r.provider_config);
+    out.extend_from_slice(b",\n      \"placement\": ");
+    push_str(out, kind_name(r.kind));
+    out.extend_from_slice(b",\n      \"regions\": [");
+    for (i, region) in r.regions.iter().enumerate() {
+        out.extend_from_slice(if i == 0 {
+            b"\n        "
+        } else {
+            b",\n        "
+        });
+        push_str(out, region);
     }
+    if !r.regions.is_empty() {
+        out.extend_from_slice(b"\n      ");
+    }
+    out.extend_from_slice(b"],\n      \"endpoint\": ");
+    push_opt(out, r.endpoint.as_deref());
+    out.extend_from_slice(b",\n      \"unresolved\": ");
+    push_opt(out, r.unresolved.as_ref().map(|u| u.what.as_str()));
+    out.extend_from_slice(b",\n      \"origins\": [");
+    for (i, o) in r.origins.iter().enumerate() {
+        let op = an.sources.start(o.span);
+        out.extend_from_slice(if i == 0 {
+            b"\n        {\n          \"file\": "
+        } else {
+            b",\n        {\n          \"file\": "
+        });
+        push_str(out, &an.sources.get(o.span.file).display);
+        out.extend_from_slice(b",\n          \"line\": ");
+        push_num(out, op.line);
+        out.extend_from_slice(b",\n          \"column\": ");
+        push_num(out, op.column);
+        out.extend_from_slice(b",\n          \"message\": ");
+        push_str(out, &o.message);
+        out.extend_from_slice(b"\n        }");
+    }
+    if !r.origins.is_empty() {
+        out.extend_from_slice(b"\n      ");
+    }
+    out.extend_from_slice(b"]\n    }");
+}
+
+fn push_opt(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => push_str(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+fn push_num(out: &mut Vec<u8>, mut n: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// A JSON string, escaped as `serde_json` does: `"` and `\\` with a
+/// backslash, `\b \t \n \f \r` by name, other control characters as
+/// `\u00xx` (lowercase hex); everything else (non-ASCII included) as is.
+fn push_str(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let mut start = 0;
+    let mut i = 0;
+    // Eight bytes at a time while none needs escaping (the common case).
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        if needs_escape(u64::from_le_bytes(word)) {
+            break;
+        }
+        i += 8;
+    }
+    for (i, &c) in bytes.iter().enumerate().skip(i) {
+        if c >= 0x20 && c != b'"' && c != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        match c {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(c >> 4) as usize]);
+                out.push(HEX[(c & 0xf) as usize]);
+            }
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+/// Whether any of the eight bytes of `x` is a control character, `"` or `\\`
+/// (exact: the classic "has a zero byte" test, on `x`, `x ^ '"'` and
+/// `x ^ '\\'`, and "has a byte below 0x20" on `x`).
+fn needs_escape(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+    below_space || has_zero(x ^ (ONES * b'"' as u64)) || has_zero(x ^ (ONES * b'\\' as u64))
 }
 
 /// How a resource is placed, in one word.
@@ -167,7 +242,7 @@ pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
                 u.what, ul.file, ul.line, ul.column
             ));
         }
-        for o in &r.origins {
+        for o in r.origins.iter() {
             let ol = loc(&an.sources, o.span);
             out.push_str(&format!(
                 "  from      {}:{}:{} {}\n",
@@ -183,4 +258,68 @@ pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
         plural(an.files, "file", "files")
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_does() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é\u{2028}\u{feff}😀\"\\");
+        let long = format!(
+            "{}\"{}\\x\n{}\u{1f}",
+            "a".repeat(17),
+            "é".repeat(9),
+            "b".repeat(8)
+        );
+        for s in [
+            "",
+            "plain",
+            "a\"b",
+            "back\\slash",
+            "\u{7f}",
+            "exactly8",
+            "sixteen bytes ok",
+            "0123456\n",
+            all.as_str(),
+            long.as_str(),
+        ] {
+            let mut out = Vec::new();
+            push_str(&mut out, s);
+            let expected = serde_json::to_string(s).unwrap_or_default();
+            assert_eq!(String::from_utf8_lossy(&out), expected);
+        }
+    }
+
+    #[test]
+    fn the_word_test_is_exact() {
+        let scalar = |w: [u8; 8]| w.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\');
+        for fill in [b'a', 0x80, 0xff, b' ', b'!', b'#', b'[', b']'] {
+            for b in 0..=255u8 {
+                for pos in 0..8 {
+                    let mut w = [fill; 8];
+                    w[pos] = b;
+                    assert_eq!(needs_escape(u64::from_le_bytes(w)), scalar(w), "{w:?}");
+                }
+            }
+        }
+        // Pairs of bytes: borrows between neighbours.
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let w = [b'x', a, b, b'y', a, a, b, b];
+                assert_eq!(needs_escape(u64::from_le_bytes(w)), scalar(w), "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_are_decimal() {
+        for n in [0usize, 7, 10, 99, 12345, usize::MAX] {
+            let mut out = Vec::new();
+            push_num(&mut out, n);
+            assert_eq!(String::from_utf8_lossy(&out), n.to_string());
+        }
+    }
 }

@@ -24,7 +24,7 @@ pub fn check(r: &Resource) -> Option<Finding> {
     f.address = Some(r.address.clone());
     f.block = Some(r.head);
     f.placement = Some(PlacementSummary {
-        provider: r.provider.clone(),
+        provider: r.provider.to_string(),
         region: None,
         endpoint: r.endpoint.clone(),
     });
@@ -36,7 +36,7 @@ pub fn check(r: &Resource) -> Option<Finding> {
     }
     f.related
         .extend(r.origins.iter().filter(|o| o.span != r.primary).cloned());
-    f.help = Some(if r.provider == crate::arm::PROVIDER {
+    f.help = Some(if *r.provider == *crate::arm::PROVIDER {
         "write the location in the template (a literal, or a parameter's defaultValue)".to_string()
     } else {
         "set it in the configuration (a literal, a variable default or a tfvars value), or pass it with --var"

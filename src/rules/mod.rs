@@ -171,11 +171,11 @@ impl Subject<'_> {
         f.block = Some(self.r.head);
         f.tier = Some(self.tier.id.clone());
         f.placement = Some(PlacementSummary {
-            provider: self.r.provider.clone(),
+            provider: self.r.provider.to_string(),
             region: region.map(str::to_string),
             endpoint: self.r.endpoint.clone(),
         });
-        f.related = self.r.origins.clone();
+        f.related = self.r.origins.to_vec();
         if let Some(s) = self.declared.span {
             f.related.push(Related {
                 span: s,
