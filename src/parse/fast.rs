@@ -58,6 +58,7 @@ pub fn parse_body(text: &str, file: FileId) -> Option<Body> {
         file,
         depth: 0,
         ops: 0,
+        scratch: Scratch::default(),
     };
     let body = p.body()?;
     if p.pos != p.b.len() {
@@ -75,6 +76,29 @@ struct Parser<'a> {
     depth: usize,
     /// Binary operators in the current attribute value.
     ops: usize,
+    scratch: Scratch,
+}
+
+/// Stacks where the items of lists being read are gathered, then moved into
+/// a `Vec` of exactly their number: the model of every file is held for the
+/// whole run, so it has no slack (as `hcl.rs` built it), and lists grow
+/// without reallocations. A nested list is taken off before its parent's
+/// next item is pushed.
+#[derive(Default)]
+struct Scratch {
+    attrs: Vec<Attribute>,
+    blocks: Vec<Block>,
+    labels: Vec<(String, Span)>,
+    exprs: Vec<Expr>,
+    items: Vec<(Expr, Expr)>,
+    parts: Vec<TemplatePart>,
+    /// Escaped text of the template literal being read.
+    lit: String,
+}
+
+/// The items of `v` from `base` on, moved into an exact-size `Vec`.
+fn take<T>(v: &mut Vec<T>, base: usize) -> Vec<T> {
+    v.drain(base..).collect()
 }
 
 /// Where a run of template elements stops.
@@ -100,11 +124,23 @@ enum Stop {
     Eof,
 }
 
-fn ascii_id_start(c: u8) -> bool {
+/// ASCII bytes that continue an identifier (non-ASCII bytes are `false`:
+/// checked one character at a time).
+static ID_CONTINUE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = ascii_id_continue(c as u8);
+        c += 1;
+    }
+    t
+};
+
+const fn ascii_id_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
 }
 
-fn ascii_id_continue(c: u8) -> bool {
+const fn ascii_id_continue(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
 
@@ -205,24 +241,32 @@ impl<'a> Parser<'a> {
     /// An identifier at the current position.
     fn ident(&mut self) -> Option<&'a str> {
         let start = self.pos;
-        if !self.id_start_at(start) {
-            return None;
-        }
-        self.pos += self.char_at(start).map_or(1, char::len_utf8);
-        loop {
-            match self.b.get(self.pos) {
-                Some(&c) if c < 0x80 => {
-                    if ascii_id_continue(c) {
-                        self.pos += 1;
-                    } else {
-                        break;
-                    }
+        match self.b.get(start) {
+            Some(&c) if c < 0x80 => {
+                if !ascii_id_start(c) {
+                    return None;
                 }
-                Some(_) => match self.id_continue_len(self.pos) {
+                self.pos += 1;
+            }
+            _ => {
+                let c = self.char_at(start).filter(|c| uni_id_start(*c))?;
+                self.pos += c.len_utf8();
+            }
+        }
+        loop {
+            // ASCII first, quickly.
+            let rest = self.b.get(self.pos..).unwrap_or_default();
+            let n = rest
+                .iter()
+                .position(|&c| !ID_CONTINUE[c as usize])
+                .unwrap_or(rest.len());
+            self.pos += n;
+            match self.b.get(self.pos) {
+                Some(&c) if c >= 0x80 => match self.id_continue_len(self.pos) {
                     Some(n) => self.pos += n,
                     None => break,
                 },
-                None => break,
+                _ => break,
             }
         }
         self.src.get(start..self.pos)
@@ -337,7 +381,8 @@ impl<'a> Parser<'a> {
     /// Attributes and blocks up to the first thing that starts neither (the
     /// caller checks it is `}` or the end of input).
     fn body(&mut self) -> Option<Body> {
-        let mut body = Body::default();
+        let attrs_base = self.scratch.attrs.len();
+        let blocks_base = self.scratch.blocks.len();
         // Attribute names seen, for hcl-edit's "redefined attribute" error;
         // a set once the body is large.
         let mut names: Vec<&'a str> = Vec::new();
@@ -345,7 +390,10 @@ impl<'a> Parser<'a> {
         loop {
             self.ws()?;
             if !self.id_start_at(self.pos) {
-                return Some(body);
+                return Some(Body {
+                    attrs: take(&mut self.scratch.attrs, attrs_base),
+                    blocks: take(&mut self.scratch.blocks, blocks_base),
+                });
             }
             let start = self.pos;
             let name = self.ident()?;
@@ -368,39 +416,48 @@ impl<'a> Parser<'a> {
                         return None;
                     }
                     let expr = self.attr_value()?;
-                    body.attrs.push(Attribute {
+                    let span = self.span(start, self.pos);
+                    self.scratch.attrs.push(Attribute {
                         name: name.to_string(),
                         name_span,
                         expr,
-                        span: self.span(start, self.pos),
+                        span,
                     });
                 }
                 Some(_) => {
-                    let mut labels = Vec::new();
-                    let mut label_spans = Vec::new();
+                    let base = self.scratch.labels.len();
                     loop {
                         let at = self.pos;
-                        if self.peek() == Some(b'"') {
-                            labels.push(self.plain_string()?);
+                        let label = if self.peek() == Some(b'"') {
+                            self.plain_string()?
                         } else if self.id_start_at(at) {
-                            labels.push(self.ident()?.to_string());
+                            self.ident()?.to_string()
                         } else {
                             break;
-                        }
-                        label_spans.push(self.span(at, self.pos));
+                        };
+                        let span = self.span(at, self.pos);
+                        self.scratch.labels.push((label, span));
                         self.sp()?;
+                    }
+                    let n = self.scratch.labels.len() - base;
+                    let mut labels = Vec::with_capacity(n);
+                    let mut label_spans = Vec::with_capacity(n);
+                    for (l, s) in self.scratch.labels.drain(base..) {
+                        labels.push(l);
+                        label_spans.push(s);
                     }
                     if self.peek() != Some(b'{') {
                         return None;
                     }
                     let inner = self.block_body()?;
-                    body.blocks.push(Block {
+                    let span = self.span(start, self.pos);
+                    self.scratch.blocks.push(Block {
                         kind: name.to_string(),
                         kind_span: name_span,
                         labels,
                         label_spans,
                         body: inner,
-                        span: self.span(start, self.pos),
+                        span,
                     });
                 }
                 None => return None,
@@ -441,12 +498,12 @@ impl<'a> Parser<'a> {
                 let name_span = self.span(start, self.pos);
                 self.sp()?;
                 let expr = self.attr_value()?;
-                body.attrs.push(Attribute {
+                body.attrs = vec![Attribute {
                     name: name.to_string(),
                     name_span,
                     expr,
                     span: self.span(start, self.pos),
-                });
+                }];
                 self.sp()?;
             }
             body
@@ -473,6 +530,17 @@ impl<'a> Parser<'a> {
     fn expr(&mut self, mut nl: bool) -> Option<Expr> {
         let start = self.pos;
         let first = self.term(&mut nl)?;
+        // Most expressions are a lone term: no chain to build.
+        let save = self.pos;
+        self.ws_or_sp(nl)?;
+        let lone = match self.peek() {
+            Some(b'?') => false,
+            _ => self.binary_operator()?.is_none(),
+        };
+        self.pos = save;
+        if lone {
+            return Some(first);
+        }
         let mut operands = vec![Operand {
             e: first,
             start,
@@ -683,7 +751,10 @@ impl<'a> Parser<'a> {
             };
         }
         Some(match splat {
-            Some((base, rest, end)) => Expr::new(ExprKind::Splat(Box::new(base), rest), end),
+            Some((base, mut rest, end)) => {
+                rest.shrink_to_fit();
+                Expr::new(ExprKind::Splat(Box::new(base), rest), end)
+            }
             None => cur,
         })
     }
@@ -781,9 +852,10 @@ impl<'a> Parser<'a> {
             name.push_str("::");
             name.push_str(part);
         }
+        name.shrink_to_fit();
         *nl = true;
         self.eat(b'(')?;
-        let mut args = Vec::new();
+        let base = self.scratch.exprs.len();
         let mut expand = false;
         self.ws()?;
         if !matches!(self.peek(), Some(b')')) {
@@ -791,7 +863,8 @@ impl<'a> Parser<'a> {
                 if matches!(self.peek(), Some(b',' | b'.' | b')') | None) {
                     return None;
                 }
-                args.push(self.sub(true)?);
+                let arg = self.sub(true)?;
+                self.scratch.exprs.push(arg);
                 self.ws()?;
                 match self.peek() {
                     Some(b',') => {
@@ -812,6 +885,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.eat(b')')?;
+        let args = take(&mut self.scratch.exprs, base);
         Some(Expr::new(
             ExprKind::Call { name, args, expand },
             self.span(start, self.pos),
@@ -893,11 +967,12 @@ impl<'a> Parser<'a> {
                 self.span(start, self.pos),
             ));
         }
-        let mut items = Vec::new();
+        let base = self.scratch.exprs.len();
         self.ws()?;
         if self.peek() != Some(b']') {
             loop {
-                items.push(self.sub(true)?);
+                let item = self.sub(true)?;
+                self.scratch.exprs.push(item);
                 self.ws()?;
                 match self.peek() {
                     Some(b',') => {
@@ -913,6 +988,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.eat(b']')?;
+        let items = take(&mut self.scratch.exprs, base);
         Some(Expr::new(
             ExprKind::Array(items),
             self.span(start, self.pos),
@@ -951,7 +1027,7 @@ impl<'a> Parser<'a> {
                 self.span(start, self.pos),
             ));
         }
-        let mut items: Vec<(Expr, Expr)> = Vec::new();
+        let base = self.scratch.items.len();
         loop {
             self.ws()?;
             match self.peek()? {
@@ -974,7 +1050,7 @@ impl<'a> Parser<'a> {
                     self.sp()?;
                     let value = self.sub(false)?;
                     self.sp()?;
-                    items.push((key, value));
+                    self.scratch.items.push((key, value));
                     match self.peek()? {
                         b'}' => break,
                         b'\r' | b'\n' => self.line_ending()?,
@@ -993,6 +1069,7 @@ impl<'a> Parser<'a> {
             }
         }
         self.eat(b'}')?;
+        let items = take(&mut self.scratch.items, base);
         if has_duplicate_key(&items) {
             return None;
         }
@@ -1004,8 +1081,26 @@ impl<'a> Parser<'a> {
 
     // ------------------------------------------------------------ strings
 
+    /// A quoted string of plain text (no escape, `$` or `%`), the common
+    /// case: its text, past the closing quote.
+    fn simple_string(&mut self) -> Option<&'a str> {
+        let from = self.pos + 1;
+        let rest = self.b.get(from..)?;
+        let n = rest
+            .iter()
+            .position(|c| matches!(c, b'"' | b'\\' | b'$' | b'%'))?;
+        if rest.get(n) != Some(&b'"') {
+            return None;
+        }
+        self.pos = from + n + 1;
+        self.src.get(from..from + n)
+    }
+
     /// A quoted string with no interpolation (a block label).
     fn plain_string(&mut self) -> Option<String> {
+        if let Some(s) = self.simple_string() {
+            return Some(s.to_string());
+        }
         self.eat(b'"')?;
         let (parts, stop) = self.elements(Mode::Quoted)?;
         if !matches!(stop, Stop::Quote) {
@@ -1025,6 +1120,10 @@ impl<'a> Parser<'a> {
     /// A quoted string or template term.
     fn string_term(&mut self) -> Option<Expr> {
         let start = self.pos;
+        if let Some(s) = self.simple_string() {
+            let kind = ExprKind::Str(s.to_string());
+            return Some(Expr::new(kind, self.span(start, self.pos)));
+        }
         self.eat(b'"')?;
         let (parts, stop) = self.elements(Mode::Quoted)?;
         if !matches!(stop, Stop::Quote) {
@@ -1055,6 +1154,10 @@ impl<'a> Parser<'a> {
             _ => parts.push(TemplatePart::Literal(ending.to_string())),
         }
         self.pos += le;
+        if let Some(TemplatePart::Literal(s)) = parts.last_mut() {
+            s.shrink_to_fit();
+        }
+        parts.shrink_to_fit();
         while matches!(self.peek(), Some(b' ' | b'\t')) {
             self.pos += 1;
         }
@@ -1083,38 +1186,28 @@ impl<'a> Parser<'a> {
     /// Template elements up to where `mode` stops. Literals are merged the
     /// way hcl-edit merges them (one literal between two other elements).
     fn elements(&mut self, mode: Mode<'a>) -> Option<(Vec<TemplatePart>, Stop)> {
-        let mut parts = Vec::new();
-        let mut lit = String::new();
+        let base = self.scratch.parts.len();
+        // The literal being read: `src[from..pos]`, after `scratch.lit` when
+        // that holds escaped text.
         let mut from = self.pos;
-        let flush =
-            |lit: &mut String, parts: &mut Vec<TemplatePart>, src: &str, a: usize, b: usize| {
-                lit.push_str(src.get(a..b).unwrap_or(""));
-                if !lit.is_empty() {
-                    parts.push(TemplatePart::Literal(std::mem::take(lit)));
-                }
-            };
-        loop {
+        let stop = loop {
             let Some(c) = self.peek() else {
-                return match mode {
-                    Mode::Directive => {
-                        flush(&mut lit, &mut parts, self.src, from, self.pos);
-                        Some((parts, Stop::Eof))
-                    }
-                    _ => None,
-                };
+                match mode {
+                    Mode::Directive => break Stop::Eof,
+                    _ => return None,
+                }
             };
             match c {
                 b'"' => match mode {
-                    Mode::Quoted => {
-                        flush(&mut lit, &mut parts, self.src, from, self.pos);
-                        return Some((parts, Stop::Quote));
-                    }
+                    Mode::Quoted => break Stop::Quote,
                     _ => self.pos += 1,
                 },
                 b'\\' => match mode {
                     Mode::Quoted => {
-                        lit.push_str(self.src.get(from..self.pos)?);
-                        lit.push(self.escape()?);
+                        let done = self.src.get(from..self.pos)?;
+                        self.scratch.lit.push_str(done);
+                        let c = self.escape()?;
+                        self.scratch.lit.push(c);
                         from = self.pos;
                     }
                     _ => self.pos += 1,
@@ -1123,24 +1216,27 @@ impl<'a> Parser<'a> {
                     let next = self.peek_at(1);
                     if next == Some(c) && self.peek_at(2) == Some(b'{') {
                         // `$${` and `%%{`: the marker, literally.
-                        lit.push_str(self.src.get(from..self.pos)?);
-                        lit.push(c as char);
-                        lit.push('{');
+                        let done = self.src.get(from..self.pos)?;
+                        self.scratch.lit.push_str(done);
+                        self.scratch.lit.push(c as char);
+                        self.scratch.lit.push('{');
                         self.pos += 3;
                         from = self.pos;
                     } else if next == Some(b'{') {
-                        flush(&mut lit, &mut parts, self.src, from, self.pos);
+                        self.flush_literal(from)?;
                         if c == b'$' {
-                            parts.push(self.interpolation()?);
+                            let part = self.interpolation()?;
+                            self.scratch.parts.push(part);
                         } else {
                             match self.directive()? {
-                                Some(part) => parts.push(part),
-                                None => {
-                                    return match mode {
-                                        Mode::Directive => Some((parts, Stop::Control)),
-                                        _ => None,
-                                    };
-                                }
+                                Some(part) => self.scratch.parts.push(part),
+                                None => match mode {
+                                    Mode::Directive => {
+                                        from = self.pos;
+                                        break Stop::Control;
+                                    }
+                                    _ => return None,
+                                },
                             }
                         }
                         from = self.pos;
@@ -1156,8 +1252,7 @@ impl<'a> Parser<'a> {
                             _ => 0,
                         };
                         if le > 0 && self.heredoc_end_at(self.pos + le, delim).is_some() {
-                            flush(&mut lit, &mut parts, self.src, from, self.pos);
-                            return Some((parts, Stop::HeredocEnd(le)));
+                            break Stop::HeredocEnd(le);
                         }
                     }
                     self.pos += 1;
@@ -1173,7 +1268,27 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
+        };
+        self.flush_literal(from)?;
+        Some((take(&mut self.scratch.parts, base), stop))
+    }
+
+    /// Ends the literal being read (`scratch.lit` then `src[from..pos]`), if
+    /// any: one literal between two other elements, as in hcl-edit.
+    fn flush_literal(&mut self, from: usize) -> Option<()> {
+        let rest = self.src.get(from..self.pos)?;
+        let text = if self.scratch.lit.is_empty() {
+            rest.to_string()
+        } else {
+            self.scratch.lit.push_str(rest);
+            let t = self.scratch.lit.as_str().to_string();
+            self.scratch.lit.clear();
+            t
+        };
+        if !text.is_empty() {
+            self.scratch.parts.push(TemplatePart::Literal(text));
         }
+        Some(())
     }
 
     /// A backslash escape of a quoted string, at the `\`.
@@ -1438,6 +1553,7 @@ fn dedent_lines(s: &str, n: usize, skip_first: bool) -> String {
     if out.ends_with('\n') && !s.ends_with('\n') {
         out.pop();
     }
+    out.shrink_to_fit();
     out
 }
 
