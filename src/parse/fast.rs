@@ -28,10 +28,13 @@
 //! bug. `tests/parse_fast.rs` checks this against hcl-edit on every fixture,
 //! on hand-written tricky snippets and on generated ones.
 //!
-//! Deliberate bail-outs (hcl-edit's result for them is odd or rare):
-//! a heredoc with no line before its delimiter (hcl-edit's own reading of
-//! it is odd), keywords glued to what follows (`%{ifx}`, `[for x in y: x ifz]`), a legacy index glued to letters
-//! (`a.0b`), numbers that overflow to infinity.
+//! Deliberate bail-outs (hcl-edit's reading of them is odd, or they are
+//! rare): a heredoc with no closing line after its first line (hcl-edit then
+//! reads it as empty, its first line as the end), keywords glued to what
+//! follows (`%{ifx}`, `[for x in y: x ifz]`), a legacy index glued to letters
+//! (`a.0b`), numbers that overflow to infinity, a non-ASCII character right
+//! after a keyword or a legacy index, duplicate object keys that differ only
+//! in spelling (`a` and `"a"`, which hcl-edit accepts).
 
 use crate::model::{
     Attribute, BinaryOp, Block, Body, Expr, ExprKind, ForExpr, TemplatePart, Traverse, UnaryOp,
@@ -98,7 +101,7 @@ struct Scratch {
 
 /// The items of `v` from `base` on, moved into an exact-size `Vec`.
 fn take<T>(v: &mut Vec<T>, base: usize) -> Vec<T> {
-    v.drain(base..).collect()
+    v.split_off(base.min(v.len()))
 }
 
 /// Where a run of template elements stops.
