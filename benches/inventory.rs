@@ -671,7 +671,8 @@ fn run_cli(
 // ---------------------------------------------------------------- stages
 
 /// Times the public stages separately: discovery, reading, parsing (hcl-edit
-/// alone, then with the conversion to cercle's model), `load` (read + parse +
+/// alone, the fast parser alone, then `parse::hcl::parse_body`: the fast
+/// parser with its hcl-edit fallback), `load` (read + parse +
 /// source map), and the whole `analyse`; the difference is assembly,
 /// evaluation and placement. Also times what the library figures leave out
 /// and the CLI does: the tier stage (`check`).
@@ -679,11 +680,12 @@ fn stages(dir: &Path, cat: &Catalogue) {
     use rayon::prelude::*;
     println!("\n== stages (median of 3) ==");
     println!(
-        "{:<8} {:>9} {:>9} {:>10} {:>10} {:>9} {:>9} {:>13} {:>9} {:>9} {:>9}",
+        "{:<8} {:>9} {:>9} {:>10} {:>10} {:>10} {:>9} {:>9} {:>13} {:>9} {:>9} {:>9}",
         "threads",
         "discover",
         "read",
         "hcl-edit",
+        "fast",
         "parse+conv",
         "load",
         "analyse",
@@ -694,15 +696,17 @@ fn stages(dir: &Path, cat: &Catalogue) {
     );
     let config = cercle::config::Config::defaults(PathBuf::from("."));
     let packs = cercle::check::load_packs(&[], &config, cat).expect("built-in packs");
+    let mut speeds = Vec::new();
     for threads in [1usize, 2] {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .stack_size(64 << 20)
             .build()
             .unwrap();
-        let mut rows: Vec<[f64; 10]> = Vec::new();
+        let mut rows: Vec<[f64; 11]> = Vec::new();
+        let mut hcl_bytes = 0usize;
         for _ in 0..3 {
-            let mut row = [0.0; 10];
+            let mut row = [0.0; 11];
             let t = Instant::now();
             let disc = cercle::discover::discover(&[dir.to_path_buf()], &|_| false);
             row[0] = secs(t.elapsed());
@@ -724,6 +728,21 @@ fn stages(dir: &Path, cat: &Catalogue) {
             });
             row[2] = secs(t.elapsed());
             assert_eq!(ok, texts.len(), "hcl-edit rejected a generated file");
+            hcl_bytes = texts.iter().map(String::len).sum();
+            let t = Instant::now();
+            let fast = pool.install(|| {
+                texts
+                    .par_iter()
+                    .enumerate()
+                    .filter(|(i, s)| cercle::parse::fast::parse_body(s, *i as u32).is_some())
+                    .count()
+            });
+            row[10] = secs(t.elapsed());
+            assert_eq!(
+                fast,
+                texts.len(),
+                "the fast parser declined a generated file"
+            );
             let t = Instant::now();
             let ok = pool.install(|| {
                 texts
@@ -773,13 +792,25 @@ fn stages(dir: &Path, cat: &Catalogue) {
             drop(an);
             rows.push(row);
         }
-        let m: Vec<f64> = (0..10)
+        let m: Vec<f64> = (0..11)
             .map(|k| median(rows.iter().map(|r| r[k]).collect()))
             .collect();
         println!(
-            "{:<8} {:>9.3} {:>9.3} {:>10.3} {:>10.3} {:>9.3} {:>9.3} {:>13.3} {:>9.3} {:>9.3} {:>9.3}",
-            threads, m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], m[9]
+            "{:<8} {:>9.3} {:>9.3} {:>10.3} {:>10.3} {:>10.3} {:>9.3} {:>9.3} {:>13.3} {:>9.3} {:>9.3} {:>9.3}",
+            threads, m[0], m[1], m[2], m[10], m[3], m[4], m[5], m[6], m[7], m[8], m[9]
         );
+        if threads == 1 {
+            speeds.push(format!(
+                "parse speed on 1 thread: hcl-edit {:.0} MB/s, fast parser {:.0} MB/s ({:.1}x), parse+conv {:.0} MB/s",
+                mb(hcl_bytes as u64) / m[2],
+                mb(hcl_bytes as u64) / m[10],
+                m[2] / m[10],
+                mb(hcl_bytes as u64) / m[3],
+            ));
+        }
+    }
+    for s in speeds {
+        println!("{s}");
     }
     println!(
         "(assemble+eval = analyse - discover - load: assembly, evaluation, placement, sorting;"

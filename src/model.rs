@@ -43,7 +43,7 @@ pub struct File {
 }
 
 /// Attributes and blocks, in source order.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Body {
     pub attrs: Vec<Attribute>,
     pub blocks: Vec<Block>,
@@ -64,7 +64,7 @@ impl Body {
 }
 
 /// `name = expr`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
     pub name: String,
     pub name_span: Span,
@@ -74,7 +74,7 @@ pub struct Attribute {
 }
 
 /// `kind "label" "label" { body }`
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Block {
     pub kind: String,
     pub kind_span: Span,
@@ -109,13 +109,13 @@ impl Block {
 }
 
 /// An expression of the Terraform language, with its span.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     Null,
     Bool(bool),
@@ -151,13 +151,13 @@ pub enum ExprKind {
 }
 
 /// One step of a splat's rest.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Traverse {
     Attr(String),
     Index(Expr),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum TemplatePart {
     Literal(String),
     Interp(Expr),
@@ -170,7 +170,7 @@ pub enum TemplatePart {
     For(Span),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ForExpr {
     pub key_var: Option<String>,
     pub value_var: String,

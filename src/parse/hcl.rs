@@ -17,8 +17,18 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Parses a whole HCL file.
+/// Parses a whole HCL file: with the [fast parser](super::fast) when it is
+/// sure of the text, else with hcl-edit (whose errors are the ones reported).
 pub fn parse_body(text: &str, file: FileId) -> Result<Body, SyntaxError> {
+    match super::fast::parse_body(text, file) {
+        Some(body) => Ok(body),
+        None => parse_body_hcl_edit(text, file),
+    }
+}
+
+/// Parses a whole HCL file with hcl-edit: the reference the fast parser is
+/// checked against, and the source of syntax errors.
+pub fn parse_body_hcl_edit(text: &str, file: FileId) -> Result<Body, SyntaxError> {
     let body = hcl_edit::parser::parse_body(text).map_err(|e| SyntaxError {
         offset: e.location().offset(),
         message: first_line(e.message()),

@@ -1,5 +1,6 @@
 //! Parsing: one parse per file, in parallel, into the syntax-neutral model.
 
+pub mod fast;
 pub mod hcl;
 pub mod json;
 pub mod tf_json;
