@@ -93,8 +93,39 @@ pub trait Resolver {
     ) -> Result<usize, (Code, String)>;
 }
 
+/// The modules one root's evaluation sees: the run's modules, where the
+/// modules loaded for this evaluation only (the root, in full) stand in for
+/// their slots (see `pipeline`, "Lifecycle of the parsed model").
+#[derive(Clone, Copy)]
+pub struct Modules<'a> {
+    pub base: &'a [Module],
+    /// (index in `base`, the module to use instead).
+    pub overlay: &'a [(usize, Module)],
+}
+
+impl<'a> Modules<'a> {
+    /// All of `base`, nothing overlaid.
+    pub fn plain(base: &'a [Module]) -> Modules<'a> {
+        Modules { base, overlay: &[] }
+    }
+
+    pub fn get(&self, i: usize) -> &'a Module {
+        match self.overlay.iter().find(|(j, _)| *j == i) {
+            Some((_, m)) => m,
+            None => &self.base[i],
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Modules<'_> {
+    type Output = Module;
+    fn index(&self, i: usize) -> &Module {
+        self.get(i)
+    }
+}
+
 pub struct Eval<'a> {
-    pub modules: &'a [Module],
+    pub modules: Modules<'a>,
     pub sources: &'a SourceMap,
     pub cat: &'a Catalogue,
     pub cli: &'a CliValues,
@@ -135,7 +166,7 @@ pub struct Expansion {
 
 impl<'a> Eval<'a> {
     pub fn new(
-        modules: &'a [Module],
+        modules: Modules<'a>,
         sources: &'a SourceMap,
         cat: &'a Catalogue,
         cli: &'a CliValues,
@@ -186,7 +217,7 @@ impl<'a> Eval<'a> {
 
     pub fn module_of(&self, id: InstId) -> &'a Module {
         let m = self.insts.borrow()[id].module;
-        &self.modules[m]
+        self.modules.get(m)
     }
 
     fn text(&self, span: Span) -> String {

@@ -32,13 +32,38 @@ pub fn load(
     cwd: &Path,
     findings: &mut Vec<Finding>,
 ) -> Vec<ParsedFile> {
+    load_as(files, sources, cwd, findings, false)
+}
+
+/// As [`load`], but each body is cut down to its shell as soon as it is
+/// parsed (see [`shell_body`]): what finds modules, not what evaluates them.
+/// [`reparse`] gives the whole body again, from the text kept in `sources`.
+pub fn load_shells(
+    files: Vec<Discovered>,
+    sources: &mut SourceMap,
+    cwd: &Path,
+    findings: &mut Vec<Finding>,
+) -> Vec<ParsedFile> {
+    load_as(files, sources, cwd, findings, true)
+}
+
+fn load_as(
+    files: Vec<Discovered>,
+    sources: &mut SourceMap,
+    cwd: &Path,
+    findings: &mut Vec<Finding>,
+    shells: bool,
+) -> Vec<ParsedFile> {
     let base = sources.len() as FileId;
     let results: Vec<(Discovered, Arc<str>, ParseResult)> = files
         .into_par_iter()
         .enumerate()
         .map(|(i, d)| {
             let id = base + i as FileId;
-            let (text, res) = read_and_parse(&d, id);
+            let (text, mut res) = read_and_parse(&d, id);
+            if shells && let Ok(Some((kind, body))) = &mut res {
+                *body = shell_body(*kind, std::mem::take(body));
+            }
             (d, text, res)
         })
         .collect();
@@ -95,6 +120,37 @@ pub fn load(
         }
     }
     out
+}
+
+/// What a file's module needs before evaluation: its `module` blocks (to find
+/// the modules it calls and roots) and `terraform` blocks (backend, required
+/// providers); a variable file keeps nothing (its id is enough).
+pub fn shell_body(kind: FileKind, body: Body) -> Body {
+    if !kind.is_config() {
+        return Body::default();
+    }
+    Body {
+        attrs: Vec::new(),
+        blocks: body
+            .blocks
+            .into_iter()
+            .filter(|b| matches!(b.kind.as_str(), "module" | "terraform"))
+            .collect(),
+    }
+}
+
+/// Parses a file again, in full, from the text `load` kept: same id, so the
+/// same spans. `None` when it does not parse (it did not the first time
+/// either: that was reported then).
+pub fn reparse(text: &str, kind: FileKind, id: FileId) -> Option<Body> {
+    let res = match text.strip_prefix('\u{feff}') {
+        Some(rest) => parse_text(&format!("   {rest}"), Candidate::Known(kind), id),
+        None => parse_text(text, Candidate::Known(kind), id),
+    };
+    match res {
+        Ok(Some((_, body))) => Some(body),
+        _ => None,
+    }
 }
 
 fn next_char_end(text: &str, start: usize) -> usize {

@@ -1,8 +1,29 @@
 //! The pipeline as a library: from paths to placed resources and findings.
+//!
+//! # Lifecycle of the parsed model
+//!
+//! The parsed model of a whole tree is several times the size of its text,
+//! and a root module's is needed only while that root is evaluated. So:
+//!
+//! 1. Loading (in parallel) keeps, of each parsed file, only its *shell*
+//!    ([`load::shell_body`]): its `module` and `terraform` blocks, enough to
+//!    follow module sources, find the roots and read backends. A file that
+//!    does not parse is reported (CRC000) and recorded as `broken` here, once.
+//! 2. Once the roots are known, every other module (shared modules, modules
+//!    in a call cycle, installed modules) is parsed again in full from the
+//!    texts kept in the [`SourceMap`] (same file ids, so the same spans), and
+//!    kept for the run.
+//! 3. Each root is parsed again in full inside its own evaluation task
+//!    (`Loader::overlay`), seen by the evaluator through [`Modules`] in
+//!    place of its shell, and dropped when the task ends.
+//!
+//! After analysis, [`Analysis::modules`] holds the shells of the roots (their
+//! directory, files, module calls, backend and required providers) and the
+//! other modules in full.
 
 use crate::catalogue::Catalogue;
 use crate::discover::{self, Candidate, Discovered};
-use crate::eval::{CliValues, Eval, InstId, Resolver};
+use crate::eval::{CliValues, Eval, InstId, Modules, Resolver};
 use crate::findings::{Code, Finding, Related};
 use crate::load::{self, ParsedFile};
 use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
@@ -213,7 +234,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     let mut walk_errors = Vec::new();
     while !pending.is_empty() {
         let batch = std::mem::take(&mut pending);
-        let parsed = load::load(batch, &mut an.sources, &cwd, &mut an.findings);
+        let parsed = load::load_shells(batch, &mut an.sources, &cwd, &mut an.findings);
         an.files += parsed.len();
         an.file_kinds.extend(parsed.iter().map(|f| (f.id, f.kind)));
         let mut touched = BTreeSet::new();
@@ -293,12 +314,6 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         .into_iter()
         .filter_map(|(d, m)| index.get(&d).map(|i| (*i, m)))
         .collect();
-    let resolver = DirResolver {
-        modules: &modules,
-        index: &index,
-        manifests: &manifests,
-    };
-
     // Roots: scanned modules that no other loaded module calls by path.
     let mut called: HashSet<usize> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
@@ -314,11 +329,47 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     let roots: Vec<usize> = (0..modules.len())
         .filter(|i| modules[*i].scanned && !called.contains(i))
         .collect();
+    // Every other module in full, for the whole run.
+    let mut kinds: Vec<Option<FileKind>> = vec![None; an.sources.len()];
+    for (id, k) in &an.file_kinds {
+        kinds[*id as usize] = Some(*k);
+    }
+    let is_root: HashSet<usize> = roots.iter().copied().collect();
+    {
+        let sources = &an.sources;
+        let kinds = &kinds;
+        modules
+            .par_iter_mut()
+            .enumerate()
+            .filter(|(i, _)| !is_root.contains(i))
+            .for_each(|(_, m)| *m = full_module(m, sources, kinds));
+    }
+    let resolver = DirResolver {
+        modules: &modules,
+        index: &index,
+        manifests: &manifests,
+    };
     let sources = &an.sources;
+    let load = Loader {
+        modules: &modules,
+        index: &index,
+        manifests: &manifests,
+        lazy: &is_root,
+        sources,
+        kinds: &kinds,
+    };
     let run = |roots: &[usize]| -> Vec<RootResult> {
         roots
             .par_iter()
-            .map(|r| evaluate_root(*r, &modules, sources, cat, &cli, &resolver, &opts.tier_tags))
+            .map(|r| {
+                // This root's model, in full, for this evaluation only.
+                let overlay = load.overlay(*r);
+                let view = Modules {
+                    base: &modules,
+                    overlay: &overlay,
+                };
+                evaluate_root(*r, view, sources, cat, &cli, &resolver, &opts.tier_tags)
+            })
             .collect()
     };
     let mut results = run(&roots);
@@ -522,6 +573,92 @@ impl Resolver for DirResolver<'_> {
     }
 }
 
+/// Parses again, in full, the modules kept as shells (see "Lifecycle of the
+/// parsed model" in the module documentation).
+struct Loader<'a> {
+    modules: &'a [Module],
+    index: &'a HashMap<PathBuf, usize>,
+    manifests: &'a HashMap<usize, HashMap<String, PathBuf>>,
+    /// The modules kept as shells: the roots.
+    lazy: &'a HashSet<usize>,
+    sources: &'a SourceMap,
+    kinds: &'a [Option<FileKind>],
+}
+
+impl Loader<'_> {
+    /// The shells an evaluation from `root` may reach, in full: every module
+    /// its modules call by path, and every module of its manifest (what
+    /// [`DirResolver`] can answer), when kept as a shell. In practice: the
+    /// root alone.
+    fn overlay(&self, root: usize) -> Vec<(usize, Module)> {
+        let mut seen: HashSet<usize> = HashSet::from([root]);
+        let mut stack = vec![root];
+        if let Some(entries) = self.manifests.get(&root) {
+            for dir in entries.values() {
+                if let Some(i) = self.index.get(dir)
+                    && seen.insert(*i)
+                {
+                    stack.push(*i);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        while let Some(m) = stack.pop() {
+            let module = &self.modules[m];
+            if self.lazy.contains(&m) {
+                out.push((m, full_module(module, self.sources, self.kinds)));
+            }
+            for c in &module.calls {
+                if let Some(src) = c.local_source()
+                    && let Some(t) = self.index.get(&discover::normalize(&module.dir.join(src)))
+                    && seen.insert(*t)
+                {
+                    stack.push(*t);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A module in full from its shell: its files parsed again from the texts
+/// kept in `sources`, in the same order (so declarations and variable files
+/// come in the same order). Files that did not parse are still `broken`, and
+/// were reported when first read.
+fn full_module(shell: &Module, sources: &SourceMap, kinds: &[Option<FileKind>]) -> Module {
+    let mut m = Module::new(shell.dir.clone());
+    let parse = |id: FileId| {
+        let kind = kinds.get(id as usize).copied().flatten()?;
+        let body = load::reparse(&sources.get(id).text, kind, id)?;
+        Some((kind, body))
+    };
+    for &id in &shell.files {
+        if let Some((kind, body)) = parse(id) {
+            m.add(
+                ParsedFile {
+                    id,
+                    kind,
+                    path: PathBuf::new(),
+                    dir: PathBuf::new(),
+                    explicit: false,
+                    body: Some(body),
+                },
+                "",
+            );
+        }
+    }
+    m.tfvars = shell
+        .tfvars
+        .iter()
+        .filter_map(|(id, _)| parse(*id).map(|(_, b)| (*id, b)))
+        .collect();
+    m.explicit = shell.explicit.clone();
+    m.broken = shell.broken.clone();
+    m.scanned = shell.scanned;
+    m.installed = shell.installed;
+    m
+}
+
 struct RootResult {
     resources: Vec<Resource>,
     findings: Vec<Finding>,
@@ -530,7 +667,7 @@ struct RootResult {
 
 fn evaluate_root(
     root: usize,
-    modules: &[Module],
+    modules: Modules,
     sources: &SourceMap,
     cat: &Catalogue,
     cli: &CliValues,
@@ -549,7 +686,7 @@ fn evaluate_root(
     while let Some((inst, chain)) = stack.pop() {
         let me = ev.inst(inst);
         out.reached.push(me.module);
-        let module = &modules[me.module];
+        let module = modules.get(me.module);
         let module_addr = strings.get(&me.addr);
         for (i, d) in module.resources.iter().enumerate() {
             if !d.managed {
