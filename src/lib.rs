@@ -23,6 +23,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod place;
 pub mod plan;
+pub mod provider_each;
 pub mod report;
 pub mod rules;
 pub mod source;

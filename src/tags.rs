@@ -40,8 +40,9 @@ impl Eval<'_> {
             return Some(t);
         }
         let (local, alias) = Eval::provider_request(d);
-        if let ProviderRef::Block { inst: pinst, idx } =
-            self.resolve_provider(inst, &local, alias.as_deref())
+        if let ProviderRef::Block {
+            inst: pinst, idx, ..
+        } = self.resolve_provider(inst, &local, alias.as_deref())
         {
             return self.default_tag_tier(pinst, idx, keys);
         }

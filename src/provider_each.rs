@@ -1,0 +1,84 @@
+//! Provider configurations with `for_each` (OpenTofu 1.9): a block
+//! `provider "aws" { alias = "by_region"; for_each = var.regions; region = each.value }`
+//! has one instance per key, and `provider = aws.by_region[each.key]` (or
+//! `providers = { aws = aws.by_region[each.key] }` on a module call) picks one.
+//! Each resource instance is placed at the provider instance it names; when the
+//! key cannot be known, every instance of the provider is a possible place.
+
+use crate::eval::{Eval, InstId, Scope};
+use crate::model::{Expr, ExprKind};
+use crate::module::ResourceDecl;
+use crate::place::ProviderRef;
+use crate::value::Key;
+
+/// `aws.by_region[each.key]` → (`["aws", "by_region"]`, the index);
+/// `aws.us` → (`["aws", "us"]`, None).
+pub fn split_index(e: &Expr) -> Option<(Vec<&str>, Option<&Expr>)> {
+    match &e.kind {
+        ExprKind::Index(base, idx) => base.as_path().map(|p| (p, Some(&**idx))),
+        _ => e.as_path().map(|p| (p, None)),
+    }
+}
+
+impl Eval<'_> {
+    /// `r` narrowed to the instance `index` names, evaluated in `sc`; an
+    /// index that is not one known string leaves every instance possible.
+    pub fn keyed_provider(&self, r: ProviderRef, index: Option<&Expr>, sc: &Scope) -> ProviderRef {
+        match (r, index) {
+            (ProviderRef::Block { inst, idx, .. }, Some(e)) => {
+                let v = self.eval(e, sc);
+                let alts = v.alts();
+                let key = match alts.as_slice() {
+                    [one] => one.to_string_value(),
+                    _ => None,
+                };
+                ProviderRef::Block { inst, idx, key }
+            }
+            (r, _) => r,
+        }
+    }
+
+    /// The provider configuration of one instance of resource `d`, with the
+    /// provider instance its `provider = x.y[key]` names.
+    pub fn resource_provider(
+        &self,
+        inst: InstId,
+        decl: usize,
+        d: &ResourceDecl,
+        key: &Option<Key>,
+    ) -> ProviderRef {
+        let (local, alias) = Self::provider_request(d);
+        let r = self.resolve_provider(inst, &local, alias.as_deref());
+        let index = d
+            .block
+            .body
+            .attr("provider")
+            .and_then(|a| split_index(&a.expr))
+            .and_then(|(_, i)| i);
+        match (index, self.resource_scope(inst, decl, key)) {
+            (Some(i), Some(sc)) => self.keyed_provider(r, Some(i), &sc),
+            _ => r,
+        }
+    }
+
+    /// The scopes a provider block is evaluated in: one per instance of its
+    /// `for_each` (only the one `key` names, when known and present), or the
+    /// module's scope for a block without `for_each`.
+    pub fn provider_scopes(&self, inst: InstId, idx: usize, key: &Option<String>) -> Vec<Scope> {
+        let block = &self.module_of(inst).providers[idx].block;
+        if block.body.attr("for_each").is_none() {
+            return vec![Scope::of(inst)];
+        }
+        let exp = self.expand(&block.body, Scope::of(inst));
+        if exp.unknown.is_none()
+            && let Some(k) = key
+            && let Some((_, s)) = exp
+                .instances
+                .iter()
+                .find(|(ik, _)| matches!(ik, Some(Key::Str(x)) if x == k))
+        {
+            return vec![s.clone()];
+        }
+        exp.instances.into_iter().map(|(_, s)| s).collect()
+    }
+}
