@@ -302,6 +302,17 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             }
         }
     }
+    // Local modules a root's manifest records are called too (a source
+    // computed by OpenTofu's early evaluation is not a literal path).
+    for (r, entries) in &manifests {
+        for d in entries.values() {
+            if let Some(t) = index.get(d)
+                && t != r
+            {
+                called.insert(*t);
+            }
+        }
+    }
     let roots: Vec<usize> = (0..modules.len())
         .filter(|i| modules[*i].scanned && !called.contains(i))
         .collect();
@@ -473,7 +484,17 @@ impl Resolver for DirResolver<'_> {
     ) -> Result<usize, (Code, String)> {
         let m = &self.modules[from_module];
         let c = &m.calls[call];
+        let installed = self
+            .manifests
+            .get(&root_module)
+            .and_then(|m| m.get(key_path))
+            .and_then(|dir| self.index.get(dir));
         let Some((src, _)) = c.source() else {
+            // OpenTofu 1.8 early evaluation (`source = var.x`): `tofu init`
+            // recorded where the source it computed was installed.
+            if let Some(i) = installed {
+                return Ok(*i);
+            }
             return Err((
                 Code::Crc003,
                 format!(
