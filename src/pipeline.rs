@@ -463,6 +463,8 @@ fn read_manifest(path: &Path, root: &Path) -> Option<HashMap<String, PathBuf>> {
         if key.is_empty() || dir.is_empty() {
             continue;
         }
+        // `terraform init` on Windows writes `.terraform\modules\x`.
+        let dir = dir.replace('\\', "/");
         out.insert(key.to_string(), discover::normalize(&root.join(dir)));
     }
     Some(out)
