@@ -222,7 +222,7 @@ impl Eval<'_> {
                     name.push_str(&Key::Str(k.clone()).address());
                 }
                 let cat = self.cat.provider(&source);
-                let scopes = self.provider_scopes(*inst, *idx, key);
+                let (scopes, missing) = self.provider_scopes(*inst, *idx, key);
                 let scope = scopes.first().cloned().unwrap_or_else(|| Scope::of(*inst));
                 let region_attrs: Vec<&str> = match cat {
                     Some(c) => c.region_attrs.iter().map(String::as_str).collect(),
@@ -245,6 +245,12 @@ impl Eval<'_> {
                         }
                     }
                     unresolved = unresolved.or(u);
+                }
+                if let Some(what) = missing {
+                    unresolved = Some(Unresolved {
+                        what,
+                        span: pc.block.head_span(),
+                    });
                 }
                 if regions.is_empty()
                     && unresolved.is_none()

@@ -63,22 +63,37 @@ impl Eval<'_> {
 
     /// The scopes a provider block is evaluated in: one per instance of its
     /// `for_each` (only the one `key` names, when known and present), or the
-    /// module's scope for a block without `for_each`.
-    pub fn provider_scopes(&self, inst: InstId, idx: usize, key: &Option<String>) -> Vec<Scope> {
-        let block = &self.module_of(inst).providers[idx].block;
-        if block.body.attr("for_each").is_none() {
-            return vec![Scope::of(inst)];
+    /// module's scope for a block without `for_each`; and, when `key` names
+    /// no instance of a known `for_each`, why (Terraform would stop there).
+    pub fn provider_scopes(
+        &self,
+        inst: InstId,
+        idx: usize,
+        key: &Option<String>,
+    ) -> (Vec<Scope>, Option<String>) {
+        let pc = &self.module_of(inst).providers[idx];
+        if pc.block.body.attr("for_each").is_none() {
+            return (vec![Scope::of(inst)], None);
         }
-        let exp = self.expand(&block.body, Scope::of(inst));
+        let exp = self.expand(&pc.block.body, Scope::of(inst));
         if exp.unknown.is_none()
             && let Some(k) = key
-            && let Some((_, s)) = exp
+        {
+            return match exp
                 .instances
                 .iter()
                 .find(|(ik, _)| matches!(ik, Some(Key::Str(x)) if x == k))
-        {
-            return vec![s.clone()];
+            {
+                Some((_, s)) => (vec![s.clone()], None),
+                None => (
+                    Vec::new(),
+                    Some(format!(
+                        "provider {} has no instance {k:?} (its for_each has no such key)",
+                        pc.key()
+                    )),
+                ),
+            };
         }
-        exp.instances.into_iter().map(|(_, s)| s).collect()
+        (exp.instances.into_iter().map(|(_, s)| s).collect(), None)
     }
 }
