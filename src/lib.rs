@@ -20,6 +20,7 @@ pub mod funcs_more;
 pub mod load;
 pub mod model;
 pub mod module;
+pub mod overrides;
 pub mod packs;
 pub mod parse;
 pub mod pipeline;

@@ -254,6 +254,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     // Assemble: modules in path order; variable files in precedence order.
     let mut modules: Vec<Module> = by_dir.into_values().collect();
     for m in &mut modules {
+        m.apply_overrides();
         m.scanned = scanned.contains(&m.dir) && !crate::eval::is_installed_dir(&m.dir);
         m.installed = crate::eval::is_installed_dir(&m.dir);
         let names: Vec<(u8, String)> = m
