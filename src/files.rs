@@ -107,6 +107,14 @@ fn resolve(root: &Path, p: &str) -> PathBuf {
 }
 
 fn read(p: &Path) -> Result<String, String> {
+    // Pseudo-files (`/proc/self/environ`) would read the environment.
+    let real = std::fs::canonicalize(p).map_err(|_| format!("{} cannot be read", p.display()))?;
+    if ["/proc", "/sys", "/dev", "/run"]
+        .iter()
+        .any(|d| real.starts_with(d))
+    {
+        return Err(format!("{} is not a configuration file", p.display()));
+    }
     let meta = std::fs::metadata(p).map_err(|_| format!("{} cannot be read", p.display()))?;
     if !meta.is_file() {
         return Err(format!("{} is not a file", p.display()));

@@ -69,11 +69,14 @@ resource "aws_sqs_queue" "binary" {
 resource "aws_sqs_queue" "home" {
   region = file("~/.aws/region")
 }
+resource "aws_sqs_queue" "environ" {
+  region = file("/proc/self/environ")
+}
 "#,
     )
     .unwrap();
     let inv = inventory(&d);
-    for name in ["missing", "dir", "binary", "home"] {
+    for name in ["missing", "dir", "binary", "home", "environ"] {
         let r = resource(&inv, &format!("aws_sqs_queue.{name}"));
         assert_eq!(r["regions"], serde_json::json!([]), "{name}");
         assert!(r["unresolved"].is_string(), "{name}: {r}");
