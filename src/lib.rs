@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod check;
 pub mod config;
 pub mod discover;
+pub mod early;
 pub mod egress;
 pub mod eval;
 pub mod files;

@@ -222,6 +222,8 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             for c in &m.calls {
                 if let Some(src) = c.local_source() {
                     targets.push(discover::normalize(&dir.join(src)));
+                } else if let Some(src) = crate::early::local_source(m, c, true, &cli) {
+                    targets.push(discover::normalize(&dir.join(src)));
                 }
             }
             // Modules installed by `terraform init`, from this root's manifest.
@@ -289,13 +291,17 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         modules: &modules,
         index: &index,
         manifests: &manifests,
+        cli: &cli,
     };
 
     // Roots: scanned modules that no other loaded module calls by path.
     let mut called: HashSet<usize> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
         for c in &m.calls {
-            if let Some(src) = c.local_source()
+            // A source computed by OpenTofu's early evaluation counts too: a
+            // dir no root then reaches is still evaluated, as an orphan.
+            let early = crate::early::local_source(m, c, true, &cli);
+            if let Some(src) = c.local_source().or(early.as_deref())
                 && let Some(t) = index.get(&discover::normalize(&m.dir.join(src)))
                 && *t != i
             {
@@ -475,6 +481,7 @@ struct DirResolver<'a> {
     modules: &'a [Module],
     index: &'a HashMap<PathBuf, usize>,
     manifests: &'a HashMap<usize, HashMap<String, PathBuf>>,
+    cli: &'a CliValues,
 }
 
 impl Resolver for DirResolver<'_> {
@@ -496,6 +503,12 @@ impl Resolver for DirResolver<'_> {
             // OpenTofu 1.8 early evaluation (`source = var.x`): `tofu init`
             // recorded where the source it computed was installed.
             if let Some(i) = installed {
+                return Ok(*i);
+            }
+            if let Some(src) =
+                crate::early::local_source(m, c, from_module == root_module, self.cli)
+                && let Some(i) = self.index.get(&discover::normalize(&m.dir.join(&src)))
+            {
                 return Ok(*i);
             }
             return Err((

@@ -82,3 +82,54 @@ resource "aws_sqs_queue" "environ" {
         assert!(r["unresolved"].is_string(), "{name}: {r}");
     }
 }
+
+#[test]
+fn an_early_evaluated_source_the_command_line_changes_is_not_guessed() {
+    let d = tempdir("real_code", "early-source-var");
+    std::fs::create_dir_all(d.join("modules/a")).unwrap();
+    std::fs::write(
+        d.join("modules/a/main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("main.tf"),
+        r#"
+variable "src" {
+  default = "./modules/a"
+}
+provider "aws" {
+  region = "eu-west-3"
+}
+module "m" {
+  source = var.src
+}
+"#,
+    )
+    .unwrap();
+    let inv = inventory(&d);
+    let r = resource(&inv, "module.m.aws_s3_bucket.b");
+    assert_eq!(r["regions"], serde_json::json!(["eu-west-3"]));
+    // `--var src=...` changes the source: the default is not used.
+    let (code, out, err) = run(
+        &d,
+        &[
+            "inventory",
+            ".",
+            "--format",
+            "json",
+            "--var",
+            "src=./modules/b",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let inv: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        inv["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["address"] != "module.m.aws_s3_bucket.b"),
+        "{inv}"
+    );
+}
