@@ -1473,6 +1473,9 @@ impl<'a> Eval<'a> {
             }
         }
         let text = self.text(span);
+        if let Some(v) = crate::files::call(self, name, &vals, sc, span, &text) {
+            return v;
+        }
         crate::funcs::call(name, &vals, span, &text)
     }
 }

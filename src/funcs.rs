@@ -17,7 +17,7 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
             format!("{text} (function {name} is not evaluated statically)"),
         )
     };
-    if !KNOWN.contains(&name) {
+    if !KNOWN.contains(&name) && !crate::funcs_more::NAMES.contains(&name) {
         return unknown_fn();
     }
     // Functions that look inside unknowns themselves.
@@ -256,8 +256,11 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
         "replace" => {
             let from = s(arg(a, 1)?)?;
             let to = s(arg(a, 2)?)?;
+            // `/.../`: a regular expression, `$1` / `${name}` in the
+            // replacement, as Go's ReplaceAllString.
             if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-                return Ok(Val::unknown(span, "replace with a regular expression"));
+                let re = compile(&from[1..from.len() - 1])?;
+                return Ok(Val::str(&re.replace_all(&s(arg(a, 0)?)?, to.as_str())));
             }
             str_fn(a, |x| x.replace(&from, &to))?
         }
@@ -607,11 +610,20 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
                 serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
             from_json(&j)
         }
-        "yamldecode" => return Ok(Val::unknown(span, "yamldecode is not evaluated statically")),
+        "yamldecode" => match crate::funcs_more::yaml(&s(arg(a, 0)?)?) {
+            Some(v) => v,
+            None => {
+                return Ok(Val::unknown(
+                    span,
+                    "yamldecode of YAML beyond plain mappings, sequences and scalars",
+                ));
+            }
+        },
         "jsonencode" => match json(arg(a, 0)?) {
             Some(j) => Val::str(&j),
             None => return Ok(Val::unknown(span, "jsonencode of an unknown value")),
         },
+        other if crate::funcs_more::NAMES.contains(&other) => crate::funcs_more::apply(other, a)?,
         _ => return Ok(Val::unknown(span, format!("function {name}"))),
     })
 }
@@ -789,6 +801,38 @@ mod tests {
 
     fn strs(xs: &[&str]) -> Val {
         Val::list(xs.iter().map(|x| Val::str(x)).collect())
+    }
+
+    #[test]
+    fn replace_with_a_regular_expression_as_go_does() {
+        let got = run(
+            "replace",
+            vec![Val::str("eu_west_3"), Val::str("/_/"), Val::str("-")],
+        );
+        assert_eq!(got, Val::str("eu-west-3"));
+        let got = run(
+            "replace",
+            vec![
+                Val::str("europe-west1-b"),
+                Val::str("/^([a-z]+-[a-z]+[0-9]+)-[a-z]$/"),
+                Val::str("$1"),
+            ],
+        );
+        assert_eq!(got, Val::str("europe-west1"));
+        let got = run("yamldecode", vec![Val::str("region: eu-west-3\n")]);
+        assert_eq!(
+            got,
+            Val::map(BTreeMap::from([(
+                "region".to_string(),
+                Val::str("eu-west-3")
+            )]))
+        );
+        assert!(run("yamldecode", vec![Val::str("a: &x 1\n")]).is_unknown());
+        let parsed = run(
+            "provider::aws::arn_parse",
+            vec![Val::str("arn:aws:s3:eu-west-3:1:b")],
+        );
+        assert!(!parsed.is_unknown());
     }
 
     #[test]

@@ -123,18 +123,25 @@ fn load_as(
 }
 
 /// What a file's module needs before evaluation: its `module` blocks (to find
-/// the modules it calls and roots) and `terraform` blocks (backend, required
-/// providers); a variable file keeps nothing (its id is enough).
+/// the modules it calls and roots), `terraform` blocks (backend, required
+/// providers), and what OpenTofu's early evaluation of a module `source` may
+/// read: `variable` and `locals` blocks, and variable files whole (they are
+/// small, and say whether a variable is set elsewhere).
 pub fn shell_body(kind: FileKind, body: Body) -> Body {
     if !kind.is_config() {
-        return Body::default();
+        return body;
     }
     Body {
         attrs: Vec::new(),
         blocks: body
             .blocks
             .into_iter()
-            .filter(|b| matches!(b.kind.as_str(), "module" | "terraform"))
+            .filter(|b| {
+                matches!(
+                    b.kind.as_str(),
+                    "module" | "terraform" | "variable" | "locals"
+                )
+            })
             .collect(),
     }
 }

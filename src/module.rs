@@ -111,6 +111,9 @@ pub struct Module {
     pub calls: Vec<ModuleCall>,
     /// `terraform { backend "x" {} }` or `cloud {}`.
     pub backend: Option<(Block, FileId)>,
+    /// Override files (name, id, body), merged by
+    /// [`Module::apply_overrides`] once every file is added.
+    pub overrides: Vec<(String, FileId, Body)>,
     /// Variable files, in ascending precedence.
     pub tfvars: Vec<(FileId, Body)>,
     /// Files that could not be parsed.
@@ -145,6 +148,10 @@ impl Module {
         }
         self.files.push(f.id);
         let file = f.id;
+        if crate::overrides::is_override(tfvars_name) {
+            self.overrides.push((tfvars_name.to_string(), file, body));
+            return;
+        }
         for b in body.blocks {
             match b.kind.as_str() {
                 "variable" => {
@@ -215,7 +222,7 @@ impl Module {
         }
     }
 
-    fn add_terraform(&mut self, b: Block, file: FileId) {
+    pub(crate) fn add_terraform(&mut self, b: Block, file: FileId) {
         for inner in b.body.blocks {
             match inner.kind.as_str() {
                 "required_providers" => {

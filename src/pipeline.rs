@@ -252,6 +252,8 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             for c in &m.calls {
                 if let Some(src) = c.local_source() {
                     targets.push(discover::normalize(&dir.join(src)));
+                } else if let Some(src) = crate::early::local_source(m, c, true, &cli) {
+                    targets.push(discover::normalize(&dir.join(src)));
                 }
             }
             // Modules installed by `terraform init`, from this root's manifest.
@@ -284,6 +286,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     // Assemble: modules in path order; variable files in precedence order.
     let mut modules: Vec<Module> = by_dir.into_values().collect();
     for m in &mut modules {
+        m.apply_overrides();
         m.scanned = scanned.contains(&m.dir) && !crate::eval::is_installed_dir(&m.dir);
         m.installed = crate::eval::is_installed_dir(&m.dir);
         let names: Vec<(u8, String)> = m
@@ -318,9 +321,23 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     let mut called: HashSet<usize> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
         for c in &m.calls {
-            if let Some(src) = c.local_source()
+            // A source computed by OpenTofu's early evaluation counts too: a
+            // dir no root then reaches is still evaluated, as an orphan.
+            let early = crate::early::local_source(m, c, true, &cli);
+            if let Some(src) = c.local_source().or(early.as_deref())
                 && let Some(t) = index.get(&discover::normalize(&m.dir.join(src)))
                 && *t != i
+            {
+                called.insert(*t);
+            }
+        }
+    }
+    // Local modules a root's manifest records are called too (a source
+    // computed by OpenTofu's early evaluation is not a literal path).
+    for (r, entries) in &manifests {
+        for d in entries.values() {
+            if let Some(t) = index.get(d)
+                && t != r
             {
                 called.insert(*t);
             }
@@ -348,6 +365,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         modules: &modules,
         index: &index,
         manifests: &manifests,
+        cli: &cli,
     };
     let sources = &an.sources;
     let load = Loader {
@@ -512,6 +530,8 @@ fn read_manifest(path: &Path, root: &Path) -> Option<HashMap<String, PathBuf>> {
         if key.is_empty() || dir.is_empty() {
             continue;
         }
+        // `terraform init` on Windows writes `.terraform\modules\x`.
+        let dir = dir.replace('\\', "/");
         out.insert(key.to_string(), discover::normalize(&root.join(dir)));
     }
     Some(out)
@@ -521,6 +541,7 @@ struct DirResolver<'a> {
     modules: &'a [Module],
     index: &'a HashMap<PathBuf, usize>,
     manifests: &'a HashMap<usize, HashMap<String, PathBuf>>,
+    cli: &'a CliValues,
 }
 
 impl Resolver for DirResolver<'_> {
@@ -533,7 +554,23 @@ impl Resolver for DirResolver<'_> {
     ) -> Result<usize, (Code, String)> {
         let m = &self.modules[from_module];
         let c = &m.calls[call];
+        let installed = self
+            .manifests
+            .get(&root_module)
+            .and_then(|m| m.get(key_path))
+            .and_then(|dir| self.index.get(dir));
         let Some((src, _)) = c.source() else {
+            // OpenTofu 1.8 early evaluation (`source = var.x`): `tofu init`
+            // recorded where the source it computed was installed.
+            if let Some(i) = installed {
+                return Ok(*i);
+            }
+            if let Some(src) =
+                crate::early::local_source(m, c, from_module == root_module, self.cli)
+                && let Some(i) = self.index.get(&discover::normalize(&m.dir.join(&src)))
+            {
+                return Ok(*i);
+            }
             return Err((
                 Code::Crc003,
                 format!(
@@ -634,6 +671,13 @@ fn full_module(shell: &Module, sources: &SourceMap, kinds: &[Option<FileKind>]) 
     };
     for &id in &shell.files {
         if let Some((kind, body)) = parse(id) {
+            // The file's name decides whether it is an override file.
+            let name = sources
+                .get(id)
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             m.add(
                 ParsedFile {
                     id,
@@ -643,10 +687,11 @@ fn full_module(shell: &Module, sources: &SourceMap, kinds: &[Option<FileKind>]) 
                     explicit: false,
                     body: Some(body),
                 },
-                "",
+                &name,
             );
         }
     }
+    m.apply_overrides();
     m.tfvars = shell
         .tfvars
         .iter()

@@ -16,8 +16,13 @@ use std::rc::Rc;
 /// A provider configuration that applies to a resource.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ProviderRef {
-    /// A `provider` block, in a module instance.
-    Block { inst: InstId, idx: usize },
+    /// A `provider` block, in a module instance; `key` picks one instance of
+    /// a block with `for_each` (None: any of them).
+    Block {
+        inst: InstId,
+        idx: usize,
+        key: Option<String>,
+    },
     /// No block: the empty default configuration Terraform creates.
     Implicit { local: String, source: String },
 }
@@ -104,7 +109,7 @@ impl Eval<'_> {
     /// The provider local name and alias a resource asks for.
     pub fn provider_request(d: &ResourceDecl) -> (String, Option<String>) {
         if let Some(a) = d.block.body.attr("provider")
-            && let Some(p) = a.expr.as_path()
+            && let Some((p, _)) = crate::provider_each::split_index(&a.expr)
             && let Some(first) = p.first()
         {
             return (first.to_string(), p.get(1).map(|s| s.to_string()));
@@ -144,7 +149,11 @@ impl Eval<'_> {
             .iter()
             .position(|p| p.local == local && p.alias.as_deref() == alias)
         {
-            return ProviderRef::Block { inst, idx };
+            return ProviderRef::Block {
+                inst,
+                idx,
+                key: None,
+            };
         }
         let key = match alias {
             Some(a) => format!("{local}.{a}"),
@@ -159,10 +168,11 @@ impl Eval<'_> {
                     for (k, v) in items {
                         let kp = k.as_path().map(|p| p.join("."));
                         if kp.as_deref() == Some(key.as_str())
-                            && let Some(p) = v.as_path()
+                            && let Some((p, index)) = crate::provider_each::split_index(v)
                         {
                             let alias = p.get(1).copied();
-                            return self.resolve_provider(parent.inst, p[0], alias);
+                            let r = self.resolve_provider(parent.inst, p[0], alias);
+                            return self.keyed_provider(r, index, parent);
                         }
                     }
                 }
@@ -230,14 +240,18 @@ impl Eval<'_> {
                     block_span: None,
                 }
             }
-            ProviderRef::Block { inst, idx } => {
+            ProviderRef::Block { inst, idx, key } => {
                 let me = self.inst(*inst);
                 let module = &self.modules[me.module];
                 let pc = &module.providers[*idx];
                 let source = module.provider_source(&pc.local);
-                let name = join_addr(&me.addr, &pc.key());
+                let mut name = join_addr(&me.addr, &pc.key());
+                if let Some(k) = key {
+                    name.push_str(&Key::Str(k.clone()).address());
+                }
                 let cat = self.cat.provider(&source);
-                let scope = Scope::of(*inst);
+                let (scopes, missing) = self.provider_scopes(*inst, *idx, key);
+                let scope = scopes.first().cloned().unwrap_or_else(|| Scope::of(*inst));
                 let region_attrs: Vec<&str> = match cat {
                     Some(c) => c.region_attrs.iter().map(String::as_str).collect(),
                     None => GENERIC_PROVIDER_REGION.to_vec(),
@@ -246,11 +260,25 @@ impl Eval<'_> {
                     .map(|c| c.zone_attrs.iter().map(String::as_str).collect())
                     .unwrap_or_default();
                 let label = format!("region of provider {name}");
-                let (mut regions, mut unresolved) =
-                    self.region_from(&pc.block, &region_attrs, &scope, cat, &label, false);
-                if regions.is_empty() && unresolved.is_none() {
-                    (regions, unresolved) =
-                        self.region_from(&pc.block, &zone_attrs, &scope, cat, &label, true);
+                let (mut regions, mut unresolved) = (Vec::new(), None);
+                for scope in &scopes {
+                    let (mut r, mut u) =
+                        self.region_from(&pc.block, &region_attrs, scope, cat, &label, false);
+                    if r.is_empty() && u.is_none() {
+                        (r, u) = self.region_from(&pc.block, &zone_attrs, scope, cat, &label, true);
+                    }
+                    for x in r {
+                        if !regions.iter().any(|y: &RegionVal| y.region == x.region) {
+                            regions.push(x);
+                        }
+                    }
+                    unresolved = unresolved.or(u);
+                }
+                if let Some(what) = missing {
+                    unresolved = Some(Unresolved {
+                        what,
+                        span: pc.block.head_span(),
+                    });
                 }
                 if regions.is_empty()
                     && unresolved.is_none()
@@ -412,9 +440,9 @@ impl Eval<'_> {
         let head = d.block.head_span();
         let address = instance_address(&me.addr, d, key);
         let dp = self.decl_provider(inst, decl);
-        let pref = &dp.pref;
-        let pp = self.provider_place(pref, head);
-        let source = match pref {
+        let pref = self.resource_provider(inst, decl, d, key);
+        let pp = self.provider_place(&pref, head);
+        let source = match &pref {
             ProviderRef::Implicit { .. } => module.provider_source(&dp.local),
             ProviderRef::Block { .. } => pp.source.clone(),
         };
@@ -681,10 +709,9 @@ pub fn implied_attr(
 ) -> Option<Val> {
     let module = ev.module_of(inst);
     let d = &module.resources[decl];
-    let dp = ev.decl_provider(inst, decl);
-    let pref = &dp.pref;
-    let source = match pref {
-        ProviderRef::Block { inst, idx } => {
+    let pref = ev.resource_provider(inst, decl, d, key);
+    let source = match &pref {
+        ProviderRef::Block { inst, idx, .. } => {
             let m = ev.module_of(*inst);
             m.provider_source(&m.providers[*idx].local)
         }
@@ -712,7 +739,7 @@ pub fn implied_attr(
         {
             return Some(ev.resource_attr(inst, decl, key.clone(), arg, d.block.head_span()));
         }
-        let pp = ev.provider_place(pref, d.block.head_span());
+        let pp = ev.provider_place(&pref, d.block.head_span());
         let mut vals: Vec<Val> = pp
             .regions
             .iter()

@@ -39,7 +39,10 @@ impl Eval<'_> {
         if let Some(t) = self.tags_in(&d.block.body, TAG_ATTRS, &scope, keys) {
             return Some(t);
         }
-        if let ProviderRef::Block { inst: pinst, idx } = self.decl_provider(inst, decl).pref {
+        if let ProviderRef::Block {
+            inst: pinst, idx, ..
+        } = self.decl_provider(inst, decl).pref
+        {
             return self.default_tag_tier(pinst, idx, keys);
         }
         None

@@ -84,6 +84,14 @@ pub fn backend_place(b: &Block, cat: &Catalogue) -> Option<BackendPlace> {
                 );
                 p.span = s;
             }
+            // OpenTofu 1.8 early evaluation allows variables here; cercle
+            // reads only literals in a backend.
+            None if let Some(a) = b.body.attr(attr) => {
+                p.unresolved = Some(format!(
+                    "the {kind} backend's {attr} is an expression, not a literal"
+                ));
+                p.span = a.expr.span;
+            }
             None => {
                 p.unresolved = Some(format!(
                     "the {kind} backend's {attr} is not written in the configuration"
