@@ -313,6 +313,14 @@ fn options(i: &InputArgs, config: &Config) -> Options {
         var_args.push((pos, VarArg::File(f.clone())));
     }
     var_args.sort_by_key(|(k, _)| *k);
+    // The stages after the analysis (tiers, checks, reports) run on rayon's
+    // global pool: `--threads` bounds it too. It can only be set once; a
+    // second call (tests running the CLI in one process) keeps the first.
+    if let Some(n) = i.threads {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
     Options {
         paths: i.paths.clone(),
         var_args: var_args.into_iter().map(|(_, v)| v).collect(),
