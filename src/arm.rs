@@ -219,21 +219,21 @@ impl<'c> Walker<'c> {
                             .unwrap_or_else(|| crate::catalogue::normalise_region(region))])
                     }
                     Err(why) => {
-                        res.unresolved = Some(Unresolved {
+                        res.unresolved = Some(Box::new(Unresolved {
                             what: why.clone(),
                             span: l.primary,
-                        })
+                        }))
                     }
                 }
             }
             None => {
-                res.unresolved = Some(Unresolved {
+                res.unresolved = Some(Box::new(Unresolved {
                     what: format!(
                         "{} has no location and no parent in the template",
                         res.address
                     ),
                     span: head,
-                })
+                }))
             }
         }
         self.out.push(res);

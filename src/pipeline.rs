@@ -99,7 +99,8 @@ pub struct Resource {
     pub kind: PlaceKind,
     pub regions: Arc<[String]>,
     pub endpoint: Option<String>,
-    pub unresolved: Option<Unresolved>,
+    /// Boxed: most resources have none, and there are many resources.
+    pub unresolved: Option<Box<Unresolved>>,
     /// The primary location of a finding about it.
     pub primary: Span,
     /// Where the placement came from, oldest first.
@@ -110,7 +111,8 @@ pub struct Resource {
     /// The root module it was evaluated from.
     pub root: usize,
     /// The tier read from a tag or label, if any.
-    pub tag_tier: Option<crate::tags::TagTier>,
+    /// Boxed, as `unresolved`.
+    pub tag_tier: Option<Box<crate::tags::TagTier>>,
     /// The copies of data it makes (CRC005).
     pub egress: Vec<crate::egress::Egress>,
 }
@@ -149,7 +151,7 @@ impl Resource {
             primary: head,
             origins: Arc::new([]),
             call_chain: Arc::new([]),
-            tag_tier,
+            tag_tier: tag_tier.map(Box::new),
             egress: Vec::new(),
             root: module,
         }
@@ -756,7 +758,7 @@ fn evaluate_root(
                 // instances open, not where they run: an instance whose
                 // placement depends on `count.index` or `each` is unresolved
                 // through its own region.
-                let unresolved = p.unresolved.clone();
+                let unresolved = p.unresolved.clone().map(Box::new);
                 origins.dedup();
                 if *last_origins != *origins {
                     last_origins = origins.into();
@@ -782,7 +784,7 @@ fn evaluate_root(
                     primary: p.primary,
                     origins: last_origins.clone(),
                     call_chain: chain.clone(),
-                    tag_tier: ev.tag_tier(inst, i, key, tier_tags),
+                    tag_tier: ev.tag_tier(inst, i, key, tier_tags).map(Box::new),
                     egress: ev.egress(&p),
                     root,
                 });

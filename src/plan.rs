@@ -216,13 +216,13 @@ fn place_one(
     if c.is_some_and(|c| c.region_attrs.is_empty() && c.resource_region_attrs.is_empty()) {
         p.kind = PlaceKind::Endpoint;
     } else {
-        p.unresolved = Some(Unresolved {
+        p.unresolved = Some(Box::new(Unresolved {
             what: format!(
                 "the plan gives no region for {} nor a constant region for provider {key}",
                 p.address
             ),
             span: head,
-        });
+        }));
     }
     Some(p)
 }
