@@ -93,7 +93,9 @@ pub struct Provider {
     /// Resource types with no region of their own.
     #[serde(default)]
     pub global: Vec<GlobalTypes>,
-    /// Resource types that live where their parent lives.
+    /// Resource types that live where their parent lives. A global type may
+    /// have one too: it is placed with its parent when the parent is placed
+    /// regionally (a global parent pinned by `regions_from`), global otherwise.
     #[serde(default)]
     pub parent: Vec<Parent>,
     /// Placements decided by the provider when nothing is written.
@@ -192,6 +194,13 @@ pub struct GlobalTypes {
     /// Whether these types hold or serve data (CDN, front door): CRC007.
     /// Control-plane types (IAM, DNS) are `false`.
     pub holds_data: bool,
+    /// A path of nested blocks and an attribute (same syntax as an egress
+    /// `destination`) whose value, when set, lists the regions the resource
+    /// is kept in: it is then placed regionally there, each region checked
+    /// (Pub/Sub `message_storage_policy.allowed_persistence_regions`). Set but
+    /// unknown: unresolved. Not set: global.
+    #[serde(default)]
+    pub regions_from: Option<String>,
     pub source_ref: String,
 }
 
@@ -302,12 +311,17 @@ impl Egress {
             return Err("source and source_types go together".into());
         }
         for path in self.destination.iter().chain(self.source.iter()) {
-            if path.is_empty() || path.split('.').any(|s| !crate::model::is_ident(s)) {
+            if !is_path(path) {
                 return Err(format!("{path:?} is not a path of blocks and an attribute"));
             }
         }
         Ok(())
     }
+}
+
+/// `a.b.c`: nested blocks, then an attribute.
+fn is_path(path: &str) -> bool {
+    !path.is_empty() && path.split('.').all(crate::model::is_ident)
 }
 
 /// The whole catalogue.
@@ -399,6 +413,16 @@ impl Catalogue {
         }
         for p in &self.providers {
             let file = &p.source;
+            for g in &p.global {
+                if let Some(path) = &g.regions_from
+                    && !is_path(path)
+                {
+                    return Err(format!(
+                        "{file}: global {}: regions_from {path:?} is not a path of blocks and an attribute",
+                        g.types.join(", ")
+                    ));
+                }
+            }
             for e in &p.egress {
                 e.validate()
                     .map_err(|m| format!("{file}: egress {}: {m}", e.types.join(", ")))?;

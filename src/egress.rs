@@ -200,7 +200,7 @@ impl Eval<'_> {
 
     /// The attributes at `path` (blocks, then the attribute) of a body, with
     /// the scope each is evaluated in: `dynamic` blocks are expanded.
-    fn attrs_at<'b>(
+    pub(crate) fn attrs_at<'b>(
         &self,
         body: &'b Body,
         path: &[&str],

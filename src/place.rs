@@ -468,6 +468,40 @@ impl Eval<'_> {
         }
         let cat = self.cat.provider(&source);
         if let Some(g) = cat.and_then(|c| c.global(&d.ty)) {
+            // Kept in the regions a nested attribute lists, when it is set.
+            if let Some(path) = &g.regions_from
+                && let Some(scope) = self.resource_scope(inst, decl, key)
+                && let Some((span, regions, unresolved)) =
+                    self.regions_at(&d.block, path, &scope, cat, &placed.address)
+            {
+                placed.primary = span;
+                for r in &regions {
+                    placed.origins.extend(r.origins.iter().cloned());
+                }
+                placed.regions = regions;
+                placed.unresolved = unresolved.or_else(|| pp.endpoint_unresolved.clone());
+                placed.origins.extend(pp.endpoint_origins.iter().cloned());
+                dedup_origins(&mut placed.origins);
+                return placed;
+            }
+            // Lives in a parent that is placed regionally (a subscription in
+            // its pinned topic).
+            if let Some(parent) = cat.and_then(|c| c.parent(&d.ty))
+                && let Some((span, p)) = self.global_parent(inst, decl, key, d, parent)
+                && p.kind == PlaceKind::Regional
+            {
+                placed.primary = span;
+                placed.regions = p.regions.clone();
+                placed.unresolved = p.unresolved.clone();
+                placed.origins.push(Origin {
+                    span,
+                    message: format!("{} lives in {}", placed.address, p.address),
+                    resource: None,
+                });
+                placed.origins.extend(p.origins.iter().cloned());
+                dedup_origins(&mut placed.origins);
+                return placed;
+            }
             placed.kind = PlaceKind::Global {
                 holds_data: g.holds_data,
             };
@@ -614,6 +648,71 @@ impl Eval<'_> {
                 span: d.block.head_span(),
             });
         }
+    }
+
+    /// The regions listed by the attribute at `path` (nested blocks, then the
+    /// attribute; `dynamic` blocks expanded): a region or a list of regions,
+    /// each a value it may take. `None` when it is not set (absent, null or
+    /// empty); an unknown value is unresolved.
+    fn regions_at(
+        &self,
+        block: &Block,
+        path: &str,
+        scope: &Scope,
+        cat: Option<&Provider>,
+        address: &str,
+    ) -> Option<(Span, Vec<RegionVal>, Option<Unresolved>)> {
+        let parts: Vec<&str> = path.split('.').collect();
+        let mut attrs = Vec::new();
+        self.attrs_at(&block.body, &parts, scope, &mut attrs);
+        let (mut span, mut regions, mut unresolved) = (None, Vec::new(), None);
+        for (a, sc) in attrs {
+            let v = self.eval(&a.expr, &sc).through(Origin {
+                span: a.expr.span,
+                message: format!("{address} is kept in the regions of {path}"),
+                resource: None,
+            });
+            let items: Vec<Val> = v
+                .alts()
+                .into_iter()
+                .flat_map(|alt| match &alt.v {
+                    V::List(xs) => xs.iter().map(|x| x.clone().with_via(&alt.via)).collect(),
+                    _ => vec![alt],
+                })
+                .collect();
+            let text = short(self.sources.slice(a.expr.span));
+            let (r, u, all_null) = region_values(&Val::choice(items), &text, cat, false);
+            if all_null {
+                continue;
+            }
+            span.get_or_insert(a.expr.span);
+            regions.extend(r);
+            unresolved = unresolved.or(u);
+        }
+        dedup_regions(&mut regions);
+        Some((span?, regions, unresolved))
+    }
+
+    /// The parent of a global type that has one, placed, with the argument
+    /// that points to it; `None` when not found (or placed by itself).
+    fn global_parent(
+        &self,
+        inst: InstId,
+        decl: usize,
+        key: &Option<Key>,
+        d: &ResourceDecl,
+        parent: &crate::catalogue::Parent,
+    ) -> Option<(Span, Rc<Placed>)> {
+        let scope = self.resource_scope(inst, decl, key)?;
+        let a = parent.attrs.iter().find_map(|n| d.block.body.attr(n))?;
+        let guard = (inst, decl, key.clone());
+        if !self.placing.borrow_mut().insert(guard.clone()) {
+            return None;
+        }
+        let v = self.eval(&a.expr, &scope);
+        let p = self.find_parent(inst, &v, &parent.parent_types, &parent.parent_name_attr);
+        self.placing.borrow_mut().remove(&guard);
+        Some((a.expr.span, p?))
     }
 
     fn take_provider(&self, placed: &mut Placed, pp: &ProviderPlace) {

@@ -194,3 +194,31 @@ fn a_malformed_egress_entry_is_rejected() {
     let err = Catalogue::parse(cat, &[("y.toml", unsourced)]).unwrap_err();
     assert!(err.contains("unknown source"), "{err}");
 }
+
+#[test]
+fn a_pubsub_topic_is_regional_where_its_storage_policy_says() {
+    let google = Catalogue::builtin()
+        .provider("hashicorp/google")
+        .expect("google");
+    let topic = google.global("google_pubsub_topic").expect("global");
+    assert!(topic.holds_data);
+    assert_eq!(
+        topic.regions_from.as_deref(),
+        Some("message_storage_policy.allowed_persistence_regions")
+    );
+    let sub = google.global("google_pubsub_subscription").expect("global");
+    assert!(sub.holds_data && sub.regions_from.is_none());
+    assert!(
+        google
+            .parent("google_pubsub_subscription")
+            .is_some_and(|p| p.attrs == ["topic"] && p.parent_types == ["google_pubsub_topic"])
+    );
+}
+
+#[test]
+fn a_malformed_regions_from_is_rejected() {
+    let cat = "inert_providers = []\n[sources.a]\ntitle = \"t\"\nurl = \"u\"\ndate = \"2026\"\n";
+    let bad = "source = \"x/y\"\nname = \"Y\"\nsource_ref = \"a\"\n[[global]]\ntypes = [\"y_t\"]\nholds_data = true\nregions_from = \"policy..regions\"\nsource_ref = \"a\"\n";
+    let err = Catalogue::parse(cat, &[("y.toml", bad)]).unwrap_err();
+    assert!(err.contains("regions_from"), "{err}");
+}
