@@ -36,24 +36,41 @@ pub fn write_json<W: std::io::Write + ?Sized>(
         return w.write_all(b"]\n}\n");
     }
     let none = TierInfo::default();
-    for (b, batch) in an.resources.chunks(BATCH).enumerate() {
-        let texts: Vec<Vec<u8>> = batch
+    let none = &none;
+    // A batch's resources are rendered in parallel; the next batch is rendered
+    // (on a scoped thread, through rayon) while this thread writes the
+    // previous one, so writing the report overlaps rendering it.
+    let render = |b: usize, batch: &[Resource]| -> Vec<Vec<u8>> {
+        batch
             .par_chunks(CHUNK)
             .enumerate()
             .map(|(c, chunk)| {
                 let base = b * BATCH + c * CHUNK;
                 let mut out = Vec::with_capacity(chunk.len() * 1280);
                 for (i, r) in chunk.iter().enumerate() {
-                    let t = tiers.get(base + i).unwrap_or(&none);
+                    let t = tiers.get(base + i).unwrap_or(none);
                     out.extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
                     resource_json(&mut out, an, r, t);
                 }
                 out
             })
-            .collect();
-        for t in &texts {
-            w.write_all(t)?;
-        }
+            .collect()
+    };
+    let mut batches = an.resources.chunks(BATCH).enumerate();
+    let mut ready = batches.next().map(|(b, batch)| render(b, batch));
+    while let Some(texts) = ready.take() {
+        let next = batches.next();
+        std::thread::scope(|s| -> std::io::Result<()> {
+            let rendering = next.map(|(b, batch)| s.spawn(move || render(b, batch)));
+            for t in &texts {
+                w.write_all(t)?;
+            }
+            drop(texts);
+            if let Some(h) = rendering {
+                ready = Some(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            }
+            Ok(())
+        })?;
     }
     w.write_all(b"\n  ]\n}\n")
 }
