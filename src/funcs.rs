@@ -183,12 +183,14 @@ fn contains_unknown(v: &Val) -> bool {
     }
 }
 
-fn s(v: &Val) -> Result<String, String> {
+/// A string argument (also used by `funcs_more`).
+pub(crate) fn s(v: &Val) -> Result<String, String> {
     v.to_string_value()
         .ok_or_else(|| format!("expected a string, got a {}", v.type_name()))
 }
 
-fn n(v: &Val) -> Result<f64, String> {
+/// A number argument, or a string that reads as one (also used by `funcs_more`).
+pub(crate) fn n(v: &Val) -> Result<f64, String> {
     match &v.v {
         V::Num(x) => Ok(*x),
         V::Str(t) => t.parse().map_err(|_| format!("{t:?} is not a number")),

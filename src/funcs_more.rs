@@ -6,6 +6,7 @@
 //! documented result; what is not understood is an error or unknown, never a
 //! guess.
 
+use crate::funcs::{n, s};
 use crate::value::{V, Val};
 use std::collections::BTreeMap;
 
@@ -22,19 +23,6 @@ pub const NAMES: &[&str] = &[
     "provider::aws::arn_parse",
     "provider::aws::arn_build",
 ];
-
-fn st(v: &Val) -> Result<String, String> {
-    v.to_string_value()
-        .ok_or_else(|| format!("expected a string, got a {}", v.type_name()))
-}
-
-fn num(v: &Val) -> Result<f64, String> {
-    match &v.v {
-        V::Num(x) => Ok(*x),
-        V::Str(t) => t.parse().map_err(|_| format!("{t:?} is not a number")),
-        _ => Err(format!("expected a number, got a {}", v.type_name())),
-    }
-}
 
 fn items(v: &Val) -> Result<Vec<Val>, String> {
     match &v.v {
@@ -84,14 +72,14 @@ pub fn apply(name: &str, a: &[Val]) -> Result<Val, String> {
             let mut out: BTreeMap<String, Vec<Val>> = BTreeMap::new();
             for (k, l) in m.iter() {
                 for x in items(l)? {
-                    out.entry(st(&x)?).or_default().push(Val::str(k));
+                    out.entry(s(&x)?).or_default().push(Val::str(k));
                 }
             }
             Val::map(out.into_iter().map(|(k, v)| (k, Val::list(v))).collect())
         }
         "chunklist" => {
             let l = items(get(a, 0)?)?;
-            let size = num(get(a, 1)?)?;
+            let size = n(get(a, 1)?)?;
             if size < 0.0 || size.fract() != 0.0 {
                 return Err("the size must be a whole number, 0 or more".into());
             }
@@ -120,7 +108,7 @@ pub fn apply(name: &str, a: &[Val]) -> Result<Val, String> {
         // Go's url.QueryEscape, which Terraform uses.
         "urlencode" => {
             let mut out = String::new();
-            for b in st(get(a, 0)?)?.bytes() {
+            for b in s(get(a, 0)?)?.bytes() {
                 match b {
                     b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                         out.push(b as char)
@@ -132,14 +120,14 @@ pub fn apply(name: &str, a: &[Val]) -> Result<Val, String> {
             Val::str(&out)
         }
         "indent" => {
-            let n = num(get(a, 0)?)?.max(0.0) as usize;
-            let text = st(get(a, 1)?)?;
+            let n = n(get(a, 0)?)?.max(0.0) as usize;
+            let text = s(get(a, 1)?)?;
             Val::str(&text.replace('\n', &format!("\n{}", " ".repeat(n))))
         }
         "cidrsubnet" => {
-            let (base, bits) = cidr(&st(get(a, 0)?)?)?;
-            let newbits = whole(num(get(a, 1)?)?)?;
-            let netnum = u64::from(whole(num(get(a, 2)?)?)?);
+            let (base, bits) = cidr(&s(get(a, 0)?)?)?;
+            let newbits = whole(n(get(a, 1)?)?)?;
+            let netnum = u64::from(whole(n(get(a, 2)?)?)?);
             let len = bits + newbits;
             if len > 32 || (newbits < 32 && netnum >= (1u64 << newbits)) {
                 return Err("not enough remaining address space".into());
@@ -148,8 +136,8 @@ pub fn apply(name: &str, a: &[Val]) -> Result<Val, String> {
             Val::str(&format!("{}/{len}", ipv4(net as u32)))
         }
         "cidrhost" => {
-            let (base, bits) = cidr(&st(get(a, 0)?)?)?;
-            let host = num(get(a, 1)?)?;
+            let (base, bits) = cidr(&s(get(a, 0)?)?)?;
+            let host = n(get(a, 1)?)?;
             let size = 1i64 << (32 - bits);
             if host.fract() != 0.0 || host.abs() >= size as f64 {
                 return Err("host number out of range".into());
@@ -163,7 +151,7 @@ pub fn apply(name: &str, a: &[Val]) -> Result<Val, String> {
         }
         // arn:partition:service:region:account-id:resource
         "provider::aws::arn_parse" => {
-            let text = st(get(a, 0)?)?;
+            let text = s(get(a, 0)?)?;
             let parts: Vec<&str> = text.splitn(6, ':').collect();
             if parts.len() != 6 || parts[0] != "arn" {
                 return Err(format!("{text:?} is not an ARN"));
@@ -178,7 +166,7 @@ pub fn apply(name: &str, a: &[Val]) -> Result<Val, String> {
             Val::map(m)
         }
         "provider::aws::arn_build" => {
-            let p: Vec<String> = (0..5).map(|i| st(get(a, i)?)).collect::<Result<_, _>>()?;
+            let p: Vec<String> = (0..5).map(|i| s(get(a, i)?)).collect::<Result<_, _>>()?;
             Val::str(&format!("arn:{}", p.join(":")))
         }
         _ => return Err(format!("function {name}")),
