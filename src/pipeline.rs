@@ -694,11 +694,8 @@ fn full_module(shell: &Module, sources: &SourceMap, kinds: &[Option<FileKind>]) 
         }
     }
     m.apply_overrides();
-    m.tfvars = shell
-        .tfvars
-        .iter()
-        .filter_map(|(id, _)| parse(*id).map(|(_, b)| (*id, b)))
-        .collect();
+    // Variable files are kept whole in the shell (`load::shell_body`).
+    m.tfvars = shell.tfvars.clone();
     m.explicit = shell.explicit.clone();
     m.broken = shell.broken.clone();
     m.scanned = shell.scanned;
