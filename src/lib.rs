@@ -32,6 +32,7 @@ pub mod provider_each;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod stages;
 pub mod suppress;
 pub mod tags;
 pub mod tier;

@@ -247,6 +247,7 @@ fn purge_at_once() {
 }
 
 fn main() -> ExitCode {
+    cercle::stages::mark("start");
     no_huge_pages();
     purge_at_once();
     use clap::{CommandFactory, FromArgMatches};
@@ -492,6 +493,7 @@ fn run_check(a: CheckArgs) -> ExitCode {
         Ok(an) => an,
         Err(e) => return usage_error(&e.0),
     };
+    cercle::stages::mark("analysed");
     let outcome = check(
         &mut an,
         cat,
@@ -502,6 +504,7 @@ fn run_check(a: CheckArgs) -> ExitCode {
             strict: a.strict || st.config.strict,
         },
     );
+    cercle::stages::mark("checked");
     let mut findings = outcome.findings.clone();
     let known = match &a.baseline {
         Some(path) => match std::fs::read_to_string(path)
@@ -598,6 +601,7 @@ fn run_check(a: CheckArgs) -> ExitCode {
             write_failed = true;
         }
     }
+    cercle::stages::mark("written");
     if write_failed {
         return ExitCode::from(2);
     }
@@ -621,6 +625,7 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
         Ok(an) => an,
         Err(e) => return usage_error(&e.0),
     };
+    cercle::stages::mark("analysed");
     // The tier stage alone: the inventory reports no findings.
     let (declared, _) = cercle::check::tiers(
         &mut an,
@@ -638,6 +643,7 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
             source: t.as_ref().map(|d| d.source.as_str()),
         })
         .collect();
+    cercle::stages::mark("tiers");
     let written = match a.format {
         InventoryFormat::Json => stream_out(&a.input.output, |w| {
             report::inventory::write_json(w, &an, &tiers)
@@ -649,6 +655,7 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
     if let Err(e) = written {
         return usage_error(&e);
     }
+    cercle::stages::mark("written");
     // The process ends here: freeing the analysis would only cost time.
     std::mem::forget(an);
     std::mem::forget(declared);

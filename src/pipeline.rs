@@ -215,6 +215,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         }
     }
     let disc = discover::discover(&paths, &excluded);
+    crate::stages::mark("discovered");
     let mut an = Analysis::default();
     for e in &disc.errors {
         let f = load::walk_error_finding(e, &mut an.sources, &cwd);
@@ -280,6 +281,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             }
         }
     }
+    crate::stages::mark("shells loaded");
     for e in &walk_errors {
         let f = load::walk_error_finding(e, &mut an.sources, &cwd);
         an.findings.push(f);
@@ -363,6 +365,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             .filter(|(i, _)| !is_root.contains(i))
             .for_each(|(_, m)| *m = full_module(m, sources, kinds));
     }
+    crate::stages::mark("shared modules full");
     let resolver = DirResolver {
         modules: &modules,
         index: &index,
@@ -402,6 +405,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         .filter(|i| modules[*i].scanned && !reached.contains(i))
         .collect();
     results.extend(run(&orphans));
+    crate::stages::mark("roots evaluated");
     an.roots = roots.iter().chain(orphans.iter()).copied().collect();
     an.resources
         .reserve_exact(results.iter().map(|r| r.resources.len()).sum());
@@ -409,6 +413,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         an.resources.extend(r.resources);
         an.findings.extend(r.findings);
     }
+    crate::stages::mark("concatenated");
     // Plans: resources placed from their planned values.
     // Plans and ARM templates: resources placed from the file alone.
     let placed_files: Vec<(FileId, FileKind)> = an
@@ -462,6 +467,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             ))
         });
     }
+    crate::stages::mark("sorted");
     an.findings.dedup();
     if disc.file_args {
         an.explicit_files = Some(
