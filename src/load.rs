@@ -6,7 +6,7 @@ use crate::discover::{Candidate, Discovered, WalkError};
 use crate::findings::{Code, Finding};
 use crate::model::{Body, FileKind};
 use crate::parse;
-use crate::source::{FileId, SourceMap, Span, display_path};
+use crate::source::{FileId, SourceFile, SourceMap, Span, display_path};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,7 +60,7 @@ fn load_as(
         .enumerate()
         .map(|(i, d)| {
             let id = base + i as FileId;
-            let (text, mut res) = read_and_parse(&d, id);
+            let (text, mut res) = read_and_parse(&d, id, shells);
             if shells && let Ok(Some((kind, body))) = &mut res {
                 *body = shell_body(*kind, std::mem::take(body));
             }
@@ -99,15 +99,7 @@ fn load_as(
                     Candidate::Known(k) => k,
                     Candidate::Json => FileKind::Plan,
                 };
-                let len = sources.get(id).text.len();
-                let start = offset.min(len);
-                let end = next_char_end(&sources.get(id).text, start);
-                findings.push(Finding::new(
-                    Code::Crc000,
-                    id,
-                    Some(Span::new(id, start, end)),
-                    message,
-                ));
+                findings.push(parse_error_finding(sources.get(id), offset, message));
                 out.push(ParsedFile {
                     id,
                     kind,
@@ -136,28 +128,41 @@ pub fn shell_body(kind: FileKind, body: Body) -> Body {
         blocks: body
             .blocks
             .into_iter()
-            .filter(|b| {
-                matches!(
-                    b.kind.as_str(),
-                    "module" | "terraform" | "variable" | "locals"
-                )
-            })
+            .filter(|b| is_shell_block(&b.kind))
             .collect(),
     }
 }
 
+/// Whether [`shell_body`] keeps top-level blocks of this kind.
+pub fn is_shell_block(kind: &str) -> bool {
+    matches!(kind, "module" | "terraform" | "variable" | "locals")
+}
+
 /// Parses a file again, in full, from the text `load` kept: same id, so the
-/// same spans. `None` when it does not parse (it did not the first time
-/// either: that was reported then).
-pub fn reparse(text: &str, kind: FileKind, id: FileId) -> Option<Body> {
+/// same spans. A file that did not parse the first time is not parsed again
+/// (that was reported then); one whose shell was skimmed
+/// ([`parse::skim`]) may fail only now: its error is the `(offset,
+/// message)` the first pass would have given, for [`parse_error_finding`].
+pub fn reparse(text: &str, kind: FileKind, id: FileId) -> Result<Body, (usize, String)> {
     let res = match text.strip_prefix('\u{feff}') {
         Some(rest) => parse_text(&format!("   {rest}"), Candidate::Known(kind), id),
         None => parse_text(text, Candidate::Known(kind), id),
     };
-    match res {
-        Ok(Some((_, body))) => Some(body),
-        _ => None,
-    }
+    // `None` is for `.json` files of no known kind: not one of a module's.
+    res.map(|r| r.map(|(_, body)| body).unwrap_or_default())
+}
+
+/// The CRC000 finding of a file that cannot be read or parsed: at byte
+/// `offset` of its text (clamped), one character wide.
+pub fn parse_error_finding(file: &SourceFile, offset: usize, message: String) -> Finding {
+    let start = offset.min(file.text.len());
+    let end = next_char_end(&file.text, start);
+    Finding::new(
+        Code::Crc000,
+        file.id,
+        Some(Span::new(file.id, start, end)),
+        message,
+    )
 }
 
 fn next_char_end(text: &str, start: usize) -> usize {
@@ -172,7 +177,11 @@ fn next_char_end(text: &str, start: usize) -> usize {
 
 type ParseResult = Result<Option<(FileKind, Body)>, (usize, String)>;
 
-fn read_and_parse(d: &Discovered, id: FileId) -> (Arc<str>, ParseResult) {
+/// Reads a file and parses it. With `shells`, an HCL configuration file
+/// whose shell is empty ([`parse::skim`]: only blocks that [`shell_body`]
+/// drops) is not parsed: its body is empty, and a syntax error in it is found
+/// when [`reparse`] reads it in full.
+fn read_and_parse(d: &Discovered, id: FileId, shells: bool) -> (Arc<str>, ParseResult) {
     let bytes = match std::fs::read(&d.path) {
         Ok(b) => b,
         Err(e) => return (Arc::from(""), Err((0, format!("cannot read file: {e}")))),
@@ -198,9 +207,18 @@ fn read_and_parse(d: &Discovered, id: FileId) -> (Arc<str>, ParseResult) {
     let text: Arc<str> = Arc::from(text);
     // A byte order mark is not part of the configuration: parse it as blanks,
     // so that offsets stay those of the file.
+    let parse = |text: &str| {
+        if shells
+            && d.candidate == Candidate::Known(FileKind::Hcl)
+            && parse::skim::only_blocks(text, |kind| !is_shell_block(kind))
+        {
+            return Ok(Some((FileKind::Hcl, Body::default())));
+        }
+        parse_text(text, d.candidate, id)
+    };
     let res = match text.strip_prefix('\u{feff}') {
-        Some(rest) => parse_text(&format!("   {rest}"), d.candidate, id),
-        None => parse_text(&text, d.candidate, id),
+        Some(rest) => parse(&format!("   {rest}")),
+        None => parse(&text),
     };
     (text, res)
 }

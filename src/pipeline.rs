@@ -9,6 +9,9 @@
 //!    ([`load::shell_body`]): its `module` and `terraform` blocks, enough to
 //!    follow module sources, find the roots and read backends. A file that
 //!    does not parse is reported (CRC000) and recorded as `broken` here, once.
+//!    A file whose shell is empty is not even parsed ([`crate::parse::skim`]):
+//!    a syntax error in it is reported, and the file recorded as `broken`,
+//!    when its module is parsed in full (steps 2 and 3, [`full_module`]).
 //! 2. Once the roots are known, every other module (shared modules, modules
 //!    in a call cycle, installed modules) is parsed again in full from the
 //!    texts kept in the [`SourceMap`] (same file ids, so the same spans), and
@@ -33,7 +36,7 @@ use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// What to analyse, and how.
 #[derive(Clone, Debug, Default)]
@@ -359,11 +362,17 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     {
         let sources = &an.sources;
         let kinds = &kinds;
-        modules
+        let broken: Vec<Vec<Finding>> = modules
             .par_iter_mut()
             .enumerate()
             .filter(|(i, _)| !is_root.contains(i))
-            .for_each(|(_, m)| *m = full_module(m, sources, kinds));
+            .map(|(_, m)| {
+                let (full, broken) = full_module(m, sources, kinds);
+                *m = full;
+                broken
+            })
+            .collect();
+        an.findings.extend(broken.into_iter().flatten());
     }
     crate::stages::mark("shared modules full");
     let resolver = DirResolver {
@@ -380,6 +389,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         lazy: &is_root,
         sources,
         kinds: &kinds,
+        broken: Mutex::default(),
     };
     let run = |roots: &[usize]| -> Vec<RootResult> {
         roots
@@ -405,6 +415,8 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         .filter(|i| modules[*i].scanned && !reached.contains(i))
         .collect();
     results.extend(run(&orphans));
+    let broken = load.take_broken();
+    mark_broken(&mut modules, broken, &mut an.findings);
     crate::stages::mark("roots evaluated");
     an.roots = roots.iter().chain(orphans.iter()).copied().collect();
     an.resources
@@ -628,6 +640,9 @@ struct Loader<'a> {
     lazy: &'a HashSet<usize>,
     sources: &'a SourceMap,
     kinds: &'a [Option<FileKind>],
+    /// Files of the shells parsed here that turned out not to parse: their
+    /// module and CRC000 (see [`full_module`]), for [`mark_broken`].
+    broken: Mutex<Vec<(usize, Finding)>>,
 }
 
 impl Loader<'_> {
@@ -651,7 +666,13 @@ impl Loader<'_> {
         while let Some(m) = stack.pop() {
             let module = &self.modules[m];
             if self.lazy.contains(&m) {
-                out.push((m, full_module(module, self.sources, self.kinds)));
+                let (full, broken) = full_module(module, self.sources, self.kinds);
+                if !broken.is_empty()
+                    && let Ok(mut all) = self.broken.lock()
+                {
+                    all.extend(broken.into_iter().map(|f| (m, f)));
+                }
+                out.push((m, full));
             }
             for c in &module.calls {
                 if let Some(src) = c.local_source()
@@ -664,49 +685,89 @@ impl Loader<'_> {
         }
         out
     }
+
+    /// What [`Loader::overlay`] found broken, sorted by file, so that the
+    /// result does not depend on the order roots were evaluated in.
+    fn take_broken(&self) -> Vec<(usize, Finding)> {
+        let mut all = self
+            .broken
+            .lock()
+            .map(|mut all| std::mem::take(&mut *all))
+            .unwrap_or_default();
+        all.sort_by_key(|(_, f)| f.file);
+        all
+    }
+}
+
+/// Records files of shells that turned out not to parse when their module
+/// was read in full (`(module, CRC000)`, sorted by file): the shell is then
+/// what it would have been had the first pass seen the error (the file is
+/// `broken`, not one of its `files`), and the finding is reported once.
+fn mark_broken(modules: &mut [Module], broken: Vec<(usize, Finding)>, findings: &mut Vec<Finding>) {
+    for (m, f) in broken {
+        let Some(m) = modules.get_mut(m) else {
+            continue;
+        };
+        if let Err(at) = m.broken.binary_search(&f.file) {
+            m.broken.insert(at, f.file);
+            m.files.retain(|id| *id != f.file);
+            findings.push(f);
+        }
+    }
 }
 
 /// A module in full from its shell: its files parsed again from the texts
 /// kept in `sources`, in the same order (so declarations and variable files
-/// come in the same order). Files that did not parse are still `broken`, and
-/// were reported when first read.
-fn full_module(shell: &Module, sources: &SourceMap, kinds: &[Option<FileKind>]) -> Module {
+/// come in the same order). Files that did not parse the first time are
+/// still `broken`, and were reported then. A file whose shell was skimmed
+/// may not parse only now: it is `broken` too, and its CRC000 is returned.
+fn full_module(
+    shell: &Module,
+    sources: &SourceMap,
+    kinds: &[Option<FileKind>],
+) -> (Module, Vec<Finding>) {
     let mut m = Module::new(shell.dir.clone());
-    let parse = |id: FileId| {
-        let kind = kinds.get(id as usize).copied().flatten()?;
-        let body = load::reparse(&sources.get(id).text, kind, id)?;
-        Some((kind, body))
-    };
+    let mut broken = Vec::new();
     for &id in &shell.files {
-        if let Some((kind, body)) = parse(id) {
-            // The file's name decides whether it is an override file.
-            let name = sources
-                .get(id)
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            m.add(
-                ParsedFile {
-                    id,
-                    kind,
-                    path: PathBuf::new(),
-                    dir: PathBuf::new(),
-                    explicit: false,
-                    body: Some(body),
-                },
-                &name,
-            );
-        }
+        let Some(kind) = kinds.get(id as usize).copied().flatten() else {
+            continue;
+        };
+        let file = sources.get(id);
+        let body = match load::reparse(&file.text, kind, id) {
+            Ok(body) => body,
+            Err((offset, message)) => {
+                broken.push(load::parse_error_finding(file, offset, message));
+                continue;
+            }
+        };
+        // The file's name decides whether it is an override file.
+        let name = file
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        m.add(
+            ParsedFile {
+                id,
+                kind,
+                path: PathBuf::new(),
+                dir: PathBuf::new(),
+                explicit: false,
+                body: Some(body),
+            },
+            &name,
+        );
     }
     m.apply_overrides();
     // Variable files are kept whole in the shell (`load::shell_body`).
     m.tfvars = shell.tfvars.clone();
     m.explicit = shell.explicit.clone();
     m.broken = shell.broken.clone();
+    m.broken.extend(broken.iter().map(|f| f.file));
+    m.broken.sort_unstable();
     m.scanned = shell.scanned;
     m.installed = shell.installed;
-    m
+    (m, broken)
 }
 
 struct RootResult {

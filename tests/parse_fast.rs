@@ -4,11 +4,16 @@
 //! (`None`) or builds exactly the model that the hcl-edit path builds (same
 //! nodes, strings and spans). It must also decline rarely on valid files.
 //!
+//! The skimmer (`src/parse/skim.rs`), which tells files whose shell is empty
+//! without parsing them, is checked the same way: whenever it skims a text
+//! that hcl-edit parses, that text's shell is empty.
+//!
 //! The generated benchmark corpus is checked by `corpus_agrees` (ignored by
 //! default: `cargo test --release --test parse_fast -- --ignored`).
 
-use cercle::model::Body;
-use cercle::parse::{fast, hcl};
+use cercle::load;
+use cercle::model::{Body, FileKind};
+use cercle::parse::{fast, hcl, skim};
 use std::path::{Path, PathBuf};
 
 /// What happened to one text.
@@ -982,4 +987,216 @@ fn corpus_agrees() {
         t.invalid
     );
     assert!(t.bailed.is_empty());
+}
+
+// ------------------------------------------------------------ skimming
+
+/// Whether the skimmer skims `text` (finds only blocks the shell drops);
+/// panics when it does but hcl-edit parses the text to a non-empty shell.
+fn check_skim(text: &str, what: &str) -> bool {
+    let skimmed = skim::only_blocks(text, |kind| !load::is_shell_block(kind));
+    if skimmed && let Ok(body) = hcl::parse_body_hcl_edit(text, 7) {
+        let attrs = body.attrs.len();
+        let shell = load::shell_body(FileKind::Hcl, body);
+        assert!(
+            attrs == 0 && shell.blocks.is_empty(),
+            "{what}: skimmed, but its shell is not empty:\n{text}"
+        );
+    }
+    skimmed
+}
+
+/// `body` as the body of a resource block.
+fn in_resource(body: &str) -> String {
+    format!("resource \"aws_s3_bucket\" \"x\" {{\n{body}\n}}\n")
+}
+
+/// A shell block after `text`: the skimmer must see it (or decline).
+fn then_shell(text: &str) -> String {
+    format!("{text}\nmodule \"m\" {{\n  source = \"./m\"\n}}\n")
+}
+
+/// Every fixture: the skimmer is right, and skims the files whose shell is
+/// empty (all but a few).
+#[test]
+fn skim_fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut skimmed = 0;
+    let mut missed = Vec::new();
+    for p in hcl_files(&root) {
+        if p.extension().is_some_and(|x| x == "tfvars") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let text = as_loaded(text);
+        let what = p.display().to_string();
+        for text in [text.clone(), crlf(&text)] {
+            let s = check_skim(&text, &what);
+            assert!(!check_skim(&then_shell(&text), &what), "{what}");
+            let empty = hcl::parse_body_hcl_edit(&text, 7).is_ok_and(|b| {
+                b.attrs.is_empty() && b.blocks.iter().all(|b| !load::is_shell_block(&b.kind))
+            });
+            if s {
+                skimmed += 1;
+            } else if empty {
+                missed.push(what.clone());
+            }
+        }
+    }
+    eprintln!("skim fixtures: {skimmed} skimmed, missed {missed:?}");
+    assert!(skimmed > 100, "{skimmed}");
+    assert!(missed.len() * 50 < skimmed, "missed {missed:?}");
+}
+
+/// Resource bodies whose braces hide in strings, templates, heredocs and
+/// comments: skimmed, and a shell block after them is seen.
+const SKIMMED: &[&str] = &[
+    "",
+    "a = 1",
+    "a = \"}\"",
+    "a = \"{\"",
+    "a = \"\\\"}\"",
+    "a = \"\\\\\"\nb = \"}\"",
+    "a = \"\\u007d}\"",
+    "a = \"${\"}\"}\"",
+    "a = \"${x}}\"",
+    "a = \"${ {a = \"}\"}[\"a\"] }\"",
+    "a = \"${ \"${ \"}\" }\" }\"",
+    "a = \"$${\"",
+    "a = \"%%{ }\"",
+    "a = \"$$${x}}\"",
+    "a = \"%{ if x }}%{ else }{%{ endif }\"",
+    "a = \"%{~ for k, v in x ~}${k}}%{~ endfor ~}\"",
+    "a = \"%{ if x }\\\"%{ endif }\"",
+    "a = \"%{ if x }%{ if y }}%{ endif }%{ endif }\"",
+    "a = <<EOF\n}\n{\n\"\nEOF\nb = 1",
+    "a = <<-EOT\n  ${ \"}\" }\n  }\n  EOT\n",
+    "a = <<EOF\n%{ for x in y }${x}}%{ endfor }\nEOF\n",
+    "a = <<EOF\nEOFX }\n  EOF\n",
+    "a = <<EOF\n${<<INNER\n}\nINNER\n}\nEOF\n",
+    "a = <<EOF\n%{ if x }\nEOF\n}\n%{ endif }\nEOF\n",
+    "a = [<<EOF\n}\nEOF\n, \"{\"]",
+    "a = 1 # }",
+    "a = 1 // {",
+    "# \"\na = 1",
+    "a = /* } \" */ 1",
+    "a = 1 / 2 /* } */",
+    "a = { for k, v in x : k => \"${v}}\" }",
+    "a = x < 1 ? \"<\" : \"<<\"",
+    "b {\n  c = \"}\"\n}",
+    "b {\n  c {\n    d = <<EOF\n{{{\nEOF\n  }\n}",
+    "dynamic \"x\" {\n  for_each = { a = \"}\" }\n  content {\n    y = \"{\"\n  }\n}",
+];
+
+/// Unterminated or doubtful texts: the skimmer declines.
+const NOT_SKIMMED: &[&str] = &[
+    "resource \"a\" \"b\" {\n  a = \"}\n",
+    "resource \"a\" \"b\" {\n  a = <<EOF\nx\n}\n",
+    "resource \"a\" \"b\" {\n  a = \"${ x \"\n}\n",
+    "resource \"a\" \"b\" {\n  a = \"%{ if x }\"\n}\n",
+    "resource \"a\" \"b\" {\n  /* }\n",
+    "resource \"a\" \"b\" {\n  a = {\n}\n",
+    "resource \"a\" \"b\" {\n  a = <<EOF\n}\n",
+    "resource \"a\" \"b\" {\n  a = <<EOF\nEOF\n}\nEOF\n}\n",
+    "resource \"a\" \"b\" {\n  a = \"%{ endif }\"\n}\n",
+    "resource \"a\" \"b\" {\n  a = \"\\q\"\n}\n",
+    "resource \"a\" \"b\" {\n  # x\ry\n}\n",
+    "resource \"a${x}\" \"b\" {\n}\n",
+    "résource \"a\" \"b\" {\n}\n",
+    "a = 1\n",
+    "resource \"a\" \"b\" = 1\n",
+    "resource \"a\" \"b\" {\n}\nlocals {\n}\n",
+    "terraform {\n}\n",
+    "variable \"v\" {\n}\n",
+    "resource \"a\" \"b\" {",
+];
+
+#[test]
+fn skim_snippets() {
+    for (i, s) in SKIMMED.iter().enumerate() {
+        for (variant, text) in variants(&in_resource(s)) {
+            let what = format!("SKIMMED[{i}] ({variant})");
+            assert!(check_skim(&text, &what), "{what} was not skimmed:\n{text}");
+            assert!(
+                hcl::parse_body_hcl_edit(&text, 7).is_ok(),
+                "{what} is not valid HCL:\n{text}"
+            );
+            let after = then_shell(&text);
+            assert!(
+                !check_skim(&after, &what),
+                "{what}: missed a module:\n{after}"
+            );
+        }
+    }
+    for (i, s) in NOT_SKIMMED.iter().enumerate() {
+        for (variant, text) in variants(s) {
+            let what = format!("NOT_SKIMMED[{i}] ({variant})");
+            if variant == "as is" || variant == "CRLF" {
+                assert!(!check_skim(&text, &what), "{what} was skimmed:\n{text}");
+            } else {
+                check_skim(&text, &what);
+            }
+        }
+    }
+    // The fast parser's snippets, as resource bodies.
+    let mut skimmed = 0;
+    for s in MUST_PARSE.iter().chain(ANY) {
+        for (variant, text) in variants(&in_resource(s)) {
+            let what = format!("{s:?} ({variant})");
+            skimmed += usize::from(check_skim(&text, &what));
+            check_skim(&then_shell(&text), &what);
+        }
+    }
+    eprintln!("skim snippets: {skimmed} of the fast parser's skimmed");
+}
+
+/// Generated bodies and mutated texts, as resource bodies: the skimmer is
+/// right on all, and skims nearly all the valid generated ones.
+#[test]
+fn skim_generated_and_mutated() {
+    let mut g = Gen {
+        rng: Rng(0x2545_F491_4F6C_DD1D),
+    };
+    let (mut valid, mut skimmed) = (0, 0);
+    for i in 0..3000 {
+        let mut body = String::new();
+        g.body(0, &mut body);
+        let text = in_resource(&body);
+        let what = format!("generated #{i}");
+        let s = check_skim(&text, &what);
+        check_skim(&then_shell(&text), &what);
+        if hcl::parse_body_hcl_edit(&text, 7).is_ok() {
+            valid += 1;
+            skimmed += usize::from(s);
+        }
+    }
+    eprintln!("skim generated: {skimmed} of {valid} valid skimmed");
+    assert!(
+        valid > 1000 && skimmed * 20 > valid * 19,
+        "{skimmed} of {valid}"
+    );
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let seeds: Vec<String> = SKIMMED
+        .iter()
+        .map(|s| then_shell(&in_resource(s)))
+        .collect();
+    let alphabet: &[u8] = b"{}\"$%~<-#/*\\\n\r EOF";
+    for i in 0..20000 {
+        let mut bytes = seeds[rng.below(seeds.len())].as_bytes().to_vec();
+        for _ in 0..1 + rng.below(3) {
+            let at = rng.below(bytes.len() + 1);
+            match rng.below(3) {
+                0 if at < bytes.len() => {
+                    bytes.remove(at);
+                }
+                1 if at < bytes.len() => bytes[at] = alphabet[rng.below(alphabet.len())],
+                _ => bytes.insert(at, alphabet[rng.below(alphabet.len())]),
+            }
+        }
+        if let Ok(text) = String::from_utf8(bytes) {
+            check_skim(&text, &format!("mutation #{i}"));
+        }
+    }
 }

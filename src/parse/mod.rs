@@ -3,4 +3,5 @@
 pub mod fast;
 pub mod hcl;
 pub mod json;
+pub mod skim;
 pub mod tf_json;
