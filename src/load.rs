@@ -55,7 +55,7 @@ fn load_as(
     shells: bool,
 ) -> Vec<ParsedFile> {
     let base = sources.len() as FileId;
-    let results: Vec<(Discovered, Arc<str>, ParseResult)> = files
+    let results: Vec<(Discovered, SourceFile, ParseResult)> = files
         .into_par_iter()
         .enumerate()
         .map(|(i, d)| {
@@ -64,13 +64,14 @@ fn load_as(
             if shells && let Ok(Some((kind, body))) = &mut res {
                 *body = shell_body(*kind, std::mem::take(body));
             }
-            (d, text, res)
+            let display = display_path(&d.path, cwd);
+            let file = SourceFile::new(id, d.path.clone(), display, text);
+            (d, file, res)
         })
         .collect();
     let mut out = Vec::with_capacity(results.len());
-    for (d, text, res) in results {
-        let display = display_path(&d.path, cwd);
-        let id = sources.add(d.path.clone(), display, text);
+    for (d, file, res) in results {
+        let id = sources.add_file(file);
         let dir = d
             .path
             .parent()
@@ -186,18 +187,18 @@ fn read_and_parse(d: &Discovered, id: FileId, shells: bool) -> (Arc<str>, ParseR
         Ok(b) => b,
         Err(e) => return (Arc::from(""), Err((0, format!("cannot read file: {e}")))),
     };
-    if bytes.iter().take(8192).any(|b| *b == 0) {
+    if bytes[..bytes.len().min(8192)].contains(&0) {
         return (
             Arc::from(""),
             Err((0, "binary file: not a Terraform configuration".to_string())),
         );
     }
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(s) => s.to_string(),
+    let text = match String::from_utf8(bytes) {
+        Ok(s) => s,
         Err(e) => {
-            let lossy = String::from_utf8_lossy(&bytes).into_owned();
             // The valid prefix is the same in the lossy text: the bad byte is there.
-            let offset = e.valid_up_to();
+            let offset = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             return (
                 Arc::from(lossy),
                 Err((offset, "invalid UTF-8: the file is not text".to_string())),

@@ -145,8 +145,16 @@ pub struct SourceMap {
 impl SourceMap {
     pub fn add(&mut self, path: PathBuf, display: String, text: Arc<str>) -> FileId {
         let id = self.files.len() as FileId;
-        self.files
-            .push(Arc::new(SourceFile::new(id, path, display, text)));
+        self.add_file(SourceFile::new(id, path, display, text))
+    }
+
+    /// Adds a file built beforehand (in parallel: finding its lines is not
+    /// free); its id is set to its index, the one [`SourceMap::len`] gave
+    /// before.
+    pub fn add_file(&mut self, mut file: SourceFile) -> FileId {
+        let id = self.files.len() as FileId;
+        file.id = id;
+        self.files.push(Arc::new(file));
         id
     }
 
