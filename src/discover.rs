@@ -7,7 +7,7 @@
 //! When `x.tofu` and `x.tf` both exist, `x.tofu` wins, as in OpenTofu.
 
 use crate::model::FileKind;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 /// What a file name says about a file.
@@ -97,7 +97,7 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// the configuration (explicitly named files are read anyway).
 pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) -> Discovery {
     let mut out = Discovery::default();
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::new();
     for arg in paths {
         let arg = normalize(arg);
         let meta = match std::fs::metadata(&arg) {
@@ -140,7 +140,7 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
 
 fn push(
     files: &mut Vec<Discovered>,
-    seen: &mut BTreeSet<PathBuf>,
+    seen: &mut HashSet<PathBuf>,
     path: PathBuf,
     candidate: Candidate,
     explicit: bool,
@@ -160,7 +160,7 @@ fn walk(
     root: &Path,
     excluded: &(dyn Fn(&Path) -> bool + Sync),
     out: &mut Discovery,
-    seen: &mut BTreeSet<PathBuf>,
+    seen: &mut HashSet<PathBuf>,
 ) {
     let mut builder = ignore::WalkBuilder::new(root);
     builder
@@ -172,7 +172,9 @@ fn walk(
         .require_git(false)
         .parents(true)
         .follow_links(true)
-        .sort_by_file_path(|a, b| a.cmp(b))
+        // Siblings by name: the order of their paths, without comparing
+        // their common parents.
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(|e| {
             let name = e.file_name();
             !(e.depth() > 0 && (name == ".git" || name == ".terraform"))
@@ -246,24 +248,36 @@ pub fn list_dir(dir: &Path, errors: &mut Vec<WalkError>) -> Vec<Discovered> {
     prefer_tofu(files)
 }
 
-/// Drops `x.tf` (`x.tf.json`) where `x.tofu` (`x.tofu.json`) exists beside it.
-fn prefer_tofu(files: Vec<Discovered>) -> Vec<Discovered> {
-    let names: BTreeSet<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-    let mut by_path: BTreeMap<PathBuf, Discovered> = BTreeMap::new();
-    for f in files {
-        let s = f.path.to_string_lossy();
-        let twin = if let Some(stem) = s.strip_suffix(".tf") {
-            Some(format!("{stem}.tofu"))
-        } else {
-            s.strip_suffix(".tf.json")
-                .map(|stem| format!("{stem}.tofu.json"))
-        };
-        if twin.is_some_and(|t| names.contains(Path::new(&t))) {
-            continue;
-        }
-        by_path.insert(f.path.clone(), f);
+/// Drops `x.tf` (`x.tf.json`) where `x.tofu` (`x.tofu.json`) exists beside
+/// it, and sorts by path. Most trees have no `.tofu` file at all: then only
+/// the sort remains, a check when the walk gave them in order already.
+fn prefer_tofu(mut files: Vec<Discovered>) -> Vec<Discovered> {
+    fn name(f: &Discovered) -> &[u8] {
+        f.path.as_os_str().as_encoded_bytes()
     }
-    by_path.into_values().collect()
+    if files
+        .iter()
+        .any(|f| name(f).ends_with(b".tofu") || name(f).ends_with(b".tofu.json"))
+    {
+        let names: HashSet<&[u8]> = files.iter().map(name).collect();
+        let twin_exists = |f: &Discovered| {
+            let n = name(f);
+            let twin = |stem: &[u8], ext: &[u8]| names.contains([stem, ext].concat().as_slice());
+            match n.strip_suffix(b".tf") {
+                Some(stem) => twin(stem, b".tofu"),
+                None => n
+                    .strip_suffix(b".tf.json")
+                    .is_some_and(|stem| twin(stem, b".tofu.json")),
+            }
+        };
+        let keep: Vec<bool> = files.iter().map(|f| !twin_exists(f)).collect();
+        let mut keep = keep.into_iter();
+        files.retain(|_| keep.next().unwrap_or(true));
+    }
+    if !files.is_sorted_by(|a, b| a.path <= b.path) {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    files
 }
 
 #[cfg(test)]
@@ -275,6 +289,35 @@ mod tests {
         assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
         assert_eq!(normalize(Path::new("../x/../y")), PathBuf::from("../y"));
         assert_eq!(normalize(Path::new("./")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn prefers_tofu_twins_and_sorts() {
+        let d = |p: &str| Discovered {
+            path: PathBuf::from(p),
+            candidate: classify(Path::new(p)).unwrap_or(Candidate::Json),
+            explicit: false,
+        };
+        let paths = |files: Vec<Discovered>| -> Vec<String> {
+            files.iter().map(|f| f.path.display().to_string()).collect()
+        };
+        let files = vec![d("b/x.tf"), d("a/main.tf"), d("a/b/c.tf"), d("a.tf")];
+        assert_eq!(
+            paths(prefer_tofu(files)),
+            ["a/b/c.tf", "a/main.tf", "a.tf", "b/x.tf"]
+        );
+        let files = vec![
+            d("m/main.tf"),
+            d("m/main.tofu"),
+            d("m/x.tf.json"),
+            d("m/x.tofu.json"),
+            d("m/y.tf"),
+            d("n/main.tf"),
+        ];
+        assert_eq!(
+            paths(prefer_tofu(files)),
+            ["m/main.tofu", "m/x.tofu.json", "m/y.tf", "n/main.tf"]
+        );
     }
 
     #[test]

@@ -227,7 +227,10 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
 
     // Load files, then the module directories they call, until nothing is new.
-    let scanned: BTreeSet<PathBuf> = disc.files.iter().map(|f| dir_of(&f.path)).collect();
+    let mut scanned: Vec<PathBuf> = disc.files.iter().map(|f| dir_of(&f.path)).collect();
+    // The files of a directory come together (discovery sorts them).
+    scanned.dedup();
+    let scanned: BTreeSet<PathBuf> = scanned.into_iter().collect();
     let mut by_dir: BTreeMap<PathBuf, Module> = BTreeMap::new();
     let mut manifests: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
     let mut known_dirs: HashSet<PathBuf> = scanned.iter().cloned().collect();
@@ -244,13 +247,18 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         an.files += parsed.len();
         an.file_kinds.extend(parsed.iter().map(|f| (f.id, f.kind)));
         let mut touched = BTreeSet::new();
-        for f in parsed {
+        let mut parsed = parsed.into_iter().peekable();
+        while let Some(f) = parsed.next() {
             let dir = f.dir.clone();
-            touched.insert(dir.clone());
             let m = by_dir
                 .entry(dir.clone())
-                .or_insert_with(|| Module::new(dir));
+                .or_insert_with(|| Module::new(dir.clone()));
             add_file(m, f, &an.sources);
+            // The files of a directory come together: one lookup for them all.
+            while let Some(f) = parsed.next_if(|f| f.dir == dir) {
+                add_file(m, f, &an.sources);
+            }
+            touched.insert(dir);
         }
         for dir in touched {
             let Some(m) = by_dir.get(&dir) else { continue };
