@@ -382,6 +382,9 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             .collect();
         an.findings.extend(broken.into_iter().flatten());
     }
+    for &r in &roots {
+        drop_early_values(&mut modules[r]);
+    }
     crate::stages::mark("shared modules full");
     let resolver = DirResolver {
         modules: &modules,
@@ -721,6 +724,21 @@ fn mark_broken(modules: &mut [Module], broken: Vec<(usize, Finding)>, findings: 
             m.files.retain(|id| *id != f.file);
             findings.push(f);
         }
+    }
+}
+
+/// Drops what a root's shell holds only for OpenTofu's early evaluation of
+/// module sources (its variables and locals), once the roots are known, when
+/// nothing reads it any more. A root is evaluated from its module in full
+/// (`Loader::overlay`); its shell is kept for the reports (directory, files,
+/// module calls, backend) and its variable files for that evaluation. Only
+/// [`DirResolver`] still reads a root shell's variables and locals, for a
+/// module call whose source is not a literal: a root with such a call keeps
+/// them.
+fn drop_early_values(root: &mut Module) {
+    if root.calls.iter().all(|c| c.source().is_some()) {
+        root.variables = BTreeMap::new();
+        root.locals = HashMap::new();
     }
 }
 
