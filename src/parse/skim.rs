@@ -71,12 +71,39 @@ struct Skimmer<'a> {
     stack: Vec<Ctx<'a>>,
 }
 
+/// The bytes that matter in expression text, in a quoted string and in a
+/// heredoc: a table, to skip the others quickly.
+static EXPR: [bool; 256] = table(b"{}\"<#/");
+static QUOTED: [bool; 256] = table(b"\"\\$%");
+static HEREDOC: [bool; 256] = table(b"\n\r$%");
+
+const fn table(bytes: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < bytes.len() {
+        t[bytes[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
 /// ASCII bytes that continue an identifier.
 fn id_continue(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
 
 impl<'a> Skimmer<'a> {
+    /// Moves to the next byte that `table` marks; `None` at the end.
+    fn skip_to(&mut self, table: &[bool; 256]) -> Option<u8> {
+        let at = self
+            .b
+            .get(self.pos..)?
+            .iter()
+            .position(|c| table[*c as usize])?;
+        self.pos += at;
+        Some(self.b[self.pos])
+    }
+
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
@@ -204,13 +231,9 @@ impl<'a> Skimmer<'a> {
 
     /// Expression text up to its next significant byte, which is handled.
     fn expr(&mut self, depth: usize) -> Option<()> {
-        let rest = self.b.get(self.pos..)?;
-        let at = rest
-            .iter()
-            .position(|c| matches!(c, b'{' | b'}' | b'"' | b'<' | b'#' | b'/'))?;
-        self.pos += at;
+        let c = self.skip_to(&EXPR)?;
         let top = self.stack.last_mut()?;
-        match self.b[self.pos] {
+        match c {
             b'{' => {
                 *top = Ctx::Expr { depth: depth + 1 };
                 self.pos += 1;
@@ -278,12 +301,7 @@ impl<'a> Skimmer<'a> {
 
     /// Quoted string text up to its next significant byte, which is handled.
     fn quoted(&mut self) -> Option<()> {
-        let rest = self.b.get(self.pos..)?;
-        let at = rest
-            .iter()
-            .position(|c| matches!(c, b'"' | b'\\' | b'$' | b'%'))?;
-        self.pos += at;
-        match self.b[self.pos] {
+        match self.skip_to(&QUOTED)? {
             b'"' => {
                 self.stack.pop();
                 self.pos += 1;
@@ -304,12 +322,7 @@ impl<'a> Skimmer<'a> {
 
     /// Heredoc text up to its next significant byte, which is handled.
     fn heredoc(&mut self, delim: &'a [u8]) -> Option<()> {
-        let rest = self.b.get(self.pos..)?;
-        let at = rest
-            .iter()
-            .position(|c| matches!(c, b'\n' | b'\r' | b'$' | b'%'))?;
-        self.pos += at;
-        let le = match (self.b[self.pos], self.peek_at(1)) {
+        let le = match (self.skip_to(&HEREDOC)?, self.peek_at(1)) {
             (b'\n', _) => 1,
             (b'\r', Some(b'\n')) => 2,
             (b'\r', _) => {
