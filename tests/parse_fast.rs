@@ -1140,6 +1140,16 @@ fn skim_snippets() {
             }
         }
     }
+    // Absurd nesting: no recursion, so no overflow; braces still balance.
+    let n = 100_000;
+    for (open, close) in [("{a=", "}"), ("\"${", "}\""), ("<<E\n${", "}\nE\n")] {
+        let text = in_resource(&format!("a = {}1{}", open.repeat(n), close.repeat(n)));
+        assert!(skim::only_blocks(&text, |_| true), "{open}");
+        assert!(
+            !skim::only_blocks(&text[..text.len() - 3], |_| true),
+            "{open}"
+        );
+    }
     // The fast parser's snippets, as resource bodies.
     let mut skimmed = 0;
     for s in MUST_PARSE.iter().chain(ANY) {
