@@ -1472,7 +1472,7 @@ impl<'a> Eval<'a> {
                 _ => return Val::unknown(span, format!("{}(...) with an unknown list", name)),
             }
         }
-        let text = self.text(span);
+        let text = || self.text(span);
         if let Some(v) = crate::files::call(self, name, &vals, sc, span, &text) {
             return v;
         }

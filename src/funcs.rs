@@ -7,14 +7,15 @@ use crate::source::Span;
 use crate::value::{V, Val, fmt_num};
 use std::collections::BTreeMap;
 
-/// Calls function `name` on evaluated arguments. `text` is the call's source,
-/// used to name it when it cannot be evaluated.
-pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
+/// Calls function `name` on evaluated arguments. `text` gives the call's
+/// source, used to name it when it cannot be evaluated (built only then: most
+/// calls are evaluated).
+pub fn call(name: &str, args: &[Val], span: Span, text: &dyn Fn() -> String) -> Val {
     let name = name.strip_prefix("core::").unwrap_or(name);
     let unknown_fn = || {
         Val::unknown(
             span,
-            format!("{text} (function {name} is not evaluated statically)"),
+            format!("{} (function {name} is not evaluated statically)", text()),
         )
     };
     if !KNOWN.contains(&name) && !crate::funcs_more::NAMES.contains(&name) {
@@ -61,7 +62,10 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
         }
         let why = crate::value::Origin {
             span,
-            message: format!("one value of {text}: the key or index is not known statically"),
+            message: format!(
+                "one value of {}: the key or index is not known statically",
+                text()
+            ),
             resource: None,
         };
         return Val::choice(xs).with_via(&c.via).through(why);
@@ -98,7 +102,7 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
                     | "anytrue"
                     | "alltrue"
             ) {
-                return Val::unknown(span, format!("{text} (an argument is unknown)"));
+                return Val::unknown(span, format!("{} (an argument is unknown)", text()));
             }
         }
         apply(name, a, span).unwrap_or_else(|msg| Val::error(span, format!("{name}: {msg}")))
