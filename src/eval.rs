@@ -151,6 +151,8 @@ pub struct Eval<'a> {
     pub(crate) default_tag_cache: RefCell<HashMap<(InstId, usize), Option<crate::tags::TagTier>>>,
     active: RefCell<HashSet<(InstId, u8, String)>>,
     depth: Cell<u32>,
+    /// See [`Eval::instance_events`].
+    instance_events: Cell<u64>,
     pub findings: RefCell<Vec<Finding>>,
 }
 
@@ -192,6 +194,7 @@ impl<'a> Eval<'a> {
             default_tag_cache: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
+            instance_events: Cell::new(0),
             findings: RefCell::default(),
         }
     }
@@ -231,10 +234,27 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// How many times so far an evaluation read `count` or `each` from its
+    /// scope, or was cut short by a cycle or depth guard. When this does not
+    /// move while one resource instance is placed (or its tags read), the
+    /// result depends only on the module instance, on the declaration and on
+    /// what the caches hold: every other instance of the declaration, placed
+    /// afterwards, gets the same one, bar the text of its address. So the
+    /// caller may compute it once and share it.
+    pub fn instance_events(&self) -> u64 {
+        self.instance_events.get()
+    }
+
+    /// Counts an event of [`Eval::instance_events`].
+    pub(crate) fn note_instance_event(&self) {
+        self.instance_events.set(self.instance_events.get() + 1);
+    }
+
     /// Guards against cycles: runs `f` unless `(inst, kind, name)` is already
     /// being evaluated.
     fn guarded(&self, key: (InstId, u8, String), span: Span, f: impl FnOnce() -> Val) -> Val {
         if !self.active.borrow_mut().insert(key.clone()) {
+            self.note_instance_event();
             return Val::unknown(span, format!("{} (refers to itself)", self.text(span)));
         }
         let v = f();
@@ -251,6 +271,7 @@ impl<'a> Eval<'a> {
         }
         let key = (inst, 5, call.to_string());
         if !self.active.borrow_mut().insert(key.clone()) {
+            self.note_instance_event();
             return Rc::new(Vec::new());
         }
         let out = Rc::new(self.make_children(inst, call));
@@ -477,6 +498,7 @@ impl<'a> Eval<'a> {
         let d = &module.resources[decl];
         let key = (inst, 4, decl.to_string());
         if !self.active.borrow_mut().insert(key.clone()) {
+            self.note_instance_event();
             let span = d.block.head_span();
             return Rc::new(Expansion {
                 instances: vec![(None, Scope::of(inst))],
@@ -695,6 +717,7 @@ impl<'a> Eval<'a> {
     pub fn eval(&self, e: &Expr, sc: &Scope) -> Val {
         let d = self.depth.get();
         if d > MAX_DEPTH {
+            self.note_instance_event();
             return Val::unknown(e.span, "expression nested too deeply");
         }
         self.depth.set(d + 1);
@@ -957,6 +980,9 @@ impl<'a> Eval<'a> {
         };
         if sc.inst == usize::MAX {
             return Val::error(e.span, format!("{} cannot be used here", self.text(e.span)));
+        }
+        if matches!(root, "each" | "count") {
+            self.note_instance_event();
         }
         match root {
             "var" => match attr(0) {

@@ -158,6 +158,24 @@ impl Resource {
     }
 }
 
+impl Resource {
+    /// Whether a text of its placement (what is unresolved, where it came
+    /// from, its copies of data) names `address`: such a text is its own.
+    fn names(&self, address: &str) -> bool {
+        self.unresolved
+            .as_ref()
+            .is_some_and(|u| u.what.contains(address))
+            || self.origins.iter().any(|o| o.message.contains(address))
+            || self.egress.iter().any(|e| {
+                e.source.as_ref().is_some_and(|(s, _)| s.contains(address))
+                    || e.dest.as_ref().is_some_and(|d| d.contains(address))
+                    || e.regions
+                        .iter()
+                        .any(|(_, o)| o.iter().any(|o| o.message.contains(address)))
+            })
+    }
+}
+
 /// The result of an analysis.
 #[derive(Debug, Default)]
 pub struct Analysis {
@@ -747,8 +765,28 @@ fn evaluate_root(
             // The previous instance's lists, shared when equal.
             let mut last_regions: Arc<[String]> = Arc::new([]);
             let mut last_origins: Arc<[Related]> = Arc::new([]);
+            // Once an instance is placed (or its tags read) without looking at
+            // its own `count` or `each` (`Eval::instance_events`), the
+            // instances after it get the same result: computed once per
+            // declaration and module instance, not once per instance.
+            let mut placed_alike: Option<Resource> = None;
+            let mut tier_alike: Option<Option<Box<crate::tags::TagTier>>> = None;
             for (key, _) in &exp.instances {
+                if let Some(alike) = &placed_alike {
+                    let tag_tier = match &tier_alike {
+                        Some(t) => t.clone(),
+                        None => ev.tag_tier(inst, i, key, tier_tags).map(Box::new),
+                    };
+                    out.resources.push(Resource {
+                        address: crate::place::instance_address(&me.addr, d, key),
+                        tag_tier,
+                        ..alike.clone()
+                    });
+                    continue;
+                }
+                let events = ev.instance_events();
                 let p = ev.place(inst, i, key);
+                let placed_events = ev.instance_events();
                 let mut origins: Vec<Related> = p
                     .origins
                     .iter()
@@ -769,7 +807,18 @@ fn evaluate_root(
                 if !last_regions.iter().eq(p.regions.iter().map(|r| &r.region)) {
                     last_regions = p.regions.iter().map(|r| r.region.clone()).collect();
                 }
-                out.resources.push(Resource {
+                let tag_tier = match &tier_alike {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t = ev.tag_tier(inst, i, key, tier_tags).map(Box::new);
+                        if ev.instance_events() == placed_events {
+                            tier_alike = Some(t.clone());
+                        }
+                        t
+                    }
+                };
+                let tagged_events = ev.instance_events();
+                let r = Resource {
                     address: p.address.clone(),
                     ty: ty.clone(),
                     module: me.module,
@@ -787,10 +836,18 @@ fn evaluate_root(
                     primary: p.primary,
                     origins: last_origins.clone(),
                     call_chain: chain.clone(),
-                    tag_tier: ev.tag_tier(inst, i, key, tier_tags).map(Box::new),
+                    tag_tier,
                     egress: ev.egress(&p),
                     root,
-                });
+                };
+                if exp.instances.len() > 1
+                    && placed_events == events
+                    && ev.instance_events() == tagged_events
+                    && !r.names(&p.address)
+                {
+                    placed_alike = Some(r.clone());
+                }
+                out.resources.push(r);
             }
         }
         for ci in (0..module.calls.len()).rev() {

@@ -511,6 +511,7 @@ impl Eval<'_> {
         }
         let guard = (inst, decl, key.clone());
         if !self.placing.borrow_mut().insert(guard.clone()) {
+            self.note_instance_event();
             placed.unresolved = Some(Unresolved {
                 what: format!("{} is placed by itself", placed.address),
                 span: head,
@@ -707,6 +708,7 @@ impl Eval<'_> {
         let a = parent.attrs.iter().find_map(|n| d.block.body.attr(n))?;
         let guard = (inst, decl, key.clone());
         if !self.placing.borrow_mut().insert(guard.clone()) {
+            self.note_instance_event();
             return None;
         }
         let v = self.eval(&a.expr, &scope);
@@ -775,7 +777,7 @@ impl Eval<'_> {
 }
 
 /// `module.a.aws_s3_bucket.b["k"]`, `data.x.y`: built in one string.
-fn instance_address(prefix: &str, d: &ResourceDecl, key: &Option<Key>) -> String {
+pub(crate) fn instance_address(prefix: &str, d: &ResourceDecl, key: &Option<Key>) -> String {
     let key = key.as_ref().map(Key::address);
     let mut out = String::with_capacity(
         prefix.len() + d.ty.len() + d.name.len() + key.as_ref().map_or(0, String::len) + 8,
