@@ -327,7 +327,7 @@ fn related(origins: &[Origin]) -> Vec<Related> {
         .iter()
         .map(|o| Related {
             span: o.span,
-            message: o.message.clone(),
+            message: o.message.to_string(),
         })
         .collect()
 }

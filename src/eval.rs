@@ -558,7 +558,7 @@ impl<'a> Eval<'a> {
             let a = d.block.body.attr("default")?;
             Some(self.eval(&a.expr, &Scope::of(inst)).through(Origin {
                 span: a.expr.span,
-                message: format!("default of var.{name}"),
+                message: format!("default of var.{name}").into(),
                 resource: None,
             }))
         };
@@ -575,7 +575,7 @@ impl<'a> Eval<'a> {
                 }
                 return v.through(Origin {
                     span: a.expr.span,
-                    message: format!("module argument {name}"),
+                    message: format!("module argument {name}").into(),
                     resource: None,
                 });
             }
@@ -617,7 +617,7 @@ impl<'a> Eval<'a> {
         let v = self.eval(&a.expr, &Scope::of(usize::MAX));
         v.through(Origin {
             span: a.expr.span,
-            message: format!("var.{name} set in {}", self.sources.get(file).display),
+            message: format!("var.{name} set in {}", self.sources.get(file).display).into(),
             resource: None,
         })
     }
@@ -697,7 +697,7 @@ impl<'a> Eval<'a> {
             Some((a, _)) => self.guarded((inst, 1, name.to_string()), at, || {
                 self.eval(&a.expr, &Scope::of(inst)).through(Origin {
                     span: a.expr.span,
-                    message: format!("local.{name}"),
+                    message: format!("local.{name}").into(),
                     resource: None,
                 })
             }),
@@ -1100,7 +1100,8 @@ impl<'a> Eval<'a> {
                                     "one element of the list: the index {} is known only after apply",
                                     self.text(ix.span)
                                 )
-                            },
+                            }
+                            .into(),
                             resource: None,
                         };
                         // A map's own origins (a variable default) too.
@@ -1237,7 +1238,7 @@ impl<'a> Eval<'a> {
                 Some(a) => self.guarded((inst, 2, name.to_string()), at, || {
                     self.eval(&a.expr, &Scope::of(inst)).through(Origin {
                         span: a.expr.span,
-                        message: format!("output {name}"),
+                        message: format!("output {name}").into(),
                         resource: None,
                     })
                 }),
@@ -1384,13 +1385,14 @@ impl<'a> Eval<'a> {
             decl,
             key: key.clone(),
         };
-        let label = format!(
+        let label: Rc<str> = format!(
             "{}{}.{}{}.{attr}",
             if d.managed { "" } else { "data." },
             d.ty,
             d.name,
             key.as_ref().map(Key::address).unwrap_or_default()
-        );
+        )
+        .into();
         let v = self.guarded((inst, 3, format!("{decl}/{key:?}/{attr}")), at, || {
             let Some(scope) = self.resource_scope(inst, decl, &key) else {
                 return Val::error(at, format!("{label}: no such instance"));

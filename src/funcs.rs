@@ -65,7 +65,8 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &dyn Fn() -> String) -> 
             message: format!(
                 "one value of {}: the key or index is not known statically",
                 text()
-            ),
+            )
+            .into(),
             resource: None,
         };
         return Val::choice(xs).with_via(&c.via).through(why);
@@ -802,7 +803,7 @@ mod tests {
     use super::*;
 
     fn run(name: &str, args: Vec<Val>) -> Val {
-        call(name, &args, Span::default(), name)
+        call(name, &args, Span::default(), &|| name.to_string())
     }
 
     fn strs(xs: &[&str]) -> Val {
@@ -845,7 +846,7 @@ mod tests {
     fn lookup_of_a_present_key_does_not_come_through_the_default() {
         let why = |m: &str| crate::value::Origin {
             span: Span::default(),
-            message: m.to_string(),
+            message: m.into(),
             resource: None,
         };
         let mut entries = BTreeMap::new();
@@ -859,13 +860,21 @@ mod tests {
             vec![Val::map(entries.clone()), Val::str("zone"), default.clone()],
         );
         assert_eq!(got, Val::str("europe-west1-d"));
-        let said: Vec<String> = got.origins().into_iter().map(|o| o.message).collect();
+        let said: Vec<String> = got
+            .origins()
+            .into_iter()
+            .map(|o| o.message.to_string())
+            .collect();
         assert!(said.contains(&"replica zone".to_string()), "{said:?}");
         assert!(!said.contains(&"local.zone".to_string()), "{said:?}");
         // A missing key takes the default, and says so.
         let got = run("lookup", vec![Val::map(entries), Val::str("tier"), default]);
         assert_eq!(got, Val::str("us-central1-c"));
-        let said: Vec<String> = got.origins().into_iter().map(|o| o.message).collect();
+        let said: Vec<String> = got
+            .origins()
+            .into_iter()
+            .map(|o| o.message.to_string())
+            .collect();
         assert!(said.contains(&"local.zone".to_string()), "{said:?}");
     }
 

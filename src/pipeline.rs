@@ -25,13 +25,16 @@ use crate::catalogue::Catalogue;
 use crate::discover::{self, Candidate, Discovered};
 use crate::eval::{CliValues, Eval, InstId, Modules, Resolver};
 use crate::findings::{Code, Finding, Related};
+use crate::fxhash::FxHasher;
 use crate::load::{self, ParsedFile};
 use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
 use crate::module::{Module, tfvars_rank};
-use crate::place::{PlaceKind, Unresolved};
+use crate::place::{PlaceKind, RegionVal, Unresolved};
 use crate::source::{FileId, SourceMap, Span};
+use crate::value::Origin;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -762,9 +765,6 @@ fn evaluate_root(
             }
             let exp = ev.resource_instances(inst, i);
             let ty = strings.get(&d.ty);
-            // The previous instance's lists, shared when equal.
-            let mut last_regions: Arc<[String]> = Arc::new([]);
-            let mut last_origins: Arc<[Related]> = Arc::new([]);
             // Once an instance is placed (or its tags read) without looking at
             // its own `count` or `each` (`Eval::instance_events`), the
             // instances after it get the same result: computed once per
@@ -787,26 +787,11 @@ fn evaluate_root(
                 let events = ev.instance_events();
                 let p = ev.place(inst, i, key);
                 let placed_events = ev.instance_events();
-                let mut origins: Vec<Related> = p
-                    .origins
-                    .iter()
-                    .map(|o| Related {
-                        span: o.span,
-                        message: o.message.clone(),
-                    })
-                    .collect();
                 // An unknown `count` or `for_each` leaves the number of
                 // instances open, not where they run: an instance whose
                 // placement depends on `count.index` or `each` is unresolved
                 // through its own region.
                 let unresolved = p.unresolved.clone().map(Box::new);
-                origins.dedup();
-                if *last_origins != *origins {
-                    last_origins = origins.into();
-                }
-                if !last_regions.iter().eq(p.regions.iter().map(|r| &r.region)) {
-                    last_regions = p.regions.iter().map(|r| r.region.clone()).collect();
-                }
                 let tag_tier = match &tier_alike {
                     Some(t) => t.clone(),
                     None => {
@@ -830,11 +815,11 @@ fn evaluate_root(
                     provider: strings.get(&p.provider),
                     provider_config: strings.get(&p.provider_config),
                     kind: p.kind,
-                    regions: last_regions.clone(),
+                    regions: strings.regions(&p.regions),
                     endpoint: p.endpoint.clone(),
                     unresolved,
                     primary: p.primary,
-                    origins: last_origins.clone(),
+                    origins: strings.origins(&p.origins),
                     call_chain: chain.clone(),
                     tag_tier,
                     egress: ev.egress(&p),
@@ -865,10 +850,16 @@ fn evaluate_root(
 }
 
 /// One shared copy of each string a root's resources repeat (types,
-/// providers, configurations, module instance addresses).
+/// providers, configurations, module instance addresses), and of each list
+/// of regions and of origins: most resources of a root are placed by the
+/// same few provider configurations and region arguments.
 #[derive(Default)]
 struct Interner {
     set: crate::fxhash::FxHashSet<Arc<str>>,
+    /// By the hash of their regions; lists with the same hash in turn.
+    regions: crate::fxhash::FxHashMap<u64, Vec<Arc<[String]>>>,
+    /// By the hash of their (span, message) pairs, as `regions`.
+    origins: crate::fxhash::FxHashMap<u64, Vec<Arc<[Related]>>>,
 }
 
 impl Interner {
@@ -878,6 +869,60 @@ impl Interner {
         }
         let a: Arc<str> = Arc::from(s);
         self.set.insert(a.clone());
+        a
+    }
+
+    /// The names of `regions`, shared.
+    fn regions(&mut self, regions: &[RegionVal]) -> Arc<[String]> {
+        let mut h = FxHasher::default();
+        for r in regions {
+            r.region.hash(&mut h);
+        }
+        let same = self.regions.entry(h.finish()).or_default();
+        if let Some(a) = same
+            .iter()
+            .find(|a| a.iter().eq(regions.iter().map(|r| &r.region)))
+        {
+            return a.clone();
+        }
+        let a: Arc<[String]> = regions.iter().map(|r| r.region.clone()).collect();
+        same.push(a.clone());
+        a
+    }
+
+    /// `origins` as related locations, shared, without a repeat of the one
+    /// before (same span and message).
+    fn origins(&mut self, origins: &[Origin]) -> Arc<[Related]> {
+        let kept = || {
+            origins.iter().enumerate().filter_map(|(i, o)| {
+                let repeat = i > 0 && {
+                    let prev = &origins[i - 1];
+                    prev.span == o.span && prev.message == o.message
+                };
+                (!repeat).then_some(o)
+            })
+        };
+        let mut h = FxHasher::default();
+        for o in kept() {
+            o.span.hash(&mut h);
+            o.message.hash(&mut h);
+        }
+        let same = self.origins.entry(h.finish()).or_default();
+        if let Some(a) = same.iter().find(|a| {
+            a.len() == kept().count()
+                && a.iter()
+                    .zip(kept())
+                    .all(|(r, o)| r.span == o.span && *r.message == *o.message)
+        }) {
+            return a.clone();
+        }
+        let a: Arc<[Related]> = kept()
+            .map(|o| Related {
+                span: o.span,
+                message: o.message.to_string(),
+            })
+            .collect();
+        same.push(a.clone());
         a
     }
 }

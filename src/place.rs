@@ -259,7 +259,7 @@ impl Eval<'_> {
                 let zone_attrs: Vec<&str> = cat
                     .map(|c| c.zone_attrs.iter().map(String::as_str).collect())
                     .unwrap_or_default();
-                let label = format!("region of provider {name}");
+                let label: Rc<str> = format!("region of provider {name}").into();
                 let (mut regions, mut unresolved) = (Vec::new(), None);
                 for scope in &scopes {
                     let (mut r, mut u) =
@@ -337,7 +337,7 @@ impl Eval<'_> {
         attrs: &[&str],
         scope: &Scope,
         cat: Option<&Provider>,
-        label: &str,
+        label: &Rc<str>,
         zones: bool,
     ) -> (Vec<RegionVal>, Option<Unresolved>) {
         for name in attrs {
@@ -346,7 +346,7 @@ impl Eval<'_> {
             };
             let v = self.eval(&a.expr, scope).through(Origin {
                 span: a.expr.span,
-                message: label.to_string(),
+                message: label.clone(),
                 resource: None,
             });
             let text = short(self.sources.slice(a.expr.span));
@@ -382,7 +382,7 @@ impl Eval<'_> {
             let v = match expr {
                 Some(e) => self.eval(e, scope).through(Origin {
                     span: e.span,
-                    message: format!("endpoint of provider {name}"),
+                    message: format!("endpoint of provider {name}").into(),
                     resource: None,
                 }),
                 None => match block.body.attr(first) {
@@ -495,7 +495,7 @@ impl Eval<'_> {
                 placed.unresolved = p.unresolved.clone();
                 placed.origins.push(Origin {
                     span,
-                    message: format!("{} lives in {}", placed.address, p.address),
+                    message: format!("{} lives in {}", placed.address, p.address).into(),
                     resource: None,
                 });
                 placed.origins.extend(p.origins.iter().cloned());
@@ -595,7 +595,7 @@ impl Eval<'_> {
                     placed.unresolved = p.unresolved.clone();
                     placed.origins.push(Origin {
                         span: a.expr.span,
-                        message: format!("{} lives in {}", placed.address, p.address),
+                        message: format!("{} lives in {}", placed.address, p.address).into(),
                         resource: None,
                     });
                     placed.origins.extend(p.origins.iter().cloned());
@@ -625,7 +625,8 @@ impl Eval<'_> {
                     message: format!(
                         "{} has no {}: the provider puts it in {}",
                         placed.address, def.attr, def.value
-                    ),
+                    )
+                    .into(),
                     resource: None,
                 }],
             }];
@@ -670,7 +671,7 @@ impl Eval<'_> {
         for (a, sc) in attrs {
             let v = self.eval(&a.expr, &sc).through(Origin {
                 span: a.expr.span,
-                message: format!("{address} is kept in the regions of {path}"),
+                message: format!("{address} is kept in the regions of {path}").into(),
                 resource: None,
             });
             let items: Vec<Val> = v
