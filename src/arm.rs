@@ -687,7 +687,13 @@ mod tests {
         place(text, 0, cat, &["cercle-tier".to_string()], 0)
             .expect("parses")
             .into_iter()
-            .map(|r| (r.address, r.regions.to_vec(), r.unresolved.map(|u| u.what)))
+            .map(|r| {
+                (
+                    r.address.into_string(),
+                    r.regions.to_vec(),
+                    r.unresolved.map(|u| u.what),
+                )
+            })
             .collect()
     }
 

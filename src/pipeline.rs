@@ -83,15 +83,18 @@ pub type CallChain = Arc<[(usize, usize)]>;
 /// provider, configuration or module instance are shared within a root
 /// module's evaluation, and so are equal region and origin lists of the
 /// instances of one declaration (they are read-only once placed).
+///
+/// There are many: indexes are `u32`, texts boxed slices without spare
+/// capacity, and what most resources lack takes one word.
 pub struct Resource {
-    pub address: String,
+    pub address: Box<str>,
     pub ty: Arc<str>,
     /// The module it is declared in (index in [`Analysis::modules`]).
-    pub module: usize,
+    pub module: u32,
     /// The address of its module instance (`""` for a root).
     pub module_addr: Arc<str>,
     /// Index of its declaration in its module.
-    pub decl: usize,
+    pub decl: u32,
     pub file: FileId,
     /// The block's labels.
     pub head: Span,
@@ -101,7 +104,7 @@ pub struct Resource {
     pub provider_config: Arc<str>,
     pub kind: PlaceKind,
     pub regions: Arc<[String]>,
-    pub endpoint: Option<String>,
+    pub endpoint: Option<Box<str>>,
     /// Boxed: most resources have none, and there are many resources.
     pub unresolved: Option<Box<Unresolved>>,
     /// The primary location of a finding about it.
@@ -111,13 +114,13 @@ pub struct Resource {
     /// The module call blocks that lead to it, outermost first (for tiers
     /// declared on a call).
     pub call_chain: CallChain,
-    /// The root module it was evaluated from.
-    pub root: usize,
+    /// The root module it was evaluated from (index in [`Analysis::modules`]).
+    pub root: u32,
     /// The tier read from a tag or label, if any.
     /// Boxed, as `unresolved`.
     pub tag_tier: Option<Box<crate::tags::TagTier>>,
     /// The copies of data it makes (CRC005).
-    pub egress: Vec<crate::egress::Egress>,
+    pub egress: Box<[crate::egress::Egress]>,
 }
 
 impl Resource {
@@ -137,9 +140,9 @@ impl Resource {
         tag_tier: Option<crate::tags::TagTier>,
     ) -> Resource {
         Resource {
-            address,
+            address: address.into_boxed_str(),
             ty: ty.into(),
-            module,
+            module: index(module),
             module_addr: module_addr.into(),
             decl: 0,
             file: head.file,
@@ -155,8 +158,8 @@ impl Resource {
             origins: Arc::new([]),
             call_chain: Arc::new([]),
             tag_tier: tag_tier.map(Box::new),
-            egress: Vec::new(),
-            root: module,
+            egress: Box::new([]),
+            root: index(module),
         }
     }
 }
@@ -177,6 +180,12 @@ impl Resource {
                         .any(|(_, o)| o.iter().any(|o| o.message.contains(address)))
             })
     }
+}
+
+/// An index into the modules or a module's declarations, as a
+/// [`Resource`] keeps it (there are fewer than 2^32 of either).
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// The result of an analysis.
@@ -778,7 +787,7 @@ fn evaluate_root(
                         None => ev.tag_tier(inst, i, key, tier_tags).map(Box::new),
                     };
                     out.resources.push(Resource {
-                        address: crate::place::instance_address(&me.addr, d, key),
+                        address: crate::place::instance_address(&me.addr, d, key).into(),
                         tag_tier,
                         ..alike.clone()
                     });
@@ -804,11 +813,11 @@ fn evaluate_root(
                 };
                 let tagged_events = ev.instance_events();
                 let r = Resource {
-                    address: p.address.clone(),
+                    address: p.address.as_str().into(),
                     ty: ty.clone(),
-                    module: me.module,
+                    module: index(me.module),
                     module_addr: module_addr.clone(),
-                    decl: i,
+                    decl: index(i),
                     file: d.file,
                     head: d.block.head_span(),
                     block: d.block.span,
@@ -816,14 +825,14 @@ fn evaluate_root(
                     provider_config: strings.get(&p.provider_config),
                     kind: p.kind,
                     regions: strings.regions(&p.regions),
-                    endpoint: p.endpoint.clone(),
+                    endpoint: p.endpoint.as_deref().map(Box::from),
                     unresolved,
                     primary: p.primary,
                     origins: strings.origins(&p.origins),
                     call_chain: chain.clone(),
                     tag_tier,
-                    egress: ev.egress(&p),
-                    root,
+                    egress: ev.egress(&p).into(),
+                    root: index(root),
                 };
                 if exp.instances.len() > 1
                     && placed_events == events
@@ -1020,5 +1029,15 @@ fn shift(e: &mut Expr, by: usize) {
             shift(v, by)
         }),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A run holds one per resource instance: a quarter of a million on the
+    /// bench corpus.
+    #[test]
+    fn a_resource_stays_small() {
+        assert!(std::mem::size_of::<super::Resource>() <= 240);
     }
 }

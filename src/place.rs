@@ -780,8 +780,15 @@ impl Eval<'_> {
 /// `module.a.aws_s3_bucket.b["k"]`, `data.x.y`: built in one string.
 pub(crate) fn instance_address(prefix: &str, d: &ResourceDecl, key: &Option<Key>) -> String {
     let key = key.as_ref().map(Key::address);
+    // Exactly the length: a resource keeps it as a boxed `str`.
     let mut out = String::with_capacity(
-        prefix.len() + d.ty.len() + d.name.len() + key.as_ref().map_or(0, String::len) + 8,
+        prefix.len()
+            + usize::from(!prefix.is_empty())
+            + if d.managed { 0 } else { 5 }
+            + d.ty.len()
+            + 1
+            + d.name.len()
+            + key.as_ref().map_or(0, String::len),
     );
     if !prefix.is_empty() {
         out.push_str(prefix);
