@@ -144,6 +144,11 @@ pub struct Eval<'a> {
         RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
     pub(crate) decl_provider_cache:
         RefCell<HashMap<(InstId, usize), Rc<crate::place::DeclProvider>>>,
+    /// [`Eval::resolve_provider`]'s answers, per instance: (local name,
+    /// alias, configuration).
+    #[allow(clippy::type_complexity)]
+    pub(crate) provider_ref_cache:
+        RefCell<HashMap<InstId, Vec<(String, Option<String>, crate::place::ProviderRef)>>>,
     pub(crate) place_cache: RefCell<HashMap<InstanceKey, Rc<crate::place::Placed>>>,
     pub(crate) placing: RefCell<HashSet<InstanceKey>>,
     /// The tier tag of each provider block's default tags or labels
@@ -189,6 +194,7 @@ impl<'a> Eval<'a> {
             expand_cache: RefCell::default(),
             provider_cache: RefCell::default(),
             decl_provider_cache: RefCell::default(),
+            provider_ref_cache: RefCell::default(),
             place_cache: RefCell::default(),
             placing: RefCell::default(),
             default_tag_cache: RefCell::default(),

@@ -141,7 +141,30 @@ impl Eval<'_> {
     /// Resolves a provider configuration from instance `inst` (SPEC §4):
     /// a block of the module, else what the call's `providers` map passes, else
     /// (for a default configuration) the parent's, else the empty default.
+    /// Cached: the declarations of a module instance ask for a few providers.
     pub fn resolve_provider(&self, inst: InstId, local: &str, alias: Option<&str>) -> ProviderRef {
+        if let Some(known) = self.provider_ref_cache.borrow().get(&inst)
+            && let Some((_, _, r)) = known
+                .iter()
+                .find(|(l, a, _)| l == local && a.as_deref() == alias)
+        {
+            return r.clone();
+        }
+        let r = self.resolve_provider_uncached(inst, local, alias);
+        self.provider_ref_cache
+            .borrow_mut()
+            .entry(inst)
+            .or_default()
+            .push((local.to_string(), alias.map(str::to_string), r.clone()));
+        r
+    }
+
+    fn resolve_provider_uncached(
+        &self,
+        inst: InstId,
+        local: &str,
+        alias: Option<&str>,
+    ) -> ProviderRef {
         let me = self.inst(inst);
         let module = &self.modules[me.module];
         if let Some(idx) = module
