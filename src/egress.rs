@@ -52,12 +52,10 @@ impl Eval<'_> {
         if !d.managed || me.kind == PlaceKind::Inert {
             return Vec::new();
         }
-        let Some(cat) = self.cat.provider(&me.provider) else {
+        let facts = self.type_facts(&me.provider, &d.ty);
+        let Some(cat) = facts.provider.filter(|_| facts.copies_data) else {
             return Vec::new();
         };
-        if cat.egress(&d.ty).next().is_none() {
-            return Vec::new();
-        }
         let Some(scope) = self.resource_scope(me.inst, me.decl, &me.key) else {
             return Vec::new();
         };

@@ -138,12 +138,18 @@ pub struct Eval<'a> {
     /// Per instance, then by name: a lookup builds no key.
     var_cache: RefCell<HashMap<InstId, HashMap<String, Val>>>,
     local_cache: RefCell<HashMap<InstId, HashMap<String, Val>>>,
-    attr_cache: RefCell<HashMap<(InstanceKey, String), Val>>,
+    /// By declaration, then instance key and attribute: a lookup builds no
+    /// key.
+    #[allow(clippy::type_complexity)]
+    attr_cache: RefCell<HashMap<(InstId, usize), HashMap<Option<Key>, HashMap<String, Val>>>>,
     expand_cache: RefCell<HashMap<(InstId, usize), Rc<Expansion>>>,
     pub(crate) provider_cache:
         RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
     pub(crate) decl_provider_cache:
         RefCell<HashMap<(InstId, usize), Rc<crate::place::DeclProvider>>>,
+    /// [`Eval::type_facts`], by provider source then type.
+    pub(crate) type_facts_cache:
+        RefCell<HashMap<String, HashMap<String, crate::place::TypeFacts<'a>>>>,
     /// [`Eval::resolve_provider`]'s answers, per instance: (local name,
     /// alias, configuration).
     #[allow(clippy::type_complexity)]
@@ -195,6 +201,7 @@ impl<'a> Eval<'a> {
             provider_cache: RefCell::default(),
             decl_provider_cache: RefCell::default(),
             provider_ref_cache: RefCell::default(),
+            type_facts_cache: RefCell::default(),
             place_cache: RefCell::default(),
             placing: RefCell::default(),
             default_tag_cache: RefCell::default(),
@@ -1380,8 +1387,13 @@ impl<'a> Eval<'a> {
         attr: &str,
         at: Span,
     ) -> Val {
-        let ck = ((inst, decl, key.clone()), attr.to_string());
-        if let Some(v) = self.attr_cache.borrow().get(&ck) {
+        if let Some(v) = self
+            .attr_cache
+            .borrow()
+            .get(&(inst, decl))
+            .and_then(|m| m.get(&key))
+            .and_then(|m| m.get(attr))
+        {
             return v.clone();
         }
         let module = self.module_of(inst);
@@ -1399,7 +1411,8 @@ impl<'a> Eval<'a> {
             key.as_ref().map(Key::address).unwrap_or_default()
         )
         .into();
-        let v = self.guarded((inst, 3, format!("{decl}/{key:?}/{attr}")), at, || {
+        // The label names the declaration, the instance and the attribute.
+        let v = self.guarded((inst, 3, label.to_string()), at, || {
             let Some(scope) = self.resource_scope(inst, decl, &key) else {
                 return Val::error(at, format!("{label}: no such instance"));
             };
@@ -1449,7 +1462,13 @@ impl<'a> Eval<'a> {
                 resource: Some(rref.clone()),
             })
         });
-        self.attr_cache.borrow_mut().insert(ck, v.clone());
+        self.attr_cache
+            .borrow_mut()
+            .entry((inst, decl))
+            .or_default()
+            .entry(key)
+            .or_default()
+            .insert(attr.to_string(), v.clone());
         v
     }
 

@@ -5,7 +5,7 @@
 //! parents, defaults) comes from the [catalogue](crate::catalogue), not from
 //! code here.
 
-use crate::catalogue::Provider;
+use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::{Eval, InstId, Scope, join_addr};
 use crate::model::{Block, ExprKind};
 use crate::module::ResourceDecl;
@@ -99,6 +99,51 @@ pub struct Placed {
     /// Where the placement came from (region values, provider block), oldest
     /// first, without duplicates.
     pub origins: Vec<Origin>,
+}
+
+/// What the catalogue says of a resource type under a provider. Its lists
+/// are scanned by type pattern: looked up once per root evaluation
+/// ([`Eval::type_facts`]), not once per resource instance.
+#[derive(Clone, Copy)]
+pub struct TypeFacts<'c> {
+    /// A provider that places no data anywhere.
+    pub inert: bool,
+    pub provider: Option<&'c Provider>,
+    pub global: Option<&'c GlobalTypes>,
+    pub parent: Option<&'c Parent>,
+    pub default: Option<&'c crate::catalogue::Default>,
+    /// The type has egress rules (CRC005).
+    pub copies_data: bool,
+}
+
+impl<'a> Eval<'a> {
+    /// The catalogue's facts on type `ty` of provider `source` (cached).
+    pub fn type_facts(&self, source: &str, ty: &str) -> TypeFacts<'a> {
+        if let Some(f) = self
+            .type_facts_cache
+            .borrow()
+            .get(source)
+            .and_then(|m| m.get(ty))
+        {
+            return *f;
+        }
+        let cat: &'a Catalogue = self.cat;
+        let provider = cat.provider(source);
+        let f = TypeFacts {
+            inert: cat.is_inert(source),
+            provider,
+            global: provider.and_then(|c| c.global(ty)),
+            parent: provider.and_then(|c| c.parent(ty)),
+            default: provider.and_then(|c| c.default_for(ty)),
+            copies_data: provider.is_some_and(|c| c.egress(ty).next().is_some()),
+        };
+        self.type_facts_cache
+            .borrow_mut()
+            .entry(source.to_string())
+            .or_default()
+            .insert(ty.to_string(), f);
+        f
+    }
 }
 
 /// Generic region arguments for providers the catalogue does not know.
@@ -484,13 +529,14 @@ impl Eval<'_> {
             primary: provider_attr.unwrap_or(d.block.labels_span()),
             origins: Vec::new(),
         };
-        if self.cat.is_inert(&source) {
+        let facts = self.type_facts(&source, &d.ty);
+        if facts.inert {
             placed.kind = PlaceKind::Inert;
             placed.endpoint = None;
             return placed;
         }
-        let cat = self.cat.provider(&source);
-        if let Some(g) = cat.and_then(|c| c.global(&d.ty)) {
+        let cat = facts.provider;
+        if let Some(g) = facts.global {
             // Kept in the regions a nested attribute lists, when it is set.
             if let Some(path) = &g.regions_from
                 && let Some(scope) = self.resource_scope(inst, decl, key)
@@ -509,7 +555,7 @@ impl Eval<'_> {
             }
             // Lives in a parent that is placed regionally (a subscription in
             // its pinned topic).
-            if let Some(parent) = cat.and_then(|c| c.parent(&d.ty))
+            if let Some(parent) = facts.parent
                 && let Some((span, p)) = self.global_parent(inst, decl, key, d, parent)
                 && p.kind == PlaceKind::Regional
             {
@@ -541,7 +587,7 @@ impl Eval<'_> {
             });
             return placed;
         }
-        self.place_regions(&mut placed, d, cat, &pp);
+        self.place_regions(&mut placed, d, &facts, &pp);
         self.placing.borrow_mut().remove(&guard);
         if placed.unresolved.is_none() {
             placed.unresolved = pp.endpoint_unresolved.clone();
@@ -561,12 +607,13 @@ impl Eval<'_> {
         &self,
         placed: &mut Placed,
         d: &ResourceDecl,
-        cat: Option<&Provider>,
+        facts: &TypeFacts,
         pp: &ProviderPlace,
     ) {
         let Some(scope) = self.resource_scope(placed.inst, placed.decl, &placed.key) else {
             return;
         };
+        let cat = facts.provider;
         // 1. The resource's own region argument.
         let own: Vec<&str> = match cat {
             Some(c) => c.resource_region_attrs.iter().map(String::as_str).collect(),
@@ -602,7 +649,7 @@ impl Eval<'_> {
             }
         }
         // 2. A parent it lives in.
-        if let Some(parent) = cat.and_then(|c| c.parent(&d.ty)) {
+        if let Some(parent) = facts.parent {
             for name in &parent.attrs {
                 let Some(a) = d.block.body.attr(name) else {
                     continue;
@@ -636,7 +683,7 @@ impl Eval<'_> {
             }
         }
         // 3. What the provider decides when nothing is written.
-        if let Some(def) = cat.and_then(|c| c.default_for(&d.ty))
+        if let Some(def) = facts.default
             && d.block.body.attr(&def.attr).is_none()
         {
             placed.regions = vec![RegionVal {
