@@ -83,7 +83,7 @@ impl Eval<'_> {
                     source,
                     dest: None,
                     itself: true,
-                    provider: me.provider.clone(),
+                    provider: me.provider.to_string(),
                     kind: me.kind,
                     regions: me
                         .regions
@@ -109,7 +109,7 @@ impl Eval<'_> {
                             source: source.clone(),
                             dest: Some(p.address.clone()),
                             itself: false,
-                            provider: p.provider.clone(),
+                            provider: p.provider.to_string(),
                             kind: p.kind,
                             regions: p
                                 .regions
@@ -131,7 +131,7 @@ impl Eval<'_> {
                         source: source.clone(),
                         dest: None,
                         itself: false,
-                        provider: me.provider.clone(),
+                        provider: me.provider.to_string(),
                         kind: PlaceKind::Regional,
                         regions: vec![(cat.canonical_region(&region), related(&origins))],
                         endpoint: me.endpoint.clone(),

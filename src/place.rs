@@ -30,8 +30,9 @@ pub enum ProviderRef {
 /// The provider configuration of a resource declaration in a module instance.
 #[derive(Debug)]
 pub struct DeclProvider {
-    /// The local name it asks for (`aws` for `aws.us`).
-    pub local: String,
+    /// The source its module gives the local name it asks for (`aws` for
+    /// `aws.us`).
+    pub source: Rc<str>,
     pub pref: ProviderRef,
 }
 
@@ -54,9 +55,10 @@ pub struct Unresolved {
 /// Where a provider configuration places things.
 #[derive(Clone, Debug)]
 pub struct ProviderPlace {
-    /// `aws`, `aws.us`, `module.net.google`.
-    pub name: String,
-    pub source: String,
+    /// `aws`, `aws.us`, `module.net.google`. Shared with every resource
+    /// placed there, as `source`.
+    pub name: Rc<str>,
+    pub source: Rc<str>,
     pub regions: Vec<RegionVal>,
     pub endpoint: Option<String>,
     pub endpoint_origins: Vec<Origin>,
@@ -88,8 +90,8 @@ pub struct Placed {
     pub decl: usize,
     pub key: Option<Key>,
     pub address: String,
-    pub provider: String,
-    pub provider_config: String,
+    pub provider: Rc<str>,
+    pub provider_config: Rc<str>,
     pub kind: PlaceKind,
     pub regions: Vec<RegionVal>,
     pub endpoint: Option<String>,
@@ -176,7 +178,8 @@ impl Eval<'_> {
         let d = &self.module_of(inst).resources[decl];
         let (local, alias) = Self::provider_request(d);
         let pref = self.resolve_provider(inst, &local, alias.as_deref());
-        let p = Rc::new(DeclProvider { local, pref });
+        let source = self.module_of(inst).provider_source(&local).into();
+        let p = Rc::new(DeclProvider { source, pref });
         self.decl_provider_cache
             .borrow_mut()
             .insert((inst, decl), p.clone());
@@ -285,8 +288,8 @@ impl Eval<'_> {
                 let cat = self.cat.provider(source);
                 let has_region = cat.map(|c| !c.region_attrs.is_empty()).unwrap_or(false);
                 ProviderPlace {
-                    name: local.clone(),
-                    source: source.clone(),
+                    name: local.as_str().into(),
+                    source: source.as_str().into(),
                     regions: Vec::new(),
                     endpoint: None,
                     endpoint_origins: Vec::new(),
@@ -385,8 +388,8 @@ impl Eval<'_> {
                     unresolved = None;
                 }
                 ProviderPlace {
-                    name,
-                    source,
+                    name: name.into(),
+                    source: source.into(),
                     regions,
                     endpoint,
                     endpoint_origins,
@@ -511,7 +514,7 @@ impl Eval<'_> {
         let pref = self.resource_provider(inst, decl, d, key);
         let pp = self.provider_place(&pref, head);
         let source = match &pref {
-            ProviderRef::Implicit { .. } => module.provider_source(&dp.local),
+            ProviderRef::Implicit { .. } => dp.source.clone(),
             ProviderRef::Block { .. } => pp.source.clone(),
         };
         let provider_attr = d.block.body.attr("provider").map(|a| a.expr.span);
