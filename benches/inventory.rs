@@ -482,7 +482,6 @@ fn summarise(an: &Analysis) -> Summary {
         };
         s.resources_heap += r.address.len()
             + shared(r.ty.as_ptr(), r.ty.len())
-            + shared(r.module_addr.as_ptr(), r.module_addr.len())
             + shared(r.provider.as_ptr(), r.provider.len())
             + shared(r.provider_config.as_ptr(), r.provider_config.len())
             + shared(r.regions.as_ptr().cast(), strings(&r.regions))

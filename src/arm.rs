@@ -160,7 +160,6 @@ impl<'c> Walker<'c> {
             address,
             full_ty.clone(),
             self.module,
-            prefix.trim_end_matches('/').to_string(),
             head,
             r.span,
             PROVIDER.to_string(),

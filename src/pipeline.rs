@@ -80,9 +80,9 @@ pub type CallChain = Arc<[(usize, usize)]>;
 #[derive(Clone, Debug)]
 ///
 /// Instances share what they have in common: the strings naming a type,
-/// provider, configuration or module instance are shared within a root
-/// module's evaluation, and so are equal region and origin lists of the
-/// instances of one declaration (they are read-only once placed).
+/// provider or configuration, and equal lists of regions and of origins,
+/// are shared within a root module's evaluation (they are read-only once
+/// placed).
 ///
 /// There are many: indexes are `u32`, texts boxed slices without spare
 /// capacity, and what most resources lack takes one word.
@@ -91,8 +91,6 @@ pub struct Resource {
     pub ty: Arc<str>,
     /// The module it is declared in (index in [`Analysis::modules`]).
     pub module: u32,
-    /// The address of its module instance (`""` for a root).
-    pub module_addr: Arc<str>,
     /// Index of its declaration in its module.
     pub decl: u32,
     pub file: FileId,
@@ -132,7 +130,6 @@ impl Resource {
         address: String,
         ty: String,
         module: usize,
-        module_addr: String,
         head: Span,
         block: Span,
         provider: String,
@@ -143,7 +140,6 @@ impl Resource {
             address: address.into_boxed_str(),
             ty: ty.into(),
             module: index(module),
-            module_addr: module_addr.into(),
             decl: 0,
             file: head.file,
             head,
@@ -767,7 +763,6 @@ fn evaluate_root(
         let me = ev.inst(inst);
         out.reached.push(me.module);
         let module = modules.get(me.module);
-        let module_addr = strings.get(&me.addr);
         for (i, d) in module.resources.iter().enumerate() {
             if !d.managed {
                 continue;
@@ -816,7 +811,6 @@ fn evaluate_root(
                     address: p.address.as_str().into(),
                     ty: ty.clone(),
                     module: index(me.module),
-                    module_addr: module_addr.clone(),
                     decl: index(i),
                     file: d.file,
                     head: d.block.head_span(),
@@ -1038,6 +1032,6 @@ mod tests {
     /// bench corpus.
     #[test]
     fn a_resource_stays_small() {
-        assert!(std::mem::size_of::<super::Resource>() <= 240);
+        assert!(std::mem::size_of::<super::Resource>() <= 224);
     }
 }

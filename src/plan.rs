@@ -132,7 +132,6 @@ fn place_one(
         address,
         ty.clone(),
         module,
-        String::new(),
         head,
         r.span,
         provider.clone(),
