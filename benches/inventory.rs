@@ -480,13 +480,12 @@ fn summarise(an: &Analysis) -> Summary {
                 0
             }
         };
-        s.resources_heap += r.address.capacity()
+        s.resources_heap += r.address.len()
             + shared(r.ty.as_ptr(), r.ty.len())
-            + shared(r.module_addr.as_ptr(), r.module_addr.len())
             + shared(r.provider.as_ptr(), r.provider.len())
             + shared(r.provider_config.as_ptr(), r.provider_config.len())
             + shared(r.regions.as_ptr().cast(), strings(&r.regions))
-            + r.endpoint.as_ref().map_or(0, |e| e.capacity())
+            + r.endpoint.as_ref().map_or(0, |e| e.len())
             + r.unresolved.as_ref().map_or(0, |u| u.what.capacity())
             + shared(
                 r.origins.as_ptr().cast(),

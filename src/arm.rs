@@ -160,7 +160,6 @@ impl<'c> Walker<'c> {
             address,
             full_ty.clone(),
             self.module,
-            prefix.trim_end_matches('/').to_string(),
             head,
             r.span,
             PROVIDER.to_string(),
@@ -687,7 +686,13 @@ mod tests {
         place(text, 0, cat, &["cercle-tier".to_string()], 0)
             .expect("parses")
             .into_iter()
-            .map(|r| (r.address, r.regions.to_vec(), r.unresolved.map(|u| u.what)))
+            .map(|r| {
+                (
+                    r.address.into_string(),
+                    r.regions.to_vec(),
+                    r.unresolved.map(|u| u.what),
+                )
+            })
             .collect()
     }
 

@@ -52,12 +52,10 @@ impl Eval<'_> {
         if !d.managed || me.kind == PlaceKind::Inert {
             return Vec::new();
         }
-        let Some(cat) = self.cat.provider(&me.provider) else {
+        let facts = self.type_facts(&me.provider, &d.ty);
+        let Some(cat) = facts.provider.filter(|_| facts.copies_data) else {
             return Vec::new();
         };
-        if cat.egress(&d.ty).next().is_none() {
-            return Vec::new();
-        }
         let Some(scope) = self.resource_scope(me.inst, me.decl, &me.key) else {
             return Vec::new();
         };
@@ -85,7 +83,7 @@ impl Eval<'_> {
                     source,
                     dest: None,
                     itself: true,
-                    provider: me.provider.clone(),
+                    provider: me.provider.to_string(),
                     kind: me.kind,
                     regions: me
                         .regions
@@ -111,7 +109,7 @@ impl Eval<'_> {
                             source: source.clone(),
                             dest: Some(p.address.clone()),
                             itself: false,
-                            provider: p.provider.clone(),
+                            provider: p.provider.to_string(),
                             kind: p.kind,
                             regions: p
                                 .regions
@@ -133,7 +131,7 @@ impl Eval<'_> {
                         source: source.clone(),
                         dest: None,
                         itself: false,
-                        provider: me.provider.clone(),
+                        provider: me.provider.to_string(),
                         kind: PlaceKind::Regional,
                         regions: vec![(cat.canonical_region(&region), related(&origins))],
                         endpoint: me.endpoint.clone(),
@@ -327,7 +325,7 @@ fn related(origins: &[Origin]) -> Vec<Related> {
         .iter()
         .map(|o| Related {
             span: o.span,
-            message: o.message.clone(),
+            message: o.message.to_string(),
         })
         .collect()
 }

@@ -138,12 +138,23 @@ pub struct Eval<'a> {
     /// Per instance, then by name: a lookup builds no key.
     var_cache: RefCell<HashMap<InstId, HashMap<String, Val>>>,
     local_cache: RefCell<HashMap<InstId, HashMap<String, Val>>>,
-    attr_cache: RefCell<HashMap<(InstanceKey, String), Val>>,
+    /// By declaration, then instance key and attribute: a lookup builds no
+    /// key.
+    #[allow(clippy::type_complexity)]
+    attr_cache: RefCell<HashMap<(InstId, usize), HashMap<Option<Key>, HashMap<String, Val>>>>,
     expand_cache: RefCell<HashMap<(InstId, usize), Rc<Expansion>>>,
     pub(crate) provider_cache:
         RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
     pub(crate) decl_provider_cache:
         RefCell<HashMap<(InstId, usize), Rc<crate::place::DeclProvider>>>,
+    /// [`Eval::type_facts`], by provider source then type.
+    pub(crate) type_facts_cache:
+        RefCell<HashMap<String, HashMap<String, crate::place::TypeFacts<'a>>>>,
+    /// [`Eval::resolve_provider`]'s answers, per instance: (local name,
+    /// alias, configuration).
+    #[allow(clippy::type_complexity)]
+    pub(crate) provider_ref_cache:
+        RefCell<HashMap<InstId, Vec<(String, Option<String>, crate::place::ProviderRef)>>>,
     pub(crate) place_cache: RefCell<HashMap<InstanceKey, Rc<crate::place::Placed>>>,
     pub(crate) placing: RefCell<HashSet<InstanceKey>>,
     /// The tier tag of each provider block's default tags or labels
@@ -151,6 +162,8 @@ pub struct Eval<'a> {
     pub(crate) default_tag_cache: RefCell<HashMap<(InstId, usize), Option<crate::tags::TagTier>>>,
     active: RefCell<HashSet<(InstId, u8, String)>>,
     depth: Cell<u32>,
+    /// See [`Eval::instance_events`].
+    instance_events: Cell<u64>,
     pub findings: RefCell<Vec<Finding>>,
 }
 
@@ -187,11 +200,14 @@ impl<'a> Eval<'a> {
             expand_cache: RefCell::default(),
             provider_cache: RefCell::default(),
             decl_provider_cache: RefCell::default(),
+            provider_ref_cache: RefCell::default(),
+            type_facts_cache: RefCell::default(),
             place_cache: RefCell::default(),
             placing: RefCell::default(),
             default_tag_cache: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
+            instance_events: Cell::new(0),
             findings: RefCell::default(),
         }
     }
@@ -231,10 +247,27 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// How many times so far an evaluation read `count` or `each` from its
+    /// scope, or was cut short by a cycle or depth guard. When this does not
+    /// move while one resource instance is placed (or its tags read), the
+    /// result depends only on the module instance, on the declaration and on
+    /// what the caches hold: every other instance of the declaration, placed
+    /// afterwards, gets the same one, bar the text of its address. So the
+    /// caller may compute it once and share it.
+    pub fn instance_events(&self) -> u64 {
+        self.instance_events.get()
+    }
+
+    /// Counts an event of [`Eval::instance_events`].
+    pub(crate) fn note_instance_event(&self) {
+        self.instance_events.set(self.instance_events.get() + 1);
+    }
+
     /// Guards against cycles: runs `f` unless `(inst, kind, name)` is already
     /// being evaluated.
     fn guarded(&self, key: (InstId, u8, String), span: Span, f: impl FnOnce() -> Val) -> Val {
         if !self.active.borrow_mut().insert(key.clone()) {
+            self.note_instance_event();
             return Val::unknown(span, format!("{} (refers to itself)", self.text(span)));
         }
         let v = f();
@@ -251,6 +284,7 @@ impl<'a> Eval<'a> {
         }
         let key = (inst, 5, call.to_string());
         if !self.active.borrow_mut().insert(key.clone()) {
+            self.note_instance_event();
             return Rc::new(Vec::new());
         }
         let out = Rc::new(self.make_children(inst, call));
@@ -477,6 +511,7 @@ impl<'a> Eval<'a> {
         let d = &module.resources[decl];
         let key = (inst, 4, decl.to_string());
         if !self.active.borrow_mut().insert(key.clone()) {
+            self.note_instance_event();
             let span = d.block.head_span();
             return Rc::new(Expansion {
                 instances: vec![(None, Scope::of(inst))],
@@ -536,7 +571,7 @@ impl<'a> Eval<'a> {
             let a = d.block.body.attr("default")?;
             Some(self.eval(&a.expr, &Scope::of(inst)).through(Origin {
                 span: a.expr.span,
-                message: format!("default of var.{name}"),
+                message: format!("default of var.{name}").into(),
                 resource: None,
             }))
         };
@@ -553,7 +588,7 @@ impl<'a> Eval<'a> {
                 }
                 return v.through(Origin {
                     span: a.expr.span,
-                    message: format!("module argument {name}"),
+                    message: format!("module argument {name}").into(),
                     resource: None,
                 });
             }
@@ -595,7 +630,7 @@ impl<'a> Eval<'a> {
         let v = self.eval(&a.expr, &Scope::of(usize::MAX));
         v.through(Origin {
             span: a.expr.span,
-            message: format!("var.{name} set in {}", self.sources.get(file).display),
+            message: format!("var.{name} set in {}", self.sources.get(file).display).into(),
             resource: None,
         })
     }
@@ -675,7 +710,7 @@ impl<'a> Eval<'a> {
             Some((a, _)) => self.guarded((inst, 1, name.to_string()), at, || {
                 self.eval(&a.expr, &Scope::of(inst)).through(Origin {
                     span: a.expr.span,
-                    message: format!("local.{name}"),
+                    message: format!("local.{name}").into(),
                     resource: None,
                 })
             }),
@@ -695,6 +730,7 @@ impl<'a> Eval<'a> {
     pub fn eval(&self, e: &Expr, sc: &Scope) -> Val {
         let d = self.depth.get();
         if d > MAX_DEPTH {
+            self.note_instance_event();
             return Val::unknown(e.span, "expression nested too deeply");
         }
         self.depth.set(d + 1);
@@ -958,6 +994,9 @@ impl<'a> Eval<'a> {
         if sc.inst == usize::MAX {
             return Val::error(e.span, format!("{} cannot be used here", self.text(e.span)));
         }
+        if matches!(root, "each" | "count") {
+            self.note_instance_event();
+        }
         match root {
             "var" => match attr(0) {
                 Some(n) => {
@@ -1074,7 +1113,8 @@ impl<'a> Eval<'a> {
                                     "one element of the list: the index {} is known only after apply",
                                     self.text(ix.span)
                                 )
-                            },
+                            }
+                            .into(),
                             resource: None,
                         };
                         // A map's own origins (a variable default) too.
@@ -1211,7 +1251,7 @@ impl<'a> Eval<'a> {
                 Some(a) => self.guarded((inst, 2, name.to_string()), at, || {
                     self.eval(&a.expr, &Scope::of(inst)).through(Origin {
                         span: a.expr.span,
-                        message: format!("output {name}"),
+                        message: format!("output {name}").into(),
                         resource: None,
                     })
                 }),
@@ -1347,8 +1387,13 @@ impl<'a> Eval<'a> {
         attr: &str,
         at: Span,
     ) -> Val {
-        let ck = ((inst, decl, key.clone()), attr.to_string());
-        if let Some(v) = self.attr_cache.borrow().get(&ck) {
+        if let Some(v) = self
+            .attr_cache
+            .borrow()
+            .get(&(inst, decl))
+            .and_then(|m| m.get(&key))
+            .and_then(|m| m.get(attr))
+        {
             return v.clone();
         }
         let module = self.module_of(inst);
@@ -1358,14 +1403,16 @@ impl<'a> Eval<'a> {
             decl,
             key: key.clone(),
         };
-        let label = format!(
+        let label: Rc<str> = format!(
             "{}{}.{}{}.{attr}",
             if d.managed { "" } else { "data." },
             d.ty,
             d.name,
             key.as_ref().map(Key::address).unwrap_or_default()
-        );
-        let v = self.guarded((inst, 3, format!("{decl}/{key:?}/{attr}")), at, || {
+        )
+        .into();
+        // The label names the declaration, the instance and the attribute.
+        let v = self.guarded((inst, 3, label.to_string()), at, || {
             let Some(scope) = self.resource_scope(inst, decl, &key) else {
                 return Val::error(at, format!("{label}: no such instance"));
             };
@@ -1415,7 +1462,13 @@ impl<'a> Eval<'a> {
                 resource: Some(rref.clone()),
             })
         });
-        self.attr_cache.borrow_mut().insert(ck, v.clone());
+        self.attr_cache
+            .borrow_mut()
+            .entry((inst, decl))
+            .or_default()
+            .entry(key)
+            .or_default()
+            .insert(attr.to_string(), v.clone());
         v
     }
 
@@ -1472,7 +1525,7 @@ impl<'a> Eval<'a> {
                 _ => return Val::unknown(span, format!("{}(...) with an unknown list", name)),
             }
         }
-        let text = self.text(span);
+        let text = || self.text(span);
         if let Some(v) = crate::files::call(self, name, &vals, sc, span, &text) {
             return v;
         }

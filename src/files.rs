@@ -22,7 +22,7 @@ pub fn call(
     args: &[Val],
     sc: &Scope,
     span: Span,
-    text: &str,
+    text: &dyn Fn() -> String,
 ) -> Option<Val> {
     let name = name.strip_prefix("core::").unwrap_or(name);
     if !matches!(
@@ -31,7 +31,7 @@ pub fn call(
     ) {
         return None;
     }
-    let unknown = |why: &str| Val::unknown(span, format!("{text} ({why})"));
+    let unknown = |why: &str| Val::unknown(span, format!("{} ({why})", text()));
     if let Some(u) = args.iter().find(|a| a.is_unknown()) {
         return Some(u.clone());
     }

@@ -7,14 +7,15 @@ use crate::source::Span;
 use crate::value::{V, Val, fmt_num};
 use std::collections::BTreeMap;
 
-/// Calls function `name` on evaluated arguments. `text` is the call's source,
-/// used to name it when it cannot be evaluated.
-pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
+/// Calls function `name` on evaluated arguments. `text` gives the call's
+/// source, used to name it when it cannot be evaluated (built only then: most
+/// calls are evaluated).
+pub fn call(name: &str, args: &[Val], span: Span, text: &dyn Fn() -> String) -> Val {
     let name = name.strip_prefix("core::").unwrap_or(name);
     let unknown_fn = || {
         Val::unknown(
             span,
-            format!("{text} (function {name} is not evaluated statically)"),
+            format!("{} (function {name} is not evaluated statically)", text()),
         )
     };
     if !KNOWN.contains(&name) && !crate::funcs_more::NAMES.contains(&name) {
@@ -61,7 +62,11 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
         }
         let why = crate::value::Origin {
             span,
-            message: format!("one value of {text}: the key or index is not known statically"),
+            message: format!(
+                "one value of {}: the key or index is not known statically",
+                text()
+            )
+            .into(),
             resource: None,
         };
         return Val::choice(xs).with_via(&c.via).through(why);
@@ -98,7 +103,7 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &str) -> Val {
                     | "anytrue"
                     | "alltrue"
             ) {
-                return Val::unknown(span, format!("{text} (an argument is unknown)"));
+                return Val::unknown(span, format!("{} (an argument is unknown)", text()));
             }
         }
         apply(name, a, span).unwrap_or_else(|msg| Val::error(span, format!("{name}: {msg}")))
@@ -798,7 +803,7 @@ mod tests {
     use super::*;
 
     fn run(name: &str, args: Vec<Val>) -> Val {
-        call(name, &args, Span::default(), name)
+        call(name, &args, Span::default(), &|| name.to_string())
     }
 
     fn strs(xs: &[&str]) -> Val {
@@ -841,7 +846,7 @@ mod tests {
     fn lookup_of_a_present_key_does_not_come_through_the_default() {
         let why = |m: &str| crate::value::Origin {
             span: Span::default(),
-            message: m.to_string(),
+            message: m.into(),
             resource: None,
         };
         let mut entries = BTreeMap::new();
@@ -855,13 +860,21 @@ mod tests {
             vec![Val::map(entries.clone()), Val::str("zone"), default.clone()],
         );
         assert_eq!(got, Val::str("europe-west1-d"));
-        let said: Vec<String> = got.origins().into_iter().map(|o| o.message).collect();
+        let said: Vec<String> = got
+            .origins()
+            .into_iter()
+            .map(|o| o.message.to_string())
+            .collect();
         assert!(said.contains(&"replica zone".to_string()), "{said:?}");
         assert!(!said.contains(&"local.zone".to_string()), "{said:?}");
         // A missing key takes the default, and says so.
         let got = run("lookup", vec![Val::map(entries), Val::str("tier"), default]);
         assert_eq!(got, Val::str("us-central1-c"));
-        let said: Vec<String> = got.origins().into_iter().map(|o| o.message).collect();
+        let said: Vec<String> = got
+            .origins()
+            .into_iter()
+            .map(|o| o.message.to_string())
+            .collect();
         assert!(said.contains(&"local.zone".to_string()), "{said:?}");
     }
 

@@ -28,13 +28,16 @@ use crate::catalogue::Catalogue;
 use crate::discover::{self, Candidate, Discovered};
 use crate::eval::{CliValues, Eval, InstId, Modules, Resolver};
 use crate::findings::{Code, Finding, Related};
+use crate::fxhash::FxHasher;
 use crate::load::{self, ParsedFile};
 use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
 use crate::module::{Module, tfvars_rank};
-use crate::place::{PlaceKind, Unresolved};
+use crate::place::{PlaceKind, RegionVal, Unresolved};
 use crate::source::{FileId, SourceMap, Span};
+use crate::value::Origin;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -80,18 +83,19 @@ pub type CallChain = Arc<[(usize, usize)]>;
 #[derive(Clone, Debug)]
 ///
 /// Instances share what they have in common: the strings naming a type,
-/// provider, configuration or module instance are shared within a root
-/// module's evaluation, and so are equal region and origin lists of the
-/// instances of one declaration (they are read-only once placed).
+/// provider or configuration, and equal lists of regions and of origins,
+/// are shared within a root module's evaluation (they are read-only once
+/// placed).
+///
+/// There are many: indexes are `u32`, texts boxed slices without spare
+/// capacity, and what most resources lack takes one word.
 pub struct Resource {
-    pub address: String,
+    pub address: Box<str>,
     pub ty: Arc<str>,
     /// The module it is declared in (index in [`Analysis::modules`]).
-    pub module: usize,
-    /// The address of its module instance (`""` for a root).
-    pub module_addr: Arc<str>,
+    pub module: u32,
     /// Index of its declaration in its module.
-    pub decl: usize,
+    pub decl: u32,
     pub file: FileId,
     /// The block's labels.
     pub head: Span,
@@ -101,7 +105,7 @@ pub struct Resource {
     pub provider_config: Arc<str>,
     pub kind: PlaceKind,
     pub regions: Arc<[String]>,
-    pub endpoint: Option<String>,
+    pub endpoint: Option<Box<str>>,
     /// Boxed: most resources have none, and there are many resources.
     pub unresolved: Option<Box<Unresolved>>,
     /// The primary location of a finding about it.
@@ -111,13 +115,13 @@ pub struct Resource {
     /// The module call blocks that lead to it, outermost first (for tiers
     /// declared on a call).
     pub call_chain: CallChain,
-    /// The root module it was evaluated from.
-    pub root: usize,
+    /// The root module it was evaluated from (index in [`Analysis::modules`]).
+    pub root: u32,
     /// The tier read from a tag or label, if any.
     /// Boxed, as `unresolved`.
     pub tag_tier: Option<Box<crate::tags::TagTier>>,
     /// The copies of data it makes (CRC005).
-    pub egress: Vec<crate::egress::Egress>,
+    pub egress: Box<[crate::egress::Egress]>,
 }
 
 impl Resource {
@@ -129,7 +133,6 @@ impl Resource {
         address: String,
         ty: String,
         module: usize,
-        module_addr: String,
         head: Span,
         block: Span,
         provider: String,
@@ -137,10 +140,9 @@ impl Resource {
         tag_tier: Option<crate::tags::TagTier>,
     ) -> Resource {
         Resource {
-            address,
+            address: address.into_boxed_str(),
             ty: ty.into(),
-            module,
-            module_addr: module_addr.into(),
+            module: index(module),
             decl: 0,
             file: head.file,
             head,
@@ -155,10 +157,34 @@ impl Resource {
             origins: Arc::new([]),
             call_chain: Arc::new([]),
             tag_tier: tag_tier.map(Box::new),
-            egress: Vec::new(),
-            root: module,
+            egress: Box::new([]),
+            root: index(module),
         }
     }
+}
+
+impl Resource {
+    /// Whether a text of its placement (what is unresolved, where it came
+    /// from, its copies of data) names `address`: such a text is its own.
+    fn names(&self, address: &str) -> bool {
+        self.unresolved
+            .as_ref()
+            .is_some_and(|u| u.what.contains(address))
+            || self.origins.iter().any(|o| o.message.contains(address))
+            || self.egress.iter().any(|e| {
+                e.source.as_ref().is_some_and(|(s, _)| s.contains(address))
+                    || e.dest.as_ref().is_some_and(|d| d.contains(address))
+                    || e.regions
+                        .iter()
+                        .any(|(_, o)| o.iter().any(|o| o.message.contains(address)))
+            })
+    }
+}
+
+/// An index into the modules or a module's declarations, as a
+/// [`Resource`] keeps it (there are fewer than 2^32 of either).
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// The result of an analysis.
@@ -824,60 +850,79 @@ fn evaluate_root(
         let me = ev.inst(inst);
         out.reached.push(me.module);
         let module = modules.get(me.module);
-        let module_addr = strings.get(&me.addr);
         for (i, d) in module.resources.iter().enumerate() {
             if !d.managed {
                 continue;
             }
             let exp = ev.resource_instances(inst, i);
             let ty = strings.get(&d.ty);
-            // The previous instance's lists, shared when equal.
-            let mut last_regions: Arc<[String]> = Arc::new([]);
-            let mut last_origins: Arc<[Related]> = Arc::new([]);
+            // Once an instance is placed (or its tags read) without looking at
+            // its own `count` or `each` (`Eval::instance_events`), the
+            // instances after it get the same result: computed once per
+            // declaration and module instance, not once per instance.
+            let mut placed_alike: Option<Resource> = None;
+            let mut tier_alike: Option<Option<Box<crate::tags::TagTier>>> = None;
             for (key, _) in &exp.instances {
+                if let Some(alike) = &placed_alike {
+                    let tag_tier = match &tier_alike {
+                        Some(t) => t.clone(),
+                        None => ev.tag_tier(inst, i, key, tier_tags).map(Box::new),
+                    };
+                    out.resources.push(Resource {
+                        address: crate::place::instance_address(&me.addr, d, key).into(),
+                        tag_tier,
+                        ..alike.clone()
+                    });
+                    continue;
+                }
+                let events = ev.instance_events();
                 let p = ev.place(inst, i, key);
-                let mut origins: Vec<Related> = p
-                    .origins
-                    .iter()
-                    .map(|o| Related {
-                        span: o.span,
-                        message: o.message.clone(),
-                    })
-                    .collect();
+                let placed_events = ev.instance_events();
                 // An unknown `count` or `for_each` leaves the number of
                 // instances open, not where they run: an instance whose
                 // placement depends on `count.index` or `each` is unresolved
                 // through its own region.
                 let unresolved = p.unresolved.clone().map(Box::new);
-                origins.dedup();
-                if *last_origins != *origins {
-                    last_origins = origins.into();
-                }
-                if !last_regions.iter().eq(p.regions.iter().map(|r| &r.region)) {
-                    last_regions = p.regions.iter().map(|r| r.region.clone()).collect();
-                }
-                out.resources.push(Resource {
-                    address: p.address.clone(),
+                let tag_tier = match &tier_alike {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t = ev.tag_tier(inst, i, key, tier_tags).map(Box::new);
+                        if ev.instance_events() == placed_events {
+                            tier_alike = Some(t.clone());
+                        }
+                        t
+                    }
+                };
+                let tagged_events = ev.instance_events();
+                let r = Resource {
+                    address: p.address.as_str().into(),
                     ty: ty.clone(),
-                    module: me.module,
-                    module_addr: module_addr.clone(),
-                    decl: i,
+                    module: index(me.module),
+                    decl: index(i),
                     file: d.file,
                     head: d.block.head_span(),
                     block: d.block.span,
                     provider: strings.get(&p.provider),
                     provider_config: strings.get(&p.provider_config),
                     kind: p.kind,
-                    regions: last_regions.clone(),
-                    endpoint: p.endpoint.clone(),
+                    regions: strings.regions(&p.regions),
+                    endpoint: p.endpoint.as_deref().map(Box::from),
                     unresolved,
                     primary: p.primary,
-                    origins: last_origins.clone(),
+                    origins: strings.origins(&p.origins),
                     call_chain: chain.clone(),
-                    tag_tier: ev.tag_tier(inst, i, key, tier_tags).map(Box::new),
-                    egress: ev.egress(&p),
-                    root,
-                });
+                    tag_tier,
+                    egress: ev.egress(&p).into(),
+                    root: index(root),
+                };
+                if exp.instances.len() > 1
+                    && placed_events == events
+                    && ev.instance_events() == tagged_events
+                    && !r.names(&p.address)
+                {
+                    placed_alike = Some(r.clone());
+                }
+                out.resources.push(r);
             }
         }
         for ci in (0..module.calls.len()).rev() {
@@ -895,10 +940,16 @@ fn evaluate_root(
 }
 
 /// One shared copy of each string a root's resources repeat (types,
-/// providers, configurations, module instance addresses).
+/// providers, configurations, module instance addresses), and of each list
+/// of regions and of origins: most resources of a root are placed by the
+/// same few provider configurations and region arguments.
 #[derive(Default)]
 struct Interner {
     set: crate::fxhash::FxHashSet<Arc<str>>,
+    /// By the hash of their regions; lists with the same hash in turn.
+    regions: crate::fxhash::FxHashMap<u64, Vec<Arc<[String]>>>,
+    /// By the hash of their (span, message) pairs, as `regions`.
+    origins: crate::fxhash::FxHashMap<u64, Vec<Arc<[Related]>>>,
 }
 
 impl Interner {
@@ -908,6 +959,60 @@ impl Interner {
         }
         let a: Arc<str> = Arc::from(s);
         self.set.insert(a.clone());
+        a
+    }
+
+    /// The names of `regions`, shared.
+    fn regions(&mut self, regions: &[RegionVal]) -> Arc<[String]> {
+        let mut h = FxHasher::default();
+        for r in regions {
+            r.region.hash(&mut h);
+        }
+        let same = self.regions.entry(h.finish()).or_default();
+        if let Some(a) = same
+            .iter()
+            .find(|a| a.iter().eq(regions.iter().map(|r| &r.region)))
+        {
+            return a.clone();
+        }
+        let a: Arc<[String]> = regions.iter().map(|r| r.region.clone()).collect();
+        same.push(a.clone());
+        a
+    }
+
+    /// `origins` as related locations, shared, without a repeat of the one
+    /// before (same span and message).
+    fn origins(&mut self, origins: &[Origin]) -> Arc<[Related]> {
+        let kept = || {
+            origins.iter().enumerate().filter_map(|(i, o)| {
+                let repeat = i > 0 && {
+                    let prev = &origins[i - 1];
+                    prev.span == o.span && prev.message == o.message
+                };
+                (!repeat).then_some(o)
+            })
+        };
+        let mut h = FxHasher::default();
+        for o in kept() {
+            o.span.hash(&mut h);
+            o.message.hash(&mut h);
+        }
+        let same = self.origins.entry(h.finish()).or_default();
+        if let Some(a) = same.iter().find(|a| {
+            a.len() == kept().count()
+                && a.iter()
+                    .zip(kept())
+                    .all(|(r, o)| r.span == o.span && *r.message == *o.message)
+        }) {
+            return a.clone();
+        }
+        let a: Arc<[Related]> = kept()
+            .map(|o| Related {
+                span: o.span,
+                message: o.message.to_string(),
+            })
+            .collect();
+        same.push(a.clone());
         a
     }
 }
@@ -1005,5 +1110,15 @@ fn shift(e: &mut Expr, by: usize) {
             shift(v, by)
         }),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// A run holds one per resource instance: a quarter of a million on the
+    /// bench corpus.
+    #[test]
+    fn a_resource_stays_small() {
+        assert!(std::mem::size_of::<super::Resource>() <= 224);
     }
 }

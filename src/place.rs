@@ -5,7 +5,7 @@
 //! parents, defaults) comes from the [catalogue](crate::catalogue), not from
 //! code here.
 
-use crate::catalogue::Provider;
+use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::{Eval, InstId, Scope, join_addr};
 use crate::model::{Block, ExprKind};
 use crate::module::ResourceDecl;
@@ -30,8 +30,9 @@ pub enum ProviderRef {
 /// The provider configuration of a resource declaration in a module instance.
 #[derive(Debug)]
 pub struct DeclProvider {
-    /// The local name it asks for (`aws` for `aws.us`).
-    pub local: String,
+    /// The source its module gives the local name it asks for (`aws` for
+    /// `aws.us`).
+    pub source: Rc<str>,
     pub pref: ProviderRef,
 }
 
@@ -54,9 +55,10 @@ pub struct Unresolved {
 /// Where a provider configuration places things.
 #[derive(Clone, Debug)]
 pub struct ProviderPlace {
-    /// `aws`, `aws.us`, `module.net.google`.
-    pub name: String,
-    pub source: String,
+    /// `aws`, `aws.us`, `module.net.google`. Shared with every resource
+    /// placed there, as `source`.
+    pub name: Rc<str>,
+    pub source: Rc<str>,
     pub regions: Vec<RegionVal>,
     pub endpoint: Option<String>,
     pub endpoint_origins: Vec<Origin>,
@@ -88,8 +90,8 @@ pub struct Placed {
     pub decl: usize,
     pub key: Option<Key>,
     pub address: String,
-    pub provider: String,
-    pub provider_config: String,
+    pub provider: Rc<str>,
+    pub provider_config: Rc<str>,
     pub kind: PlaceKind,
     pub regions: Vec<RegionVal>,
     pub endpoint: Option<String>,
@@ -99,6 +101,51 @@ pub struct Placed {
     /// Where the placement came from (region values, provider block), oldest
     /// first, without duplicates.
     pub origins: Vec<Origin>,
+}
+
+/// What the catalogue says of a resource type under a provider. Its lists
+/// are scanned by type pattern: looked up once per root evaluation
+/// ([`Eval::type_facts`]), not once per resource instance.
+#[derive(Clone, Copy)]
+pub struct TypeFacts<'c> {
+    /// A provider that places no data anywhere.
+    pub inert: bool,
+    pub provider: Option<&'c Provider>,
+    pub global: Option<&'c GlobalTypes>,
+    pub parent: Option<&'c Parent>,
+    pub default: Option<&'c crate::catalogue::Default>,
+    /// The type has egress rules (CRC005).
+    pub copies_data: bool,
+}
+
+impl<'a> Eval<'a> {
+    /// The catalogue's facts on type `ty` of provider `source` (cached).
+    pub fn type_facts(&self, source: &str, ty: &str) -> TypeFacts<'a> {
+        if let Some(f) = self
+            .type_facts_cache
+            .borrow()
+            .get(source)
+            .and_then(|m| m.get(ty))
+        {
+            return *f;
+        }
+        let cat: &'a Catalogue = self.cat;
+        let provider = cat.provider(source);
+        let f = TypeFacts {
+            inert: cat.is_inert(source),
+            provider,
+            global: provider.and_then(|c| c.global(ty)),
+            parent: provider.and_then(|c| c.parent(ty)),
+            default: provider.and_then(|c| c.default_for(ty)),
+            copies_data: provider.is_some_and(|c| c.egress(ty).next().is_some()),
+        };
+        self.type_facts_cache
+            .borrow_mut()
+            .entry(source.to_string())
+            .or_default()
+            .insert(ty.to_string(), f);
+        f
+    }
 }
 
 /// Generic region arguments for providers the catalogue does not know.
@@ -131,7 +178,8 @@ impl Eval<'_> {
         let d = &self.module_of(inst).resources[decl];
         let (local, alias) = Self::provider_request(d);
         let pref = self.resolve_provider(inst, &local, alias.as_deref());
-        let p = Rc::new(DeclProvider { local, pref });
+        let source = self.module_of(inst).provider_source(&local).into();
+        let p = Rc::new(DeclProvider { source, pref });
         self.decl_provider_cache
             .borrow_mut()
             .insert((inst, decl), p.clone());
@@ -141,7 +189,30 @@ impl Eval<'_> {
     /// Resolves a provider configuration from instance `inst` (SPEC §4):
     /// a block of the module, else what the call's `providers` map passes, else
     /// (for a default configuration) the parent's, else the empty default.
+    /// Cached: the declarations of a module instance ask for a few providers.
     pub fn resolve_provider(&self, inst: InstId, local: &str, alias: Option<&str>) -> ProviderRef {
+        if let Some(known) = self.provider_ref_cache.borrow().get(&inst)
+            && let Some((_, _, r)) = known
+                .iter()
+                .find(|(l, a, _)| l == local && a.as_deref() == alias)
+        {
+            return r.clone();
+        }
+        let r = self.resolve_provider_uncached(inst, local, alias);
+        self.provider_ref_cache
+            .borrow_mut()
+            .entry(inst)
+            .or_default()
+            .push((local.to_string(), alias.map(str::to_string), r.clone()));
+        r
+    }
+
+    fn resolve_provider_uncached(
+        &self,
+        inst: InstId,
+        local: &str,
+        alias: Option<&str>,
+    ) -> ProviderRef {
         let me = self.inst(inst);
         let module = &self.modules[me.module];
         if let Some(idx) = module
@@ -217,8 +288,8 @@ impl Eval<'_> {
                 let cat = self.cat.provider(source);
                 let has_region = cat.map(|c| !c.region_attrs.is_empty()).unwrap_or(false);
                 ProviderPlace {
-                    name: local.clone(),
-                    source: source.clone(),
+                    name: local.as_str().into(),
+                    source: source.as_str().into(),
                     regions: Vec::new(),
                     endpoint: None,
                     endpoint_origins: Vec::new(),
@@ -259,7 +330,7 @@ impl Eval<'_> {
                 let zone_attrs: Vec<&str> = cat
                     .map(|c| c.zone_attrs.iter().map(String::as_str).collect())
                     .unwrap_or_default();
-                let label = format!("region of provider {name}");
+                let label: Rc<str> = format!("region of provider {name}").into();
                 let (mut regions, mut unresolved) = (Vec::new(), None);
                 for scope in &scopes {
                     let (mut r, mut u) =
@@ -317,8 +388,8 @@ impl Eval<'_> {
                     unresolved = None;
                 }
                 ProviderPlace {
-                    name,
-                    source,
+                    name: name.into(),
+                    source: source.into(),
                     regions,
                     endpoint,
                     endpoint_origins,
@@ -337,7 +408,7 @@ impl Eval<'_> {
         attrs: &[&str],
         scope: &Scope,
         cat: Option<&Provider>,
-        label: &str,
+        label: &Rc<str>,
         zones: bool,
     ) -> (Vec<RegionVal>, Option<Unresolved>) {
         for name in attrs {
@@ -346,7 +417,7 @@ impl Eval<'_> {
             };
             let v = self.eval(&a.expr, scope).through(Origin {
                 span: a.expr.span,
-                message: label.to_string(),
+                message: label.clone(),
                 resource: None,
             });
             let text = short(self.sources.slice(a.expr.span));
@@ -382,7 +453,7 @@ impl Eval<'_> {
             let v = match expr {
                 Some(e) => self.eval(e, scope).through(Origin {
                     span: e.span,
-                    message: format!("endpoint of provider {name}"),
+                    message: format!("endpoint of provider {name}").into(),
                     resource: None,
                 }),
                 None => match block.body.attr(first) {
@@ -443,7 +514,7 @@ impl Eval<'_> {
         let pref = self.resource_provider(inst, decl, d, key);
         let pp = self.provider_place(&pref, head);
         let source = match &pref {
-            ProviderRef::Implicit { .. } => module.provider_source(&dp.local),
+            ProviderRef::Implicit { .. } => dp.source.clone(),
             ProviderRef::Block { .. } => pp.source.clone(),
         };
         let provider_attr = d.block.body.attr("provider").map(|a| a.expr.span);
@@ -461,13 +532,14 @@ impl Eval<'_> {
             primary: provider_attr.unwrap_or(d.block.labels_span()),
             origins: Vec::new(),
         };
-        if self.cat.is_inert(&source) {
+        let facts = self.type_facts(&source, &d.ty);
+        if facts.inert {
             placed.kind = PlaceKind::Inert;
             placed.endpoint = None;
             return placed;
         }
-        let cat = self.cat.provider(&source);
-        if let Some(g) = cat.and_then(|c| c.global(&d.ty)) {
+        let cat = facts.provider;
+        if let Some(g) = facts.global {
             // Kept in the regions a nested attribute lists, when it is set.
             if let Some(path) = &g.regions_from
                 && let Some(scope) = self.resource_scope(inst, decl, key)
@@ -486,7 +558,7 @@ impl Eval<'_> {
             }
             // Lives in a parent that is placed regionally (a subscription in
             // its pinned topic).
-            if let Some(parent) = cat.and_then(|c| c.parent(&d.ty))
+            if let Some(parent) = facts.parent
                 && let Some((span, p)) = self.global_parent(inst, decl, key, d, parent)
                 && p.kind == PlaceKind::Regional
             {
@@ -495,7 +567,7 @@ impl Eval<'_> {
                 placed.unresolved = p.unresolved.clone();
                 placed.origins.push(Origin {
                     span,
-                    message: format!("{} lives in {}", placed.address, p.address),
+                    message: format!("{} lives in {}", placed.address, p.address).into(),
                     resource: None,
                 });
                 placed.origins.extend(p.origins.iter().cloned());
@@ -511,13 +583,14 @@ impl Eval<'_> {
         }
         let guard = (inst, decl, key.clone());
         if !self.placing.borrow_mut().insert(guard.clone()) {
+            self.note_instance_event();
             placed.unresolved = Some(Unresolved {
                 what: format!("{} is placed by itself", placed.address),
                 span: head,
             });
             return placed;
         }
-        self.place_regions(&mut placed, d, cat, &pp);
+        self.place_regions(&mut placed, d, &facts, &pp);
         self.placing.borrow_mut().remove(&guard);
         if placed.unresolved.is_none() {
             placed.unresolved = pp.endpoint_unresolved.clone();
@@ -537,12 +610,13 @@ impl Eval<'_> {
         &self,
         placed: &mut Placed,
         d: &ResourceDecl,
-        cat: Option<&Provider>,
+        facts: &TypeFacts,
         pp: &ProviderPlace,
     ) {
         let Some(scope) = self.resource_scope(placed.inst, placed.decl, &placed.key) else {
             return;
         };
+        let cat = facts.provider;
         // 1. The resource's own region argument.
         let own: Vec<&str> = match cat {
             Some(c) => c.resource_region_attrs.iter().map(String::as_str).collect(),
@@ -578,7 +652,7 @@ impl Eval<'_> {
             }
         }
         // 2. A parent it lives in.
-        if let Some(parent) = cat.and_then(|c| c.parent(&d.ty)) {
+        if let Some(parent) = facts.parent {
             for name in &parent.attrs {
                 let Some(a) = d.block.body.attr(name) else {
                     continue;
@@ -594,7 +668,7 @@ impl Eval<'_> {
                     placed.unresolved = p.unresolved.clone();
                     placed.origins.push(Origin {
                         span: a.expr.span,
-                        message: format!("{} lives in {}", placed.address, p.address),
+                        message: format!("{} lives in {}", placed.address, p.address).into(),
                         resource: None,
                     });
                     placed.origins.extend(p.origins.iter().cloned());
@@ -612,7 +686,7 @@ impl Eval<'_> {
             }
         }
         // 3. What the provider decides when nothing is written.
-        if let Some(def) = cat.and_then(|c| c.default_for(&d.ty))
+        if let Some(def) = facts.default
             && d.block.body.attr(&def.attr).is_none()
         {
             placed.regions = vec![RegionVal {
@@ -624,7 +698,8 @@ impl Eval<'_> {
                     message: format!(
                         "{} has no {}: the provider puts it in {}",
                         placed.address, def.attr, def.value
-                    ),
+                    )
+                    .into(),
                     resource: None,
                 }],
             }];
@@ -669,7 +744,7 @@ impl Eval<'_> {
         for (a, sc) in attrs {
             let v = self.eval(&a.expr, &sc).through(Origin {
                 span: a.expr.span,
-                message: format!("{address} is kept in the regions of {path}"),
+                message: format!("{address} is kept in the regions of {path}").into(),
                 resource: None,
             });
             let items: Vec<Val> = v
@@ -707,6 +782,7 @@ impl Eval<'_> {
         let a = parent.attrs.iter().find_map(|n| d.block.body.attr(n))?;
         let guard = (inst, decl, key.clone());
         if !self.placing.borrow_mut().insert(guard.clone()) {
+            self.note_instance_event();
             return None;
         }
         let v = self.eval(&a.expr, &scope);
@@ -775,10 +851,17 @@ impl Eval<'_> {
 }
 
 /// `module.a.aws_s3_bucket.b["k"]`, `data.x.y`: built in one string.
-fn instance_address(prefix: &str, d: &ResourceDecl, key: &Option<Key>) -> String {
+pub(crate) fn instance_address(prefix: &str, d: &ResourceDecl, key: &Option<Key>) -> String {
     let key = key.as_ref().map(Key::address);
+    // Exactly the length: a resource keeps it as a boxed `str`.
     let mut out = String::with_capacity(
-        prefix.len() + d.ty.len() + d.name.len() + key.as_ref().map_or(0, String::len) + 8,
+        prefix.len()
+            + usize::from(!prefix.is_empty())
+            + if d.managed { 0 } else { 5 }
+            + d.ty.len()
+            + 1
+            + d.name.len()
+            + key.as_ref().map_or(0, String::len),
     );
     if !prefix.is_empty() {
         out.push_str(prefix);

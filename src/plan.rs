@@ -132,7 +132,6 @@ fn place_one(
         address,
         ty.clone(),
         module,
-        String::new(),
         head,
         r.span,
         provider.clone(),
@@ -154,7 +153,7 @@ fn place_one(
     if let Some(c) = c {
         for a in &c.endpoint_attrs {
             if let Some((e, s)) = constant(a) {
-                p.endpoint = Some(e);
+                p.endpoint = Some(e.into());
                 p.origins = Arc::new([Related {
                     span: s,
                     message: format!("endpoint of provider {key}"),

@@ -54,9 +54,9 @@ impl Eval<'_> {
             .attr("provider")
             .and_then(|a| split_index(&a.expr))
             .and_then(|(_, i)| i);
-        match (index, self.resource_scope(inst, decl, key)) {
-            (Some(i), Some(sc)) => self.keyed_provider(r, Some(i), &sc),
-            _ => r,
+        match index.and_then(|i| Some((i, self.resource_scope(inst, decl, key)?))) {
+            Some((i, sc)) => self.keyed_provider(r, Some(i), &sc),
+            None => r,
         }
     }
 

@@ -18,7 +18,9 @@ pub const MAX_CHOICES: usize = 64;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
     pub span: Span,
-    pub message: String,
+    /// Shared: origins are copied along with every value that came through
+    /// them.
+    pub message: Rc<str>,
     /// When the value was read from a resource's attribute: that resource
     /// (module instance, index in its module's resources, instance key).
     pub resource: Option<ResourceRef>,

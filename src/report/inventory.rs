@@ -89,7 +89,7 @@ fn resource_json(out: &mut Vec<u8>, an: &Analysis, r: &Resource, tier: &TierInfo
     out.extend_from_slice(b",\n      \"column\": ");
     push_num(out, p.column);
     out.extend_from_slice(b",\n      \"root\": ");
-    push_str(out, &an.root_names[r.root]);
+    push_str(out, &an.root_names[r.root as usize]);
     out.extend_from_slice(b",\n      \"tier\": ");
     push_opt(out, tier.tier.as_deref());
     out.extend_from_slice(b",\n      \"tier_source\": ");
@@ -239,7 +239,7 @@ pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
         out.push_str(&format!("{}\n", r.address));
         out.push_str(&format!("  at        {}:{}:{}\n", l.file, l.line, l.column));
         if an.roots.len() > 1 {
-            out.push_str(&format!("  root      {}\n", an.root_names[r.root]));
+            out.push_str(&format!("  root      {}\n", an.root_names[r.root as usize]));
         }
         out.push_str(&format!(
             "  provider  {} ({})\n",

@@ -21,12 +21,12 @@ pub fn check(r: &Resource) -> Option<Finding> {
             r.address, u.what
         ),
     );
-    f.address = Some(r.address.clone());
+    f.address = Some(r.address.to_string());
     f.block = Some(r.head);
     f.placement = Some(PlacementSummary {
         provider: r.provider.to_string(),
         region: None,
-        endpoint: r.endpoint.clone(),
+        endpoint: r.endpoint.as_deref().map(str::to_string),
     });
     if u.span != r.primary {
         f.related.push(Related {

@@ -18,14 +18,14 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
     let index: HashMap<(usize, &str), usize> = rs
         .iter()
         .enumerate()
-        .map(|(i, r)| ((r.root, r.address.as_str()), i))
+        .map(|(i, r)| ((r.root as usize, &*r.address), i))
         .collect();
     let many = ctx.packs.len() > 1;
     let mut out = Vec::new();
     for (i, r) in rs.iter().enumerate() {
         for e in &r.egress {
             let source = match &e.source {
-                Some((addr, _)) => index.get(&(r.root, addr.as_str())).copied(),
+                Some((addr, _)) => index.get(&(r.root as usize, addr.as_str())).copied(),
                 None => Some(i),
             };
             // The tier of the copied data; a configuration whose source has no
@@ -112,7 +112,7 @@ fn finding(r: &Resource, e: &Egress, s: &Subject, refusal: &Refusal, own: bool) 
         _ => format!("{} copies its data ({tier}) to {at}, {why}", r.address),
     };
     let mut f = Finding::new(Code::Crc005, e.span.file, Some(e.span), message);
-    f.address = Some(r.address.clone());
+    f.address = Some(r.address.to_string());
     f.block = Some(r.head);
     f.tier = Some(s.tier.id.clone());
     f.placement = Some(PlacementSummary {

@@ -173,7 +173,7 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut by_root: std::collections::HashMap<usize, Vec<usize>> = Default::default();
     for (i, r) in ctx.an.resources.iter().enumerate() {
         if ctx.tiers[i].is_some() {
-            by_root.entry(r.root).or_default().push(i);
+            by_root.entry(r.root as usize).or_default().push(i);
         }
     }
     for &root in &ctx.an.roots {

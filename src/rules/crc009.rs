@@ -10,16 +10,13 @@ pub fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut by_module: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, (r, t)) in ctx.an.resources.iter().zip(ctx.tiers).enumerate() {
         if t.is_none() && r.kind != PlaceKind::Inert {
-            by_module.entry(r.module).or_default().push(i);
+            by_module.entry(r.module as usize).or_default().push(i);
         }
     }
     let mut out = Vec::new();
     for (m, idx) in by_module {
         let first = &ctx.an.resources[idx[0]];
-        let mut names: Vec<&str> = idx
-            .iter()
-            .map(|i| ctx.an.resources[*i].address.as_str())
-            .collect();
+        let mut names: Vec<&str> = idx.iter().map(|i| &*ctx.an.resources[*i].address).collect();
         names.dedup();
         let shown: Vec<&str> = names.iter().take(5).copied().collect();
         let more = if names.len() > 5 {

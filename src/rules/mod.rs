@@ -167,13 +167,13 @@ impl Subject<'_> {
     /// locations and help line.
     pub fn finding(&self, code: Code, region: Option<&str>, message: String) -> Finding {
         let mut f = Finding::new(code, self.r.primary.file, Some(self.r.primary), message);
-        f.address = Some(self.r.address.clone());
+        f.address = Some(self.r.address.to_string());
         f.block = Some(self.r.head);
         f.tier = Some(self.tier.id.clone());
         f.placement = Some(PlacementSummary {
             provider: self.r.provider.to_string(),
             region: region.map(str::to_string),
-            endpoint: self.r.endpoint.clone(),
+            endpoint: self.r.endpoint.as_deref().map(str::to_string),
         });
         f.related = self.r.origins.to_vec();
         if let Some(s) = self.declared.span {
