@@ -2,8 +2,13 @@
 //! came from (SPEC §2), as text or JSON.
 
 use super::loc;
+use crate::findings::Related;
+use crate::fxhash::FxHashMap;
 use crate::pipeline::{Analysis, Resource};
 use crate::place::PlaceKind;
+use crate::source::{Position, Span};
+use std::ops::Range;
+use std::sync::Arc;
 
 /// The tier of a resource as the inventory shows it (filled by the tier stage).
 #[derive(Clone, Debug, Default)]
@@ -37,6 +42,7 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     }
     let none = TierInfo::default();
     let none = &none;
+    let names = Names::new(an);
     // A batch's resources are rendered in parallel; the next batch is rendered
     // (on a scoped thread, through rayon) while this thread writes the
     // previous one, so writing the report overlaps rendering it.
@@ -46,13 +52,14 @@ pub fn write_json<W: std::io::Write + ?Sized>(
             .enumerate()
             .map(|(c, chunk)| {
                 let base = b * BATCH + c * CHUNK;
-                let mut out = Vec::with_capacity(chunk.len() * 1280);
-                for (i, r) in chunk.iter().enumerate() {
+                let mut r = Renderer::new(an, &names, chunk.len());
+                for (i, res) in chunk.iter().enumerate() {
                     let t = tiers.get(base + i).unwrap_or(none);
-                    out.extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
-                    resource_json(&mut out, an, r, t);
+                    r.out
+                        .extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
+                    r.resource(res, t);
                 }
-                out
+                r.out
             })
             .collect()
     };
@@ -75,68 +82,161 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     w.write_all(b"\n  ]\n}\n")
 }
 
-/// One resource object, at the indentation of an element of `resources`.
-fn resource_json(out: &mut Vec<u8>, an: &Analysis, r: &Resource, tier: &TierInfo) {
-    let p = an.sources.start(r.head);
-    out.extend_from_slice(b"{\n      \"address\": ");
-    push_str(out, &r.address);
-    out.extend_from_slice(b",\n      \"type\": ");
-    push_str(out, &r.ty);
-    out.extend_from_slice(b",\n      \"file\": ");
-    push_str(out, &an.sources.get(r.head.file).display);
-    out.extend_from_slice(b",\n      \"line\": ");
-    push_num(out, p.line);
-    out.extend_from_slice(b",\n      \"column\": ");
-    push_num(out, p.column);
-    out.extend_from_slice(b",\n      \"root\": ");
-    push_str(out, &an.root_names[r.root]);
-    out.extend_from_slice(b",\n      \"tier\": ");
-    push_opt(out, tier.tier.as_deref());
-    out.extend_from_slice(b",\n      \"tier_source\": ");
-    push_opt(out, tier.source);
-    out.extend_from_slice(b",\n      \"provider\": ");
-    push_str(out, &r.provider);
-    out.extend_from_slice(b",\n      \"provider_config\": ");
-    push_str(out, &r.provider_config);
-    out.extend_from_slice(b",\n      \"placement\": ");
-    push_str(out, kind_name(r.kind));
-    out.extend_from_slice(b",\n      \"regions\": [");
-    for (i, region) in r.regions.iter().enumerate() {
-        out.extend_from_slice(if i == 0 {
-            b"\n        "
-        } else {
-            b",\n        "
-        });
-        push_str(out, region);
+/// The names every resource repeats, each escaped and quoted once for the
+/// whole report: file display paths (by [`FileId`]) and root names.
+struct Names {
+    files: Vec<Vec<u8>>,
+    roots: Vec<Vec<u8>>,
+}
+
+impl Names {
+    fn new(an: &Analysis) -> Names {
+        let quoted = |s: &str| {
+            let mut out = Vec::with_capacity(s.len() + 2);
+            push_str(&mut out, s);
+            out
+        };
+        Names {
+            files: an
+                .sources
+                .files()
+                .iter()
+                .map(|f| quoted(&f.display))
+                .collect(),
+            roots: an.root_names.iter().map(|r| quoted(r)).collect(),
+        }
     }
-    if !r.regions.is_empty() {
-        out.extend_from_slice(b"\n      ");
+}
+
+/// Renders the resources of one task into `out`, reusing text it already
+/// wrote there. After the sort, neighbours are mostly instances of one
+/// declaration (same head) and instances of one module instance share their
+/// `origins` list (the same `Arc`); one origin (a region set in a variable
+/// file, a provider's region) recurs across the lists of a root.
+struct Renderer<'a> {
+    an: &'a Analysis,
+    names: &'a Names,
+    out: Vec<u8>,
+    /// The last head and its position.
+    head: Option<(Span, Position)>,
+    /// Where `"origins": [...]` was rendered, by the list's address (the
+    /// lists live as long as the analysis).
+    lists: FxHashMap<(usize, usize), Range<usize>>,
+    /// Where one origin object was rendered, by its span, with its message.
+    items: FxHashMap<Span, (&'a str, Range<usize>)>,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(an: &'a Analysis, names: &'a Names, resources: usize) -> Renderer<'a> {
+        Renderer {
+            an,
+            names,
+            out: Vec::with_capacity(resources * 1280),
+            head: None,
+            lists: FxHashMap::default(),
+            items: FxHashMap::default(),
+        }
     }
-    out.extend_from_slice(b"],\n      \"endpoint\": ");
-    push_opt(out, r.endpoint.as_deref());
-    out.extend_from_slice(b",\n      \"unresolved\": ");
-    push_opt(out, r.unresolved.as_ref().map(|u| u.what.as_str()));
-    out.extend_from_slice(b",\n      \"origins\": [");
-    for (i, o) in r.origins.iter().enumerate() {
-        let op = an.sources.start(o.span);
-        out.extend_from_slice(if i == 0 {
-            b"\n        {\n          \"file\": "
-        } else {
-            b",\n        {\n          \"file\": "
-        });
-        push_str(out, &an.sources.get(o.span.file).display);
+
+    /// One resource object, at the indentation of an element of `resources`.
+    fn resource(&mut self, r: &'a Resource, tier: &TierInfo) {
+        let p = match self.head {
+            Some((head, p)) if head.file == r.head.file && head.start == r.head.start => p,
+            _ => {
+                let p = self.an.sources.start(r.head);
+                self.head = Some((r.head, p));
+                p
+            }
+        };
+        let out = &mut self.out;
+        out.extend_from_slice(b"{\n      \"address\": ");
+        push_str(out, &r.address);
+        out.extend_from_slice(b",\n      \"type\": ");
+        push_str(out, &r.ty);
+        out.extend_from_slice(b",\n      \"file\": ");
+        out.extend_from_slice(&self.names.files[r.head.file as usize]);
+        out.extend_from_slice(b",\n      \"line\": ");
+        push_num(out, p.line);
+        out.extend_from_slice(b",\n      \"column\": ");
+        push_num(out, p.column);
+        out.extend_from_slice(b",\n      \"root\": ");
+        out.extend_from_slice(&self.names.roots[r.root]);
+        out.extend_from_slice(b",\n      \"tier\": ");
+        push_opt(out, tier.tier.as_deref());
+        out.extend_from_slice(b",\n      \"tier_source\": ");
+        push_opt(out, tier.source);
+        out.extend_from_slice(b",\n      \"provider\": ");
+        push_str(out, &r.provider);
+        out.extend_from_slice(b",\n      \"provider_config\": ");
+        push_str(out, &r.provider_config);
+        out.extend_from_slice(b",\n      \"placement\": ");
+        push_str(out, kind_name(r.kind));
+        out.extend_from_slice(b",\n      \"regions\": [");
+        for (i, region) in r.regions.iter().enumerate() {
+            out.extend_from_slice(if i == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            });
+            push_str(out, region);
+        }
+        if !r.regions.is_empty() {
+            out.extend_from_slice(b"\n      ");
+        }
+        out.extend_from_slice(b"],\n      \"endpoint\": ");
+        push_opt(out, r.endpoint.as_deref());
+        out.extend_from_slice(b",\n      \"unresolved\": ");
+        push_opt(out, r.unresolved.as_ref().map(|u| u.what.as_str()));
+        out.extend_from_slice(b",\n      \"origins\": [");
+        self.origins(&r.origins);
+        self.out.extend_from_slice(b"]\n    }");
+    }
+
+    /// The elements of `origins` and the line break before its `]`.
+    fn origins(&mut self, list: &'a Arc<[Related]>) {
+        let key = (Arc::as_ptr(list) as *const Related as usize, list.len());
+        if let Some(done) = self.lists.get(&key) {
+            self.out.extend_from_within(done.clone());
+            return;
+        }
+        let start = self.out.len();
+        for (i, o) in list.iter().enumerate() {
+            self.out.extend_from_slice(if i == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            });
+            self.origin(o);
+        }
+        if !list.is_empty() {
+            self.out.extend_from_slice(b"\n      ");
+        }
+        self.lists.insert(key, start..self.out.len());
+    }
+
+    /// One origin object.
+    fn origin(&mut self, o: &'a Related) {
+        if let Some((message, done)) = self.items.get(&o.span)
+            && *message == o.message
+        {
+            self.out.extend_from_within(done.clone());
+            return;
+        }
+        let start = self.out.len();
+        let p = self.an.sources.start(o.span);
+        let out = &mut self.out;
+        out.extend_from_slice(b"{\n          \"file\": ");
+        out.extend_from_slice(&self.names.files[o.span.file as usize]);
         out.extend_from_slice(b",\n          \"line\": ");
-        push_num(out, op.line);
+        push_num(out, p.line);
         out.extend_from_slice(b",\n          \"column\": ");
-        push_num(out, op.column);
+        push_num(out, p.column);
         out.extend_from_slice(b",\n          \"message\": ");
         push_str(out, &o.message);
         out.extend_from_slice(b"\n        }");
+        self.items
+            .insert(o.span, (o.message.as_str(), start..self.out.len()));
     }
-    if !r.origins.is_empty() {
-        out.extend_from_slice(b"\n      ");
-    }
-    out.extend_from_slice(b"]\n    }");
 }
 
 fn push_opt(out: &mut Vec<u8>, s: Option<&str>) {
