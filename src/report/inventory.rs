@@ -45,14 +45,18 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     let names = Names::new(an);
     // A batch's resources are rendered in parallel; the next batch is rendered
     // (on a scoped thread, through rayon) while this thread writes the
-    // previous one, so writing the report overlaps rendering it.
-    let render = |b: usize, batch: &[Resource]| -> Vec<Vec<u8>> {
+    // previous one, so writing the report overlaps rendering it. A batch is
+    // rendered into the buffers of the batch written before (fresh memory
+    // for each batch costs page faults).
+    let render = |b: usize, batch: &[Resource], mut buffers: Vec<Vec<u8>>| -> Vec<Vec<u8>> {
+        buffers.resize_with(batch.len().div_ceil(CHUNK), Vec::new);
         batch
             .par_chunks(CHUNK)
+            .zip(buffers)
             .enumerate()
-            .map(|(c, chunk)| {
+            .map(|(c, (chunk, out))| {
                 let base = b * BATCH + c * CHUNK;
-                let mut r = Renderer::new(an, &names, chunk.len());
+                let mut r = Renderer::new(an, &names, out, chunk.len());
                 for (i, res) in chunk.iter().enumerate() {
                     let t = tiers.get(base + i).unwrap_or(none);
                     r.out
@@ -64,15 +68,19 @@ pub fn write_json<W: std::io::Write + ?Sized>(
             .collect()
     };
     let mut batches = an.resources.chunks(BATCH).enumerate();
-    let mut ready = batches.next().map(|(b, batch)| render(b, batch));
+    let mut ready = batches
+        .next()
+        .map(|(b, batch)| render(b, batch, Vec::new()));
+    let mut written = Vec::new();
     while let Some(texts) = ready.take() {
         let next = batches.next();
+        let buffers = std::mem::take(&mut written);
         std::thread::scope(|s| -> std::io::Result<()> {
-            let rendering = next.map(|(b, batch)| s.spawn(move || render(b, batch)));
+            let rendering = next.map(|(b, batch)| s.spawn(move || render(b, batch, buffers)));
             for t in &texts {
                 w.write_all(t)?;
             }
-            drop(texts);
+            written = texts;
             if let Some(h) = rendering {
                 ready = Some(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             }
@@ -127,11 +135,14 @@ struct Renderer<'a> {
 }
 
 impl<'a> Renderer<'a> {
-    fn new(an: &'a Analysis, names: &'a Names, resources: usize) -> Renderer<'a> {
+    /// A renderer writing into `out` (emptied), for about `resources` resources.
+    fn new(an: &'a Analysis, names: &'a Names, mut out: Vec<u8>, resources: usize) -> Renderer<'a> {
+        out.clear();
+        out.reserve(resources * 1280);
         Renderer {
             an,
             names,
-            out: Vec::with_capacity(resources * 1280),
+            out,
             head: None,
             lists: FxHashMap::default(),
             items: FxHashMap::default(),
