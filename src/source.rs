@@ -87,6 +87,16 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
+        // An ASCII prefix (the usual case) ends on a character boundary and
+        // has no byte order mark: its column is its length.
+        if let Some(prefix) = self.text.as_bytes().get(start..offset)
+            && prefix.is_ascii()
+        {
+            return Position {
+                line: line + 1,
+                column: prefix.len() + 1,
+            };
+        }
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
