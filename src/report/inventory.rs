@@ -19,7 +19,7 @@ pub struct TierInfo {
 
 /// Resources per batch: each batch is rendered in parallel, written, then
 /// dropped, so the report never sits whole in memory.
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 /// Resources rendered into one buffer by one task.
 const CHUNK: usize = 256;
 
