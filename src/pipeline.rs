@@ -462,18 +462,20 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         for (k, id) in ids.iter().enumerate() {
             rank[*id as usize] = k as u64;
         }
-        let mut order: Vec<(u64, &str, usize, usize)> = an
+        // Roots and resources are counted in `u32` (each resource takes
+        // hundreds of bytes: there are far fewer than 2^32).
+        let mut order: Vec<(u64, &str, u32, u32)> = an
             .resources
             .iter()
             .enumerate()
             .map(|(i, r)| {
                 let at = rank[r.file as usize] << 32 | u64::from(r.head.start);
-                (at, r.address.as_str(), r.root, i)
+                (at, r.address.as_str(), r.root as u32, i as u32)
             })
             .collect();
         order.par_sort_unstable();
         // The resource at `from[k]` goes to `k`.
-        let mut from: Vec<usize> = order.into_iter().map(|(.., i)| i).collect();
+        let mut from: Vec<usize> = order.into_iter().map(|(.., i)| i as usize).collect();
         for start in 0..from.len() {
             let mut k = start;
             while from[k] != start {
