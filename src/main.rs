@@ -636,21 +636,15 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
             strict: false,
         },
     );
-    let tiers: Vec<report::inventory::TierInfo> = declared
-        .iter()
-        .map(|t| report::inventory::TierInfo {
-            tier: t.as_ref().map(|d| d.display(&st.packs)),
-            source: t.as_ref().map(|d| d.source.as_str()),
-        })
-        .collect();
     cercle::stages::mark("tiers");
     let written = match a.format {
         InventoryFormat::Json => stream_out(&a.input.output, |w| {
-            report::inventory::write_json(w, &an, &tiers)
+            report::inventory::write_json(w, &an, &declared, &st.packs)
         }),
-        InventoryFormat::Human => {
-            write_out(&a.input.output, &report::inventory::human(&an, &tiers))
-        }
+        InventoryFormat::Human => write_out(
+            &a.input.output,
+            &report::inventory::human(&an, &declared, &st.packs),
+        ),
     };
     if let Err(e) = written {
         return usage_error(&e);

@@ -4,18 +4,13 @@
 use super::loc;
 use crate::findings::Related;
 use crate::fxhash::FxHashMap;
+use crate::packs::Pack;
 use crate::pipeline::{Analysis, Resource};
 use crate::place::PlaceKind;
 use crate::source::{Position, Span};
+use crate::tier::{Declared, ResourceTier};
 use std::ops::Range;
 use std::sync::Arc;
-
-/// The tier of a resource as the inventory shows it (filled by the tier stage).
-#[derive(Clone, Debug, Default)]
-pub struct TierInfo {
-    pub tier: Option<String>,
-    pub source: Option<&'static str>,
-}
 
 /// Resources per batch: each batch is rendered in parallel, written, then
 /// dropped, so the report never sits whole in memory.
@@ -29,19 +24,19 @@ const CHUNK: usize = 256;
 /// The text is written by hand, byte for byte what `serde_json`'s pretty
 /// printer (two-space indent) gives for the report object: the layout is
 /// fixed, strings are escaped as `serde_json` escapes them (see
-/// [`push_str`]), and numbers are decimal integers.
+/// [`push_str`]), and numbers are decimal integers. `tiers` are the
+/// resources' tiers (same order), named as `packs` name them.
 pub fn write_json<W: std::io::Write + ?Sized>(
     w: &mut W,
     an: &Analysis,
-    tiers: &[TierInfo],
+    tiers: &[ResourceTier],
+    packs: &[Pack],
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     w.write_all(b"{\n  \"version\": 1,\n  \"resources\": [")?;
     if an.resources.is_empty() {
         return w.write_all(b"]\n}\n");
     }
-    let none = TierInfo::default();
-    let none = &none;
     let names = Names::new(an);
     // A batch's resources are rendered in parallel; the next batch is rendered
     // (on a scoped thread, through rayon) while this thread writes the
@@ -56,9 +51,9 @@ pub fn write_json<W: std::io::Write + ?Sized>(
             .enumerate()
             .map(|(c, (chunk, out))| {
                 let base = b * BATCH + c * CHUNK;
-                let mut r = Renderer::new(an, &names, out, chunk.len());
+                let mut r = Renderer::new(an, &names, packs, out, chunk.len());
                 for (i, res) in chunk.iter().enumerate() {
-                    let t = tiers.get(base + i).unwrap_or(none);
+                    let t = tiers.get(base + i).and_then(|t| t.as_deref());
                     r.out
                         .extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
                     r.resource(res, t);
@@ -124,6 +119,8 @@ impl Names {
 struct Renderer<'a> {
     an: &'a Analysis,
     names: &'a Names,
+    /// The active packs, which name the tiers.
+    packs: &'a [Pack],
     out: Vec<u8>,
     /// The last head and its position.
     head: Option<(Span, Position)>,
@@ -136,12 +133,19 @@ struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     /// A renderer writing into `out` (emptied), for about `resources` resources.
-    fn new(an: &'a Analysis, names: &'a Names, mut out: Vec<u8>, resources: usize) -> Renderer<'a> {
+    fn new(
+        an: &'a Analysis,
+        names: &'a Names,
+        packs: &'a [Pack],
+        mut out: Vec<u8>,
+        resources: usize,
+    ) -> Renderer<'a> {
         out.clear();
         out.reserve(resources * 1280);
         Renderer {
             an,
             names,
+            packs,
             out,
             head: None,
             lists: FxHashMap::default(),
@@ -150,7 +154,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// One resource object, at the indentation of an element of `resources`.
-    fn resource(&mut self, r: &'a Resource, tier: &TierInfo) {
+    fn resource(&mut self, r: &'a Resource, tier: Option<&Declared>) {
         let p = match self.head {
             Some((head, p)) if head.file == r.head.file && head.start == r.head.start => p,
             _ => {
@@ -173,9 +177,9 @@ impl<'a> Renderer<'a> {
         out.extend_from_slice(b",\n      \"root\": ");
         out.extend_from_slice(&self.names.roots[r.root]);
         out.extend_from_slice(b",\n      \"tier\": ");
-        push_opt(out, tier.tier.as_deref());
+        push_opt(out, tier.map(|d| d.display(self.packs)).as_deref());
         out.extend_from_slice(b",\n      \"tier_source\": ");
-        push_opt(out, tier.source);
+        push_opt(out, tier.map(|d| d.source.as_str()));
         out.extend_from_slice(b",\n      \"provider\": ");
         push_str(out, &r.provider);
         out.extend_from_slice(b",\n      \"provider_config\": ");
@@ -337,7 +341,7 @@ pub fn kind_name(k: PlaceKind) -> &'static str {
 }
 
 /// The text form: one block per resource.
-pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
+pub fn human(an: &Analysis, tiers: &[ResourceTier], packs: &[Pack]) -> String {
     let mut out = String::new();
     for (i, r) in an.resources.iter().enumerate() {
         let l = loc(&an.sources, r.head);
@@ -360,8 +364,8 @@ pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
         if let Some(e) = &r.endpoint {
             out.push_str(&format!("  endpoint  {e}\n"));
         }
-        if let Some(t) = tiers.get(i).and_then(|t| t.tier.clone()) {
-            out.push_str(&format!("  tier      {t}\n"));
+        if let Some(d) = tiers.get(i).and_then(|t| t.as_deref()) {
+            out.push_str(&format!("  tier      {}\n", d.display(packs)));
         }
         if let Some(u) = &r.unresolved {
             let ul = loc(&an.sources, u.span);
