@@ -1,35 +1,37 @@
 //! The `json` report (SPEC §7): stable, versioned (`version: 1`).
 
-use super::{CheckReport, finding_loc, loc};
-use crate::findings::{Finding, Hidden, HiddenBy};
+use super::{CheckReport, Lazy, finding_loc, loc};
+use crate::findings::{Finding, HiddenBy};
 use crate::source::SourceMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 pub fn render(r: &CheckReport) -> String {
-    let findings = Lazy(r.findings, |f: &Finding| Some(finding(r.sources, f)));
+    let findings = Lazy(|| r.findings.iter().map(|f| finding(r.sources, f)));
     // Findings suppressed by a comment are listed apart, each with its reason,
     // so that `findings` stays what fails a run (baselined ones are counted).
-    let suppressed = Lazy(r.hidden, |h: &Hidden| {
-        let HiddenBy::Comment {
-            reason,
-            until,
-            comment,
-        } = &h.by
-        else {
-            return None;
-        };
-        let mut v = finding(r.sources, &h.finding);
-        let at = loc(r.sources, *comment);
-        v["suppression"] = json!({
-            "kind": "inline",
-            "reason": reason,
-            "until": until,
-            "file": at.file,
-            "line": at.line,
-            "column": at.column,
-        });
-        Some(v)
+    let suppressed = Lazy(|| {
+        r.hidden.iter().filter_map(|h| {
+            let HiddenBy::Comment {
+                reason,
+                until,
+                comment,
+            } = &h.by
+            else {
+                return None;
+            };
+            let mut v = finding(r.sources, &h.finding);
+            let at = loc(r.sources, *comment);
+            v["suppression"] = json!({
+                "kind": "inline",
+                "reason": reason,
+                "until": until,
+                "file": at.file,
+                "line": at.line,
+                "column": at.column,
+            });
+            Some(v)
+        })
     });
     let s = &r.summary;
     let mut summary = json!({
@@ -62,17 +64,6 @@ struct Doc<'a, F: Serialize, S: Serialize> {
     summary: Value,
     findings: F,
     suppressed: S,
-}
-
-/// A list whose elements (`None`: left out) are built one at a time as they
-/// are written, never all at once: the report's values take several times the
-/// size of its text.
-struct Lazy<'a, T, F>(&'a [T], F);
-
-impl<T, F: Fn(&T) -> Option<Value>> Serialize for Lazy<'_, T, F> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().filter_map(&self.1))
-    }
 }
 
 /// One finding as the report lists it.
