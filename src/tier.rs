@@ -14,11 +14,12 @@
 
 use crate::config::Config;
 use crate::findings::{Code, Finding};
+use crate::fxhash::FxHashMap as HashMap;
 use crate::packs::Pack;
 use crate::pipeline::{Analysis, CallChain, Resource};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Where a tier was declared.
@@ -105,11 +106,12 @@ pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<ResourceTier>, Vec<Findi
                 inp,
                 findings: Vec::new(),
                 reported: BTreeSet::new(),
-                file_ann: HashMap::new(),
-                file_level: HashMap::new(),
-                scopes: HashMap::new(),
-                calls: HashMap::new(),
+                file_ann: HashMap::default(),
+                file_level: HashMap::default(),
+                scopes: HashMap::default(),
+                calls: HashMap::default(),
                 last: None,
+                last_above: None,
             };
             let out: Vec<ResourceTier> = chunk.iter().map(|res| r.resource(an, res)).collect();
             (out, r.findings)
@@ -145,6 +147,9 @@ struct Resolver<'a> {
     /// chain (all its tier depends on), and its tier: the instances of a
     /// declaration come one after another.
     last: Option<((FileId, u32, CallChain), ResourceTier)>,
+    /// The annotation above the last block read, by file and block start
+    /// (the instances of a declaration in every root come one after another).
+    last_above: Option<((FileId, u32), Option<(String, Span)>)>,
 }
 
 impl Resolver<'_> {
@@ -216,7 +221,7 @@ impl Resolver<'_> {
     fn resource_uncached(&mut self, an: &Analysis, res: &Resource) -> ResourceTier {
         // An unknown name is CRC004 where it is written, even where a more
         // specific source decides (SPEC §3).
-        let above = annotation_above(self.sources.get(res.file), res.block.start);
+        let above = self.annotation_above(res.file, res.block.start);
         for (n, s) in above.iter().cloned().chain(self.file_annotation(res.file)) {
             self.known(&[n], Some(s));
         }
@@ -238,6 +243,19 @@ impl Resolver<'_> {
         }
         // 4, 5, 6
         self.file_level(res.file)
+    }
+
+    /// The annotation above the block at `start` in `file` (the last one is
+    /// kept).
+    fn annotation_above(&mut self, file: FileId, start: u32) -> Option<(String, Span)> {
+        if let Some((at, above)) = &self.last_above
+            && *at == (file, start)
+        {
+            return above.clone();
+        }
+        let above = annotation_above(self.sources.get(file), start);
+        self.last_above = Some(((file, start), above.clone()));
+        above
     }
 
     /// Levels 4 to 6 for a file (cached: they depend on the file only).
