@@ -12,8 +12,9 @@ use crate::tier::{Declared, ResourceTier};
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Resources per batch: each batch is rendered in parallel, written, then
-/// dropped, so the report never sits whole in memory.
+/// Resources per batch: each batch is rendered in parallel, then written, so
+/// the report never sits whole in memory (the buffers of two batches live at
+/// once).
 const BATCH: usize = 1024;
 /// Resources rendered into one buffer by one task.
 const CHUNK: usize = 256;
@@ -86,13 +87,15 @@ pub fn write_json<W: std::io::Write + ?Sized>(
 }
 
 /// The names every resource repeats, each escaped and quoted once for the
-/// whole report: file display paths (by [`FileId`]) and root names.
+/// whole report: file display paths (by [`crate::source::FileId`]) and root
+/// names.
 struct Names {
     files: Vec<Vec<u8>>,
     roots: Vec<Vec<u8>>,
 }
 
 impl Names {
+    /// The names of every file and root of the analysis.
     fn new(an: &Analysis) -> Names {
         let quoted = |s: &str| {
             let mut out = Vec::with_capacity(s.len() + 2);
