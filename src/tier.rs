@@ -131,6 +131,9 @@ pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<ResourceTier>, Vec<Findi
     (out, findings)
 }
 
+/// A `cercle:tier` comment: the name and where it is written.
+type Annotation = (String, Span);
+
 struct Resolver<'a> {
     sources: &'a SourceMap,
     inp: &'a TierInputs<'a>,
@@ -149,7 +152,7 @@ struct Resolver<'a> {
     last: Option<((FileId, u32, CallChain), ResourceTier)>,
     /// The annotation above the last block read, by file and block start
     /// (the instances of a declaration in every root come one after another).
-    last_above: Option<((FileId, u32), Option<(String, Span)>)>,
+    last_above: Option<((FileId, u32), Option<Annotation>)>,
 }
 
 impl Resolver<'_> {
@@ -247,7 +250,7 @@ impl Resolver<'_> {
 
     /// The annotation above the block at `start` in `file` (the last one is
     /// kept).
-    fn annotation_above(&mut self, file: FileId, start: u32) -> Option<(String, Span)> {
+    fn annotation_above(&mut self, file: FileId, start: u32) -> Option<Annotation> {
         if let Some((at, above)) = &self.last_above
             && *at == (file, start)
         {
