@@ -439,7 +439,7 @@ fn run_once(dir: &Path, threads: Option<usize>, cat: &Catalogue) -> Run {
     let an = cercle::analyse(&options(dir, threads), cat).expect("analyse");
     let t1 = Instant::now();
     let mut sink = HashSink::default();
-    inventory::write_json(&mut sink, &an, &[]).expect("render");
+    inventory::write_json(&mut sink, &an, &[], &[]).expect("render");
     let json = sink.finish();
     let t2 = Instant::now();
     let summary = summarise(&an);
@@ -581,7 +581,7 @@ fn child_run(dir: &Path, threads: usize) {
         return;
     }
     let mut sink = HashSink::default();
-    inventory::write_json(&mut sink, &an, &[]).expect("render");
+    inventory::write_json(&mut sink, &an, &[], &[]).expect("render");
     assert!(sink.len > 0);
     let after_render = (proc_status("VmHWM:"), proc_status("VmRSS:"));
     println!("VmHWM {}", after_render.0);
@@ -768,7 +768,7 @@ fn stages(dir: &Path, cat: &Catalogue) {
             row[6] = row[5] - row[0] - row[4];
             let t = Instant::now();
             let mut sink = HashSink::default();
-            inventory::write_json(&mut sink, &an, &[]).expect("render");
+            inventory::write_json(&mut sink, &an, &[], &[]).expect("render");
             row[7] = secs(t.elapsed());
             let t = Instant::now();
             drop(an);

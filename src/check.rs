@@ -7,7 +7,7 @@ use crate::findings::{Code, Finding, Hidden, Severity};
 use crate::packs::{Pack, PackError, PlacementEntry};
 use crate::pipeline::Analysis;
 use crate::rules::{self, Ctx};
-use crate::tier::{self, Declared, TierInputs};
+use crate::tier::{self, ResourceTier, TierInputs};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ pub struct CheckInput<'a> {
 
 /// The findings and every resource's tier.
 pub struct Outcome {
-    pub tiers: Vec<Option<Declared>>,
+    pub tiers: Vec<ResourceTier>,
     pub findings: Vec<Finding>,
     /// Findings hidden by an ignore comment, sorted like `findings`.
     pub suppressed: Vec<Hidden>,
@@ -142,7 +142,7 @@ pub fn load_packs(
 /// The tier of every resource (same order as `an.resources`) and the CRC004
 /// findings: the tier stage alone, as `cercle inventory` needs it. The
 /// configuration file joins the source map, for spans in it.
-pub fn tiers(an: &mut Analysis, input: &CheckInput) -> (Vec<Option<tier::Declared>>, Vec<Finding>) {
+pub fn tiers(an: &mut Analysis, input: &CheckInput) -> (Vec<ResourceTier>, Vec<Finding>) {
     let config_file = input.config.path.as_ref().map(|p| {
         let cwd = std::env::current_dir().unwrap_or_default();
         an.sources.add(

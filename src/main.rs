@@ -560,10 +560,15 @@ fn run_check(a: CheckArgs) -> ExitCode {
         by: HiddenBy::Baseline,
     }));
     report::sort_hidden(&an.sources, &mut hidden);
-    let resources = report::checked(&an);
     let packs: Vec<String> = st.packs.iter().map(|p| p.id.clone()).collect();
     let duration_ms = start.elapsed().as_millis();
     let render = |format: report::Format, color: bool| {
+        // Only JUnit lists the resources (a test case each).
+        let resources = if format == report::Format::Junit {
+            report::checked(&an)
+        } else {
+            Vec::new()
+        };
         let mut summary = summary.clone();
         // Only people read the time: no other report depends on it.
         if format == report::Format::Human {
@@ -636,21 +641,15 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
             strict: false,
         },
     );
-    let tiers: Vec<report::inventory::TierInfo> = declared
-        .iter()
-        .map(|t| report::inventory::TierInfo {
-            tier: t.as_ref().map(|d| d.display(&st.packs)),
-            source: t.as_ref().map(|d| d.source.as_str()),
-        })
-        .collect();
     cercle::stages::mark("tiers");
     let written = match a.format {
         InventoryFormat::Json => stream_out(&a.input.output, |w| {
-            report::inventory::write_json(w, &an, &tiers)
+            report::inventory::write_json(w, &an, &declared, &st.packs)
         }),
-        InventoryFormat::Human => {
-            write_out(&a.input.output, &report::inventory::human(&an, &tiers))
-        }
+        InventoryFormat::Human => write_out(
+            &a.input.output,
+            &report::inventory::human(&an, &declared, &st.packs),
+        ),
     };
     if let Err(e) = written {
         return usage_error(&e);

@@ -496,25 +496,45 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     }
     // Sorted by path, position and address: the order does not depend on the
     // order files were read in.
-    // Files ranked by their display path once; then an in-place sort (no
-    // buffer as large as the resources). No two resources compare equal (an
-    // address is unique in a root), so the unstable sort is deterministic.
+    // Sorted on a small key per resource: (file rank, position) in one
+    // integer, then the address and the root. Files are ranked by their
+    // display path once. No two resources compare equal (an address is unique
+    // in a root), so the unstable sort is deterministic. The resources are
+    // then moved to their places in place, along the cycles of the
+    // permutation: no buffer is as large as the resources, and sorting moves
+    // keys rather than whole resources.
     {
         let src = &an.sources;
         let mut ids: Vec<FileId> = (0..src.len() as FileId).collect();
         ids.sort_by(|a, b| src.get(*a).display.cmp(&src.get(*b).display));
-        let mut rank = vec![0u32; ids.len()];
+        let mut rank = vec![0u64; ids.len()];
         for (k, id) in ids.iter().enumerate() {
-            rank[*id as usize] = k as u32;
+            rank[*id as usize] = k as u64;
         }
-        an.resources.par_sort_unstable_by(|a, b| {
-            (rank[a.file as usize], a.head.start, &a.address, a.root).cmp(&(
-                rank[b.file as usize],
-                b.head.start,
-                &b.address,
-                b.root,
-            ))
-        });
+        // Roots and resources are counted in `u32` (each resource takes
+        // hundreds of bytes: there are far fewer than 2^32).
+        let mut order: Vec<(u64, &str, u32, u32)> = an
+            .resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let at = rank[r.file as usize] << 32 | u64::from(r.head.start);
+                (at, &*r.address, r.root, i as u32)
+            })
+            .collect();
+        order.par_sort_unstable();
+        // The resource at `from[k]` goes to `k`.
+        let mut from: Vec<usize> = order.into_iter().map(|(.., i)| i as usize).collect();
+        for start in 0..from.len() {
+            let mut k = start;
+            while from[k] != start {
+                let next = from[k];
+                an.resources.swap(k, next);
+                from[k] = k;
+                k = next;
+            }
+            from[k] = k;
+        }
     }
     crate::stages::mark("sorted");
     an.findings.dedup();

@@ -87,6 +87,16 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
+        // An ASCII prefix (the usual case) ends on a character boundary and
+        // has no byte order mark: its column is its length.
+        if let Some(prefix) = self.text.as_bytes().get(start..offset)
+            && prefix.is_ascii()
+        {
+            return Position {
+                line: line + 1,
+                column: prefix.len() + 1,
+            };
+        }
         let mut end = offset;
         while !self.text.is_char_boundary(end) {
             end -= 1;
@@ -208,4 +218,33 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
         }
     }
     if out.is_empty() { ".".to_string() } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_after_a_byte_order_mark() {
+        let text = "\u{feff}ab\né = \"x\"\n  y\r\nz";
+        let file = SourceFile::new(0, "a.tf".into(), "a.tf".into(), Arc::from(text));
+        for offset in 0..=text.len() + 2 {
+            let o = offset.min(text.len());
+            let before = &text.as_bytes()[..o];
+            let line_start = before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let mut end = o;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let prefix = text[line_start..end].trim_start_matches('\u{feff}');
+            let expected = Position {
+                line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+                column: prefix.chars().count() + 1,
+            };
+            assert_eq!(file.position(offset as u32), expected, "offset {offset}");
+        }
+    }
 }

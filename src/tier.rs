@@ -14,10 +14,13 @@
 
 use crate::config::Config;
 use crate::findings::{Code, Finding};
+use crate::fxhash::FxHashMap as HashMap;
 use crate::packs::Pack;
-use crate::pipeline::{Analysis, Resource};
+use crate::pipeline::{Analysis, CallChain, Resource};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// Where a tier was declared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,11 +68,11 @@ impl Declared {
 
     /// The name shown in reports: the canonical id in the first pack that
     /// defines it.
-    pub fn display(&self, packs: &[Pack]) -> String {
+    pub fn display<'p>(&'p self, packs: &'p [Pack]) -> Cow<'p, str> {
         packs
             .iter()
-            .find_map(|p| self.in_pack(p).map(|t| t.id.clone()))
-            .unwrap_or_else(|| self.names.join("|"))
+            .find_map(|p| self.in_pack(p).map(|t| Cow::Borrowed(t.id.as_str())))
+            .unwrap_or_else(|| Cow::Owned(self.names.join("|")))
     }
 }
 
@@ -83,14 +86,18 @@ pub struct TierInputs<'a> {
     pub packs: &'a [Pack],
 }
 
+/// A resource's tier, if it has one: shared by the resources that get it from
+/// the same place (the instances of a declaration, the resources of a file).
+pub type ResourceTier = Option<Arc<Declared>>;
+
 /// Resolves every resource's tier. Returns one entry per resource (same
 /// order) and the CRC004 findings.
-pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<Option<Declared>>, Vec<Finding>) {
+pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<ResourceTier>, Vec<Finding>) {
     use rayon::prelude::*;
     // In parallel chunks, each with its own caches; a CRC004 found in several
     // chunks is kept once, in chunk order (the result does not depend on the
     // thread count).
-    let parts: Vec<(Vec<Option<Declared>>, Vec<Finding>)> = an
+    let parts: Vec<(Vec<ResourceTier>, Vec<Finding>)> = an
         .resources
         .par_chunks(4096)
         .map(|chunk| {
@@ -99,11 +106,14 @@ pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<Option<Declared>>, Vec<F
                 inp,
                 findings: Vec::new(),
                 reported: BTreeSet::new(),
-                file_ann: HashMap::new(),
-                file_level: HashMap::new(),
-                scopes: HashMap::new(),
+                file_ann: HashMap::default(),
+                file_level: HashMap::default(),
+                scopes: HashMap::default(),
+                calls: HashMap::default(),
+                last: None,
+                last_above: None,
             };
-            let out: Vec<Option<Declared>> = chunk.iter().map(|res| r.resource(an, res)).collect();
+            let out: Vec<ResourceTier> = chunk.iter().map(|res| r.resource(an, res)).collect();
             (out, r.findings)
         })
         .collect();
@@ -121,6 +131,9 @@ pub fn resolve(an: &Analysis, inp: &TierInputs) -> (Vec<Option<Declared>>, Vec<F
     (out, findings)
 }
 
+/// A `cercle:tier` comment: the name and where it is written.
+type Annotation = (String, Span);
+
 struct Resolver<'a> {
     sources: &'a SourceMap,
     inp: &'a TierInputs<'a>,
@@ -128,9 +141,18 @@ struct Resolver<'a> {
     reported: BTreeSet<(Span, String)>,
     file_ann: HashMap<FileId, Option<(String, Span)>>,
     /// Levels 4 to 6 depend on the file only.
-    file_level: HashMap<FileId, Option<Declared>>,
+    file_level: HashMap<FileId, ResourceTier>,
     /// The `[[scope]]` of each file.
-    scopes: HashMap<FileId, Option<Declared>>,
+    scopes: HashMap<FileId, ResourceTier>,
+    /// Level 3 depends on the call chain only.
+    calls: HashMap<CallChain, ResourceTier>,
+    /// The last resource without a tag tier, by file, block start and call
+    /// chain (all its tier depends on), and its tier: the instances of a
+    /// declaration come one after another.
+    last: Option<((FileId, u32, CallChain), ResourceTier)>,
+    /// The annotation above the last block read, by file and block start
+    /// (the instances of a declaration in every root come one after another).
+    last_above: Option<((FileId, u32), Option<Annotation>)>,
 }
 
 impl Resolver<'_> {
@@ -168,19 +190,41 @@ impl Resolver<'_> {
         names: Vec<String>,
         span: Option<Span>,
         source: TierSource,
-    ) -> Option<Declared> {
+    ) -> ResourceTier {
         let names = self.known(&names, span);
-        (!names.is_empty()).then_some(Declared {
-            names,
-            span,
-            source,
+        (!names.is_empty()).then(|| {
+            Arc::new(Declared {
+                names,
+                span,
+                source,
+            })
         })
     }
 
-    fn resource(&mut self, an: &Analysis, res: &Resource) -> Option<Declared> {
+    /// A resource's tier. Without a tag tier, it depends only on where the
+    /// block is and on its call chain: the last such result is reused (the
+    /// CRC004 findings of the places it reads were reported the first time).
+    fn resource(&mut self, an: &Analysis, res: &Resource) -> ResourceTier {
+        if res.tag_tier.is_some() {
+            return self.resource_uncached(an, res);
+        }
+        if let Some(((file, start, chain), d)) = &self.last
+            && *file == res.file
+            && *start == res.block.start
+            && **chain == *res.call_chain
+        {
+            return d.clone();
+        }
+        let d = self.resource_uncached(an, res);
+        let key = (res.file, res.block.start, res.call_chain.clone());
+        self.last = Some((key, d.clone()));
+        d
+    }
+
+    fn resource_uncached(&mut self, an: &Analysis, res: &Resource) -> ResourceTier {
         // An unknown name is CRC004 where it is written, even where a more
         // specific source decides (SPEC §3).
-        let above = annotation_above(self.sources.get(res.file), res.block.start);
+        let above = self.annotation_above(res.file, res.block.start);
         for (n, s) in above.iter().cloned().chain(self.file_annotation(res.file)) {
             self.known(&[n], Some(s));
         }
@@ -198,17 +242,27 @@ impl Resolver<'_> {
         }
         // 3. the module call that instantiates it
         if let Some(d) = self.call_tier(an, &res.call_chain) {
-            return Some(Declared {
-                source: TierSource::Module,
-                ..d
-            });
+            return Some(d);
         }
         // 4, 5, 6
         self.file_level(res.file)
     }
 
+    /// The annotation above the block at `start` in `file` (the last one is
+    /// kept).
+    fn annotation_above(&mut self, file: FileId, start: u32) -> Option<Annotation> {
+        if let Some((at, above)) = &self.last_above
+            && *at == (file, start)
+        {
+            return above.clone();
+        }
+        let above = annotation_above(self.sources.get(file), start);
+        self.last_above = Some(((file, start), above.clone()));
+        above
+    }
+
     /// Levels 4 to 6 for a file (cached: they depend on the file only).
-    fn file_level(&mut self, file: FileId) -> Option<Declared> {
+    fn file_level(&mut self, file: FileId) -> ResourceTier {
         if let Some(d) = self.file_level.get(&file) {
             return d.clone();
         }
@@ -217,7 +271,7 @@ impl Resolver<'_> {
         d
     }
 
-    fn file_level_uncached(&mut self, file: FileId) -> Option<Declared> {
+    fn file_level_uncached(&mut self, file: FileId) -> ResourceTier {
         if let Some((n, s)) = self.file_annotation(file)
             && let Some(d) = self.declared(vec![n], Some(s), TierSource::File)
         {
@@ -238,7 +292,7 @@ impl Resolver<'_> {
         a
     }
 
-    fn scope(&mut self, file: FileId) -> Option<Declared> {
+    fn scope(&mut self, file: FileId) -> ResourceTier {
         if let Some(d) = self.scopes.get(&file) {
             return d.clone();
         }
@@ -247,7 +301,7 @@ impl Resolver<'_> {
         d
     }
 
-    fn scope_uncached(&mut self, file: FileId) -> Option<Declared> {
+    fn scope_uncached(&mut self, file: FileId) -> ResourceTier {
         let path = &self.sources.get(file).path;
         let rel = self.inp.config.relative(path);
         let hit = self
@@ -264,14 +318,14 @@ impl Resolver<'_> {
         self.declared(vec![hit.tier.value.clone()], span, TierSource::Scope)
     }
 
-    fn default(&mut self) -> Option<Declared> {
+    fn default(&mut self) -> ResourceTier {
         if let Some(t) = &self.inp.cli_tier {
             // Validated by the command line (exit 2 when unknown).
-            return Some(Declared {
+            return Some(Arc::new(Declared {
                 names: vec![t.clone()],
                 span: None,
                 source: TierSource::Default,
-            });
+            }));
         }
         let d = self.inp.config.default_tier.as_ref()?;
         let span = self
@@ -281,9 +335,28 @@ impl Resolver<'_> {
         self.declared(vec![d.value.clone()], span, TierSource::Default)
     }
 
+    /// Level 3 for a call chain (cached: the resources of a module instance
+    /// share it).
+    fn call_tier(&mut self, an: &Analysis, chain: &CallChain) -> ResourceTier {
+        if chain.is_empty() {
+            return None;
+        }
+        if let Some(d) = self.calls.get(chain) {
+            return d.clone();
+        }
+        let d = self.call_tier_uncached(an, chain).map(|d| {
+            Arc::new(Declared {
+                source: TierSource::Module,
+                ..Arc::unwrap_or_clone(d)
+            })
+        });
+        self.calls.insert(chain.clone(), d.clone());
+        d
+    }
+
     /// The tier of the innermost module call of `chain` from levels 2 to 5,
     /// else its caller's (the default of level 6 is not passed down).
-    fn call_tier(&mut self, an: &Analysis, chain: &[(usize, usize)]) -> Option<Declared> {
+    fn call_tier_uncached(&mut self, an: &Analysis, chain: &[(usize, usize)]) -> ResourceTier {
         for (m, c) in chain.iter().rev() {
             let call = &an.modules[*m].calls[*c];
             let sources = self.sources;

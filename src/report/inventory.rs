@@ -2,19 +2,20 @@
 //! came from (SPEC §2), as text or JSON.
 
 use super::loc;
+use crate::findings::Related;
+use crate::fxhash::FxHashMap;
+use crate::packs::Pack;
 use crate::pipeline::{Analysis, Resource};
 use crate::place::PlaceKind;
+use crate::source::{Position, Span};
+use crate::tier::{Declared, ResourceTier};
+use std::ops::Range;
+use std::sync::Arc;
 
-/// The tier of a resource as the inventory shows it (filled by the tier stage).
-#[derive(Clone, Debug, Default)]
-pub struct TierInfo {
-    pub tier: Option<String>,
-    pub source: Option<&'static str>,
-}
-
-/// Resources per batch: each batch is rendered in parallel, written, then
-/// dropped, so the report never sits whole in memory.
-const BATCH: usize = 4096;
+/// Resources per batch: each batch is rendered in parallel, then written, so
+/// the report never sits whole in memory (the buffers of two batches live at
+/// once).
+const BATCH: usize = 1024;
 /// Resources rendered into one buffer by one task.
 const CHUNK: usize = 256;
 
@@ -24,48 +25,58 @@ const CHUNK: usize = 256;
 /// The text is written by hand, byte for byte what `serde_json`'s pretty
 /// printer (two-space indent) gives for the report object: the layout is
 /// fixed, strings are escaped as `serde_json` escapes them (see
-/// [`push_str`]), and numbers are decimal integers.
+/// [`push_str`]), and numbers are decimal integers. `tiers` are the
+/// resources' tiers (same order), named as `packs` name them.
 pub fn write_json<W: std::io::Write + ?Sized>(
     w: &mut W,
     an: &Analysis,
-    tiers: &[TierInfo],
+    tiers: &[ResourceTier],
+    packs: &[Pack],
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     w.write_all(b"{\n  \"version\": 1,\n  \"resources\": [")?;
     if an.resources.is_empty() {
         return w.write_all(b"]\n}\n");
     }
-    let none = TierInfo::default();
-    let none = &none;
+    let names = Names::new(an);
     // A batch's resources are rendered in parallel; the next batch is rendered
     // (on a scoped thread, through rayon) while this thread writes the
-    // previous one, so writing the report overlaps rendering it.
-    let render = |b: usize, batch: &[Resource]| -> Vec<Vec<u8>> {
+    // previous one, so writing the report overlaps rendering it. A batch is
+    // rendered into the buffers of the batch written before (fresh memory
+    // for each batch costs page faults).
+    let render = |b: usize, batch: &[Resource], mut buffers: Vec<Vec<u8>>| -> Vec<Vec<u8>> {
+        buffers.resize_with(batch.len().div_ceil(CHUNK), Vec::new);
         batch
             .par_chunks(CHUNK)
+            .zip(buffers)
             .enumerate()
-            .map(|(c, chunk)| {
+            .map(|(c, (chunk, out))| {
                 let base = b * BATCH + c * CHUNK;
-                let mut out = Vec::with_capacity(chunk.len() * 1280);
-                for (i, r) in chunk.iter().enumerate() {
-                    let t = tiers.get(base + i).unwrap_or(none);
-                    out.extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
-                    resource_json(&mut out, an, r, t);
+                let mut r = Renderer::new(an, &names, packs, out, chunk.len());
+                for (i, res) in chunk.iter().enumerate() {
+                    let t = tiers.get(base + i).and_then(|t| t.as_deref());
+                    r.out
+                        .extend_from_slice(if base + i == 0 { b"\n    " } else { b",\n    " });
+                    r.resource(res, t);
                 }
-                out
+                r.out
             })
             .collect()
     };
     let mut batches = an.resources.chunks(BATCH).enumerate();
-    let mut ready = batches.next().map(|(b, batch)| render(b, batch));
+    let mut ready = batches
+        .next()
+        .map(|(b, batch)| render(b, batch, Vec::new()));
+    let mut written = Vec::new();
     while let Some(texts) = ready.take() {
         let next = batches.next();
+        let buffers = std::mem::take(&mut written);
         std::thread::scope(|s| -> std::io::Result<()> {
-            let rendering = next.map(|(b, batch)| s.spawn(move || render(b, batch)));
+            let rendering = next.map(|(b, batch)| s.spawn(move || render(b, batch, buffers)));
             for t in &texts {
                 w.write_all(t)?;
             }
-            drop(texts);
+            written = texts;
             if let Some(h) = rendering {
                 ready = Some(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
             }
@@ -75,68 +86,175 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     w.write_all(b"\n  ]\n}\n")
 }
 
-/// One resource object, at the indentation of an element of `resources`.
-fn resource_json(out: &mut Vec<u8>, an: &Analysis, r: &Resource, tier: &TierInfo) {
-    let p = an.sources.start(r.head);
-    out.extend_from_slice(b"{\n      \"address\": ");
-    push_str(out, &r.address);
-    out.extend_from_slice(b",\n      \"type\": ");
-    push_str(out, &r.ty);
-    out.extend_from_slice(b",\n      \"file\": ");
-    push_str(out, &an.sources.get(r.head.file).display);
-    out.extend_from_slice(b",\n      \"line\": ");
-    push_num(out, p.line);
-    out.extend_from_slice(b",\n      \"column\": ");
-    push_num(out, p.column);
-    out.extend_from_slice(b",\n      \"root\": ");
-    push_str(out, &an.root_names[r.root as usize]);
-    out.extend_from_slice(b",\n      \"tier\": ");
-    push_opt(out, tier.tier.as_deref());
-    out.extend_from_slice(b",\n      \"tier_source\": ");
-    push_opt(out, tier.source);
-    out.extend_from_slice(b",\n      \"provider\": ");
-    push_str(out, &r.provider);
-    out.extend_from_slice(b",\n      \"provider_config\": ");
-    push_str(out, &r.provider_config);
-    out.extend_from_slice(b",\n      \"placement\": ");
-    push_str(out, kind_name(r.kind));
-    out.extend_from_slice(b",\n      \"regions\": [");
-    for (i, region) in r.regions.iter().enumerate() {
-        out.extend_from_slice(if i == 0 {
-            b"\n        "
-        } else {
-            b",\n        "
-        });
-        push_str(out, region);
+/// The names every resource repeats, each escaped and quoted once for the
+/// whole report: file display paths (by [`crate::source::FileId`]) and root
+/// names.
+struct Names {
+    files: Vec<Vec<u8>>,
+    roots: Vec<Vec<u8>>,
+}
+
+impl Names {
+    /// The names of every file and root of the analysis.
+    fn new(an: &Analysis) -> Names {
+        let quoted = |s: &str| {
+            let mut out = Vec::with_capacity(s.len() + 2);
+            push_str(&mut out, s);
+            out
+        };
+        Names {
+            files: an
+                .sources
+                .files()
+                .iter()
+                .map(|f| quoted(&f.display))
+                .collect(),
+            roots: an.root_names.iter().map(|r| quoted(r)).collect(),
+        }
     }
-    if !r.regions.is_empty() {
-        out.extend_from_slice(b"\n      ");
+}
+
+/// Renders the resources of one task into `out`, reusing text it already
+/// wrote there. After the sort, neighbours are mostly instances of one
+/// declaration (same head) and instances of one module instance share their
+/// `origins` list (the same `Arc`); one origin (a region set in a variable
+/// file, a provider's region) recurs across the lists of a root.
+struct Renderer<'a> {
+    an: &'a Analysis,
+    names: &'a Names,
+    /// The active packs, which name the tiers.
+    packs: &'a [Pack],
+    out: Vec<u8>,
+    /// The last head and its position.
+    head: Option<(Span, Position)>,
+    /// Where `"origins": [...]` was rendered, by the list's address (the
+    /// lists live as long as the analysis).
+    lists: FxHashMap<(usize, usize), Range<usize>>,
+    /// Where one origin object was rendered, by its span, with its message.
+    items: FxHashMap<Span, (&'a str, Range<usize>)>,
+}
+
+impl<'a> Renderer<'a> {
+    /// A renderer writing into `out` (emptied), for about `resources` resources.
+    fn new(
+        an: &'a Analysis,
+        names: &'a Names,
+        packs: &'a [Pack],
+        mut out: Vec<u8>,
+        resources: usize,
+    ) -> Renderer<'a> {
+        out.clear();
+        out.reserve(resources * 1280);
+        Renderer {
+            an,
+            names,
+            packs,
+            out,
+            head: None,
+            lists: FxHashMap::default(),
+            items: FxHashMap::default(),
+        }
     }
-    out.extend_from_slice(b"],\n      \"endpoint\": ");
-    push_opt(out, r.endpoint.as_deref());
-    out.extend_from_slice(b",\n      \"unresolved\": ");
-    push_opt(out, r.unresolved.as_ref().map(|u| u.what.as_str()));
-    out.extend_from_slice(b",\n      \"origins\": [");
-    for (i, o) in r.origins.iter().enumerate() {
-        let op = an.sources.start(o.span);
-        out.extend_from_slice(if i == 0 {
-            b"\n        {\n          \"file\": "
-        } else {
-            b",\n        {\n          \"file\": "
-        });
-        push_str(out, &an.sources.get(o.span.file).display);
+
+    /// One resource object, at the indentation of an element of `resources`.
+    fn resource(&mut self, r: &'a Resource, tier: Option<&Declared>) {
+        let p = match self.head {
+            Some((head, p)) if head.file == r.head.file && head.start == r.head.start => p,
+            _ => {
+                let p = self.an.sources.start(r.head);
+                self.head = Some((r.head, p));
+                p
+            }
+        };
+        let out = &mut self.out;
+        out.extend_from_slice(b"{\n      \"address\": ");
+        push_str(out, &r.address);
+        out.extend_from_slice(b",\n      \"type\": ");
+        push_str(out, &r.ty);
+        out.extend_from_slice(b",\n      \"file\": ");
+        out.extend_from_slice(&self.names.files[r.head.file as usize]);
+        out.extend_from_slice(b",\n      \"line\": ");
+        push_num(out, p.line);
+        out.extend_from_slice(b",\n      \"column\": ");
+        push_num(out, p.column);
+        out.extend_from_slice(b",\n      \"root\": ");
+        out.extend_from_slice(&self.names.roots[r.root as usize]);
+        out.extend_from_slice(b",\n      \"tier\": ");
+        push_opt(out, tier.map(|d| d.display(self.packs)).as_deref());
+        out.extend_from_slice(b",\n      \"tier_source\": ");
+        push_opt(out, tier.map(|d| d.source.as_str()));
+        out.extend_from_slice(b",\n      \"provider\": ");
+        push_str(out, &r.provider);
+        out.extend_from_slice(b",\n      \"provider_config\": ");
+        push_str(out, &r.provider_config);
+        out.extend_from_slice(b",\n      \"placement\": ");
+        push_str(out, kind_name(r.kind));
+        out.extend_from_slice(b",\n      \"regions\": [");
+        for (i, region) in r.regions.iter().enumerate() {
+            out.extend_from_slice(if i == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            });
+            push_str(out, region);
+        }
+        if !r.regions.is_empty() {
+            out.extend_from_slice(b"\n      ");
+        }
+        out.extend_from_slice(b"],\n      \"endpoint\": ");
+        push_opt(out, r.endpoint.as_deref());
+        out.extend_from_slice(b",\n      \"unresolved\": ");
+        push_opt(out, r.unresolved.as_ref().map(|u| u.what.as_str()));
+        out.extend_from_slice(b",\n      \"origins\": [");
+        self.origins(&r.origins);
+        self.out.extend_from_slice(b"]\n    }");
+    }
+
+    /// The elements of `origins` and the line break before its `]`.
+    fn origins(&mut self, list: &'a Arc<[Related]>) {
+        let key = (Arc::as_ptr(list) as *const Related as usize, list.len());
+        if let Some(done) = self.lists.get(&key) {
+            self.out.extend_from_within(done.clone());
+            return;
+        }
+        let start = self.out.len();
+        for (i, o) in list.iter().enumerate() {
+            self.out.extend_from_slice(if i == 0 {
+                b"\n        "
+            } else {
+                b",\n        "
+            });
+            self.origin(o);
+        }
+        if !list.is_empty() {
+            self.out.extend_from_slice(b"\n      ");
+        }
+        self.lists.insert(key, start..self.out.len());
+    }
+
+    /// One origin object.
+    fn origin(&mut self, o: &'a Related) {
+        if let Some((message, done)) = self.items.get(&o.span)
+            && *message == o.message
+        {
+            self.out.extend_from_within(done.clone());
+            return;
+        }
+        let start = self.out.len();
+        let p = self.an.sources.start(o.span);
+        let out = &mut self.out;
+        out.extend_from_slice(b"{\n          \"file\": ");
+        out.extend_from_slice(&self.names.files[o.span.file as usize]);
         out.extend_from_slice(b",\n          \"line\": ");
-        push_num(out, op.line);
+        push_num(out, p.line);
         out.extend_from_slice(b",\n          \"column\": ");
-        push_num(out, op.column);
+        push_num(out, p.column);
         out.extend_from_slice(b",\n          \"message\": ");
         push_str(out, &o.message);
         out.extend_from_slice(b"\n        }");
+        self.items
+            .insert(o.span, (o.message.as_str(), start..self.out.len()));
     }
-    if !r.origins.is_empty() {
-        out.extend_from_slice(b"\n      ");
-    }
-    out.extend_from_slice(b"]\n    }");
 }
 
 fn push_opt(out: &mut Vec<u8>, s: Option<&str>) {
@@ -226,7 +344,7 @@ pub fn kind_name(k: PlaceKind) -> &'static str {
 }
 
 /// The text form: one block per resource.
-pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
+pub fn human(an: &Analysis, tiers: &[ResourceTier], packs: &[Pack]) -> String {
     let mut out = String::new();
     for (i, r) in an.resources.iter().enumerate() {
         let l = loc(&an.sources, r.head);
@@ -249,8 +367,8 @@ pub fn human(an: &Analysis, tiers: &[TierInfo]) -> String {
         if let Some(e) = &r.endpoint {
             out.push_str(&format!("  endpoint  {e}\n"));
         }
-        if let Some(t) = tiers.get(i).and_then(|t| t.tier.clone()) {
-            out.push_str(&format!("  tier      {t}\n"));
+        if let Some(d) = tiers.get(i).and_then(|t| t.as_deref()) {
+            out.push_str(&format!("  tier      {}\n", d.display(packs)));
         }
         if let Some(u) = &r.unresolved {
             let ul = loc(&an.sources, u.span);

@@ -1,18 +1,17 @@
 //! The `json` report (SPEC §7): stable, versioned (`version: 1`).
 
-use super::{CheckReport, finding_loc, loc};
+use super::{CheckReport, Lazy, finding_loc, loc};
 use crate::findings::{Finding, HiddenBy};
 use crate::source::SourceMap;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 pub fn render(r: &CheckReport) -> String {
-    let findings: Vec<Value> = r.findings.iter().map(|f| finding(r.sources, f)).collect();
+    let findings = Lazy(|| r.findings.iter().map(|f| finding(r.sources, f)));
     // Findings suppressed by a comment are listed apart, each with its reason,
     // so that `findings` stays what fails a run (baselined ones are counted).
-    let suppressed: Vec<Value> = r
-        .hidden
-        .iter()
-        .filter_map(|h| {
+    let suppressed = Lazy(|| {
+        r.hidden.iter().filter_map(|h| {
             let HiddenBy::Comment {
                 reason,
                 until,
@@ -33,7 +32,7 @@ pub fn render(r: &CheckReport) -> String {
             });
             Some(v)
         })
-        .collect();
+    });
     let s = &r.summary;
     let mut summary = json!({
         "files": s.files, "modules": s.modules, "resources": s.resources,
@@ -43,17 +42,28 @@ pub fn render(r: &CheckReport) -> String {
     if let Some(d) = s.duration_ms {
         summary["duration_ms"] = json!(d);
     }
-    let doc = json!({
-        "version": 1,
-        "tool": {"name": "cercle", "version": env!("CARGO_PKG_VERSION")},
-        "packs": r.packs,
-        "summary": summary,
-        "findings": findings,
-        "suppressed": suppressed,
-    });
+    let doc = Doc {
+        version: 1,
+        tool: json!({"name": "cercle", "version": env!("CARGO_PKG_VERSION")}),
+        packs: &r.packs,
+        summary,
+        findings,
+        suppressed,
+    };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// The report object, its members in this order.
+#[derive(Serialize)]
+struct Doc<'a, F: Serialize, S: Serialize> {
+    version: u32,
+    tool: Value,
+    packs: &'a [String],
+    summary: Value,
+    findings: F,
+    suppressed: S,
 }
 
 /// One finding as the report lists it.

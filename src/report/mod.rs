@@ -66,6 +66,21 @@ pub fn checked(an: &crate::pipeline::Analysis) -> Vec<Checked<'_>> {
         .collect()
 }
 
+/// A JSON list whose elements the function's iterator builds one at a time
+/// as they are written, never all at once: a report's JSON values take
+/// several times the size of its text.
+pub(crate) struct Lazy<F>(pub F);
+
+impl<F, I> serde::Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = serde_json::Value>,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
 /// What every check report renders.
 pub struct CheckReport<'a> {
     pub sources: &'a SourceMap,

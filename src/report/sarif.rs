@@ -8,9 +8,10 @@
 //! Paths are relative to `%SRCROOT%`, the directory cercle ran in; columns
 //! count Unicode code points (`columnKind`), and end columns are exclusive.
 
-use super::{CheckReport, finding_loc, loc};
+use super::{CheckReport, Lazy, finding_loc, loc};
 use crate::findings::{Code, Finding, HiddenBy, Severity};
 use crate::source::SourceMap;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 /// The project's home page.
@@ -231,39 +232,59 @@ fn result(sources: &SourceMap, f: &Finding, hidden: Option<&HiddenBy>) -> Value 
 
 pub fn render(r: &CheckReport) -> String {
     let rules: Vec<Value> = Code::ALL.into_iter().map(rule).collect();
-    let mut results: Vec<Value> = r
-        .findings
-        .iter()
-        .map(|f| result(r.sources, f, None))
-        .collect();
-    results.extend(
-        r.hidden
+    let results = Lazy(|| {
+        let found = r.findings.iter().map(|f| result(r.sources, f, None));
+        let hidden = r
+            .hidden
             .iter()
-            .map(|h| result(r.sources, &h.finding, Some(&h.by))),
-    );
-    let doc = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+            .map(|h| result(r.sources, &h.finding, Some(&h.by)));
+        found.chain(hidden)
+    });
+    let doc = Doc {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
                 "name": "cercle",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": INFORMATION_URI,
                 "rules": rules,
-            }},
-            "invocations": [{"executionSuccessful": true}],
-            "originalUriBaseIds": {SRCROOT: {
+            }}),
+            invocations: json!([{"executionSuccessful": true}]),
+            original_uri_base_ids: json!({SRCROOT: {
                 "description": {"text": "The directory cercle ran in: paths are relative to it."}
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {"packs": r.packs},
+            }}),
+            column_kind: "unicodeCodePoints",
+            results,
+            properties: json!({"packs": r.packs}),
         }],
-    });
+    };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
+}
+
+/// The SARIF log, its members in this order.
+#[derive(Serialize)]
+struct Doc<R: Serialize> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [R; 1],
+}
+
+/// The one run of the log, its members in this order; the results are built
+/// as they are written ([`Lazy`]).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<R: Serialize> {
+    tool: Value,
+    invocations: Value,
+    original_uri_base_ids: Value,
+    column_kind: &'static str,
+    results: R,
+    properties: Value,
 }
 
 #[cfg(test)]

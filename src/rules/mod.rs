@@ -45,7 +45,7 @@ pub struct Ctx<'a> {
     pub cat: &'a Catalogue,
     pub packs: &'a [Pack],
     /// The tier of each resource (same order as `an.resources`).
-    pub tiers: &'a [Option<Declared>],
+    pub tiers: &'a [crate::tier::ResourceTier],
 }
 
 /// One resource checked by one pack under one tier.
