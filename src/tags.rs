@@ -82,6 +82,9 @@ impl Eval<'_> {
     ) -> Option<TagTier> {
         for name in attrs {
             if let Some(a) = body.attr(name) {
+                if self.lacks_keys(&a.expr, scope, keys, 0) {
+                    continue;
+                }
                 let v = self.eval(&a.expr, scope);
                 if let Some(t) = self.tier_in_value(&v, &a.expr, keys) {
                     return Some(t);
@@ -114,6 +117,35 @@ impl Eval<'_> {
             }
         }
         None
+    }
+
+    /// Whether `e` is sure to be a map with no tier key, found without
+    /// evaluating what does not matter: the keys of an object written out
+    /// are read, not its values, and each argument of `merge` is looked at
+    /// on its own; anything else (a variable, a local) is evaluated, which is
+    /// cached per module instance. Most tags are an object, or a `merge` of
+    /// common tags and an object whose values name the instance: those values
+    /// are then not built for every instance. When this says no, the whole
+    /// expression is evaluated as before.
+    fn lacks_keys(&self, e: &Expr, scope: &Scope, keys: &[String], depth: u8) -> bool {
+        let is_key = |k: &str| keys.iter().any(|t| t.eq_ignore_ascii_case(k));
+        match &e.kind {
+            ExprKind::Object(items) => items.iter().all(|(k, _)| match &k.kind {
+                ExprKind::Str(k) => !is_key(k),
+                _ => false,
+            }),
+            ExprKind::Call {
+                name,
+                args,
+                expand: false,
+            } if name == "merge" && depth < 8 => args
+                .iter()
+                .all(|a| self.lacks_keys(a, scope, keys, depth + 1)),
+            _ => self.eval(e, scope).alts().iter().all(|alt| match &alt.v {
+                V::Map(m) => !m.iter().any(|(k, _)| is_key(k)),
+                _ => false,
+            }),
+        }
     }
 
     fn tier_in_value(&self, v: &Val, expr: &Expr, keys: &[String]) -> Option<TagTier> {
