@@ -456,13 +456,11 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     mark_broken(&mut modules, broken, &mut an.findings);
     crate::stages::mark("roots evaluated");
     an.roots = roots.iter().chain(orphans.iter()).copied().collect();
-    an.resources
-        .reserve_exact(results.iter().map(|r| r.resources.len()).sum());
+    let mut lists = Vec::with_capacity(results.len());
     for r in results {
-        an.resources.extend(r.resources);
+        lists.push(r.resources);
         an.findings.extend(r.findings);
     }
-    crate::stages::mark("concatenated");
     // Plans: resources placed from their planned values.
     // Plans and ARM templates: resources placed from the file alone.
     let placed_files: Vec<(FileId, FileKind)> = an
@@ -484,7 +482,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
                 let mut m = Module::new(an.sources.get(id).path.clone());
                 m.files.push(id);
                 modules.push(m);
-                an.resources.extend(planned);
+                lists.push(planned);
             }
             Err(e) => an.findings.push(Finding::new(
                 Code::Crc000,
@@ -494,48 +492,9 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             )),
         }
     }
-    // Sorted by path, position and address: the order does not depend on the
-    // order files were read in.
-    // Sorted on a small key per resource: (file rank, position) in one
-    // integer, then the address and the root. Files are ranked by their
-    // display path once. No two resources compare equal (an address is unique
-    // in a root), so the unstable sort is deterministic. The resources are
-    // then moved to their places in place, along the cycles of the
-    // permutation: no buffer is as large as the resources, and sorting moves
-    // keys rather than whole resources.
-    {
-        let src = &an.sources;
-        let mut ids: Vec<FileId> = (0..src.len() as FileId).collect();
-        ids.sort_by(|a, b| src.get(*a).display.cmp(&src.get(*b).display));
-        let mut rank = vec![0u64; ids.len()];
-        for (k, id) in ids.iter().enumerate() {
-            rank[*id as usize] = k as u64;
-        }
-        // Roots and resources are counted in `u32` (each resource takes
-        // hundreds of bytes: there are far fewer than 2^32).
-        let mut order: Vec<(u64, &str, u32, u32)> = an
-            .resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let at = rank[r.file as usize] << 32 | u64::from(r.head.start);
-                (at, &*r.address, r.root, i as u32)
-            })
-            .collect();
-        order.par_sort_unstable();
-        // The resource at `from[k]` goes to `k`.
-        let mut from: Vec<usize> = order.into_iter().map(|(.., i)| i as usize).collect();
-        for start in 0..from.len() {
-            let mut k = start;
-            while from[k] != start {
-                let next = from[k];
-                an.resources.swap(k, next);
-                from[k] = k;
-                k = next;
-            }
-            from[k] = k;
-        }
-    }
+    an.resources = concat(lists);
+    crate::stages::mark("concatenated");
+    sort_resources(&mut an.resources, &file_ranks(&an.sources));
     crate::stages::mark("sorted");
     an.findings.dedup();
     if disc.file_args {
@@ -552,6 +511,83 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         .collect();
     an.modules = modules;
     Ok(an)
+}
+
+/// Each file's rank in the order of display paths (by [`FileId`]): the first
+/// part of the order of resources ([`sort_resources`]).
+fn file_ranks(src: &SourceMap) -> Vec<u64> {
+    let mut ids: Vec<FileId> = (0..src.len() as FileId).collect();
+    ids.par_sort_unstable_by(|a, b| src.get(*a).display.cmp(&src.get(*b).display));
+    let mut rank = vec![0u64; ids.len()];
+    for (k, id) in ids.iter().enumerate() {
+        rank[*id as usize] = k as u64;
+    }
+    rank
+}
+
+/// Sorts resources by path, position and address, then root: the order does
+/// not depend on the order files were read in. `rank` is [`file_ranks`].
+///
+/// The sort runs on a small key per resource: (file rank, position) in one
+/// integer, then the address and the root. No two resources compare equal
+/// (an address is unique in a root), so the unstable sort is deterministic.
+/// The resources are then moved to their places in place, along the cycles
+/// of the permutation: no buffer is as large as the resources, and sorting
+/// moves keys rather than whole resources.
+fn sort_resources(resources: &mut [Resource], rank: &[u64]) {
+    // Resources are counted in `u32` (each takes hundreds of bytes: there are
+    // far fewer than 2^32). Every file has a rank; one without would sort
+    // last.
+    let mut order: Vec<(u64, &str, u32, u32)> = resources
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let file = rank.get(r.file as usize).copied().unwrap_or(u64::MAX >> 32);
+            (
+                file << 32 | u64::from(r.head.start),
+                &*r.address,
+                r.root,
+                i as u32,
+            )
+        })
+        .collect();
+    order.par_sort_unstable();
+    // The resource at `from[k]` goes to `k`.
+    let mut from: Vec<usize> = order.into_iter().map(|(.., i)| i as usize).collect();
+    for start in 0..from.len() {
+        let mut k = start;
+        while from[k] != start {
+            let next = from[k];
+            resources.swap(k, next);
+            from[k] = k;
+            k = next;
+        }
+        from[k] = k;
+    }
+}
+
+/// The items of `lists`, in order, in one list: the lists are moved in
+/// parallel, each freed once moved (so the memory they take is not doubled).
+fn concat<T: Send>(lists: Vec<Vec<T>>) -> Vec<T> {
+    let total = lists.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total);
+    let mut rest = &mut out.spare_capacity_mut()[..total];
+    let mut parts = Vec::with_capacity(lists.len());
+    for list in lists {
+        let (part, tail) = std::mem::take(&mut rest).split_at_mut(list.len());
+        parts.push((part, list));
+        rest = tail;
+    }
+    parts.into_par_iter().for_each(|(part, list)| {
+        for (slot, item) in part.iter_mut().zip(list) {
+            slot.write(item);
+        }
+    });
+    // SAFETY: the parts cover the first `total` places (the lists' lengths
+    // add up to `total`), and each part was filled from its list, as long as
+    // the part.
+    unsafe { out.set_len(total) };
+    out
 }
 
 fn build_globs(patterns: &[String]) -> Result<Option<globset::GlobSet>, UsageError> {
@@ -1140,5 +1176,16 @@ mod tests {
     #[test]
     fn a_resource_stays_small() {
         assert!(std::mem::size_of::<super::Resource>() <= 224);
+    }
+
+    #[test]
+    fn concat_keeps_the_order_of_lists_and_items() {
+        let lists = vec![
+            vec!["a".to_string(), "b".to_string()],
+            vec![],
+            vec!["c".to_string()],
+        ];
+        assert_eq!(super::concat(lists), ["a", "b", "c"]);
+        assert!(super::concat(Vec::<Vec<String>>::new()).is_empty());
     }
 }
