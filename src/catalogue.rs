@@ -117,7 +117,7 @@ pub struct Provider {
     pub egress: Vec<Egress>,
     /// Normalised region id or alias -> index in `region` (built on load).
     #[serde(skip)]
-    region_index: std::collections::HashMap<String, usize>,
+    region_index: crate::fxhash::FxHashMap<String, usize>,
 }
 
 /// What the argument of an [`Egress`] names.
@@ -340,10 +340,36 @@ include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 /// Normalises a region name as providers compare them: lower case, no spaces,
 /// no underscores (`"West Europe"` = `westeurope`, `EU` = `eu`).
 pub fn normalise_region(s: &str) -> String {
+    if s.is_ascii() {
+        // Byte by byte: the same as below for ASCII, without decoding chars.
+        return s
+            .bytes()
+            .filter(|&b| !ascii_space(b) && b != b'_')
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     s.chars()
         .filter(|c| !c.is_whitespace() && *c != '_')
         .flat_map(char::to_lowercase)
         .collect()
+}
+
+/// `s` normalised as [`normalise_region`] does, borrowed when it already is
+/// (as most region values are): a lookup then copies nothing.
+fn normalised(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes()
+        .all(|b| b.is_ascii() && !ascii_space(b) && b != b'_' && !b.is_ascii_uppercase())
+    {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(normalise_region(s))
+    }
+}
+
+/// An ASCII byte that `char::is_whitespace` calls white space (unlike
+/// `u8::is_ascii_whitespace`, it counts the vertical tab).
+fn ascii_space(b: u8) -> bool {
+    b == b' ' || (b'\t'..=b'\r').contains(&b)
 }
 
 /// Whether a type name matches a catalogue pattern (`aws_iam_*`).
@@ -555,14 +581,14 @@ impl Provider {
             });
         }
         self.region_index
-            .get(&normalise_region(name))
+            .get(normalised(name).as_ref())
             .map(|i| &self.region[*i])
     }
 
     /// Indexes the regions by their normalised id and aliases (the first
     /// region that claims a name keeps it, as a scan in order would).
     fn index_regions(&mut self) {
-        let mut index = std::collections::HashMap::new();
+        let mut index = crate::fxhash::FxHashMap::default();
         for (i, r) in self.region.iter().enumerate() {
             for n in std::iter::once(&r.id).chain(r.aliases.iter()) {
                 index.entry(normalise_region(n)).or_insert(i);
@@ -574,7 +600,7 @@ impl Provider {
     /// Maps a zone to its region with the provider's zone rule; `None` when the
     /// name is not a zone of a known region.
     pub fn zone_region(&self, zone: &str) -> Option<String> {
-        let z = normalise_region(zone);
+        let z = normalised(zone);
         let candidate = match self.zone_rule {
             ZoneRule::None => return None,
             ZoneRule::TrailingLetter => {

@@ -49,7 +49,7 @@ impl Eval<'_> {
     pub fn egress(&self, me: &Placed) -> Vec<Egress> {
         let module = self.module_of(me.inst);
         let d = &module.resources[me.decl];
-        if !d.managed || me.kind == PlaceKind::Inert {
+        if !d.managed || me.kind == PlaceKind::Inert || !me.copies_data {
             return Vec::new();
         }
         let facts = self.type_facts(&me.provider, &d.ty);
@@ -276,7 +276,7 @@ impl Eval<'_> {
             let exp = self.resource_instances(me.inst, i);
             for (k, _) in &exp.instances {
                 let n = self.resource_attr(me.inst, i, k.clone(), name_attr, d.block.head_span());
-                if n.alts().iter().any(|x| {
+                if n.alt_values().iter().any(|x| {
                     x.as_str()
                         .is_some_and(|n| n == s || (!n.is_empty() && n == last))
                 }) {

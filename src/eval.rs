@@ -143,6 +143,9 @@ pub struct Eval<'a> {
     #[allow(clippy::type_complexity)]
     attr_cache: RefCell<HashMap<(InstId, usize), HashMap<Option<Key>, HashMap<String, Val>>>>,
     expand_cache: RefCell<HashMap<(InstId, usize), Rc<Expansion>>>,
+    /// A resource read whole (`aws_x.y`, not `aws_x.y.id`), by declaration:
+    /// see [`Eval::resource_whole`].
+    whole_cache: RefCell<HashMap<(InstId, usize), Val>>,
     pub(crate) provider_cache:
         RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
     pub(crate) decl_provider_cache:
@@ -164,6 +167,8 @@ pub struct Eval<'a> {
     depth: Cell<u32>,
     /// See [`Eval::instance_events`].
     instance_events: Cell<u64>,
+    /// How many evaluations were cut short by a cycle guard so far.
+    cycles: Cell<u64>,
     pub findings: RefCell<Vec<Finding>>,
 }
 
@@ -198,6 +203,7 @@ impl<'a> Eval<'a> {
             local_cache: RefCell::default(),
             attr_cache: RefCell::default(),
             expand_cache: RefCell::default(),
+            whole_cache: RefCell::default(),
             provider_cache: RefCell::default(),
             decl_provider_cache: RefCell::default(),
             provider_ref_cache: RefCell::default(),
@@ -208,6 +214,7 @@ impl<'a> Eval<'a> {
             active: RefCell::default(),
             depth: Cell::new(0),
             instance_events: Cell::new(0),
+            cycles: Cell::new(0),
             findings: RefCell::default(),
         }
     }
@@ -263,11 +270,19 @@ impl<'a> Eval<'a> {
         self.instance_events.set(self.instance_events.get() + 1);
     }
 
+    /// Counts an evaluation cut short by a cycle guard: an event of
+    /// [`Eval::instance_events`], and one that stops [`Eval::resource_whole`]
+    /// from caching.
+    fn note_cycle(&self) {
+        self.cycles.set(self.cycles.get() + 1);
+        self.note_instance_event();
+    }
+
     /// Guards against cycles: runs `f` unless `(inst, kind, name)` is already
     /// being evaluated.
     fn guarded(&self, key: (InstId, u8, String), span: Span, f: impl FnOnce() -> Val) -> Val {
         if !self.active.borrow_mut().insert(key.clone()) {
-            self.note_instance_event();
+            self.note_cycle();
             return Val::unknown(span, format!("{} (refers to itself)", self.text(span)));
         }
         let v = f();
@@ -284,7 +299,7 @@ impl<'a> Eval<'a> {
         }
         let key = (inst, 5, call.to_string());
         if !self.active.borrow_mut().insert(key.clone()) {
-            self.note_instance_event();
+            self.note_cycle();
             return Rc::new(Vec::new());
         }
         let out = Rc::new(self.make_children(inst, call));
@@ -511,7 +526,7 @@ impl<'a> Eval<'a> {
         let d = &module.resources[decl];
         let key = (inst, 4, decl.to_string());
         if !self.active.borrow_mut().insert(key.clone()) {
-            self.note_instance_event();
+            self.note_cycle();
             let span = d.block.head_span();
             return Rc::new(Expansion {
                 instances: vec![(None, Scope::of(inst))],
@@ -1280,7 +1295,6 @@ impl<'a> Eval<'a> {
             return Val::error(span, format!("{prefix}{ty}.{name} is not declared"));
         };
         let exp = self.resource_instances(sc.inst, decl);
-        let d = &module.resources[decl];
         match (exp.counted, ops.first()) {
             (None, Some(Op::Attr(attr, s))) => {
                 let v = self.resource_attr(sc.inst, decl, None, attr, *s);
@@ -1320,31 +1334,51 @@ impl<'a> Eval<'a> {
                 }
             }
             _ => {
-                let v = match exp.counted {
-                    None => self.resource_object(sc.inst, decl, None, span),
-                    Some(true) => Val::list(
-                        exp.instances
-                            .iter()
-                            .map(|(k, _)| self.resource_object(sc.inst, decl, k.clone(), span))
-                            .collect(),
-                    ),
-                    Some(false) => Val::map(
-                        exp.instances
-                            .iter()
-                            .map(|(k, _)| {
-                                let key = match k {
-                                    Some(Key::Str(s)) => s.clone(),
-                                    _ => String::new(),
-                                };
-                                (key, self.resource_object(sc.inst, decl, k.clone(), span))
-                            })
-                            .collect(),
-                    ),
-                };
-                let _ = d;
+                let v = self.resource_whole(sc.inst, decl, &exp, span);
                 self.apply(v, ops, sc)
             }
         }
+    }
+
+    /// Resource `decl` of instance `inst` read whole: an object, or a list
+    /// (`count`) or map (`for_each`) of objects, one per instance in `exp`.
+    ///
+    /// Cached, as every attribute it is built of is: while no cycle guard has
+    /// cut an evaluation short, an attribute is computed once and its cached
+    /// value never replaced, so building it again would give the same value.
+    /// Once a cycle was cut, it is built each time, as the attributes it read
+    /// may be computed again.
+    fn resource_whole(&self, inst: InstId, decl: usize, exp: &Expansion, span: Span) -> Val {
+        if let Some(v) = self.whole_cache.borrow().get(&(inst, decl)) {
+            return v.clone();
+        }
+        let v = match exp.counted {
+            None => self.resource_object(inst, decl, None, span),
+            Some(true) => Val::list(
+                exp.instances
+                    .iter()
+                    .map(|(k, _)| self.resource_object(inst, decl, k.clone(), span))
+                    .collect(),
+            ),
+            Some(false) => Val::map(
+                exp.instances
+                    .iter()
+                    .map(|(k, _)| {
+                        let key = match k {
+                            Some(Key::Str(s)) => s.clone(),
+                            _ => String::new(),
+                        };
+                        (key, self.resource_object(inst, decl, k.clone(), span))
+                    })
+                    .collect(),
+            ),
+        };
+        if self.cycles.get() == 0 {
+            self.whole_cache
+                .borrow_mut()
+                .insert((inst, decl), v.clone());
+        }
+        v
     }
 
     /// The scope of one instance of a resource.

@@ -101,6 +101,10 @@ pub struct Placed {
     /// Where the placement came from (region values, provider block), oldest
     /// first, without duplicates.
     pub origins: Vec<Origin>,
+    /// The catalogue gives its type egress rules under its provider
+    /// ([`TypeFacts::copies_data`]): kept so that [`Eval::egress`] looks the
+    /// type up again only for such a resource.
+    pub copies_data: bool,
 }
 
 /// What the catalogue says of a resource type under a provider. Its lists
@@ -531,8 +535,10 @@ impl Eval<'_> {
             unresolved: None,
             primary: provider_attr.unwrap_or(d.block.labels_span()),
             origins: Vec::new(),
+            copies_data: false,
         };
         let facts = self.type_facts(&source, &d.ty);
+        placed.copies_data = facts.copies_data;
         if facts.inert {
             placed.kind = PlaceKind::Inert;
             placed.endpoint = None;
@@ -637,7 +643,7 @@ impl Eval<'_> {
                     continue;
                 }
                 placed.primary = a.expr.span;
-                let has_null = v.alts().iter().any(|x| matches!(x.v, V::Null));
+                let has_null = v.alt_values().iter().any(|x| matches!(x.v, V::Null));
                 placed.regions = regions;
                 placed.unresolved = unresolved;
                 for r in &placed.regions {
@@ -841,7 +847,10 @@ impl Eval<'_> {
             let exp = self.resource_instances(inst, i);
             for (k, _) in &exp.instances {
                 let n = self.resource_attr(inst, i, k.clone(), name_attr, d.block.head_span());
-                if n.alts().iter().any(|x| x.as_str() == Some(name.as_str())) {
+                if n.alt_values()
+                    .iter()
+                    .any(|x| x.as_str() == Some(name.as_str()))
+                {
                     return Some(self.place(inst, i, k));
                 }
             }

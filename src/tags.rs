@@ -141,10 +141,14 @@ impl Eval<'_> {
             } if name == "merge" && depth < 8 => args
                 .iter()
                 .all(|a| self.lacks_keys(a, scope, keys, depth + 1)),
-            _ => self.eval(e, scope).alts().iter().all(|alt| match &alt.v {
-                V::Map(m) => !m.iter().any(|(k, _)| is_key(k)),
-                _ => false,
-            }),
+            _ => self
+                .eval(e, scope)
+                .alt_values()
+                .iter()
+                .all(|alt| match &alt.v {
+                    V::Map(m) => !m.iter().any(|(k, _)| is_key(k)),
+                    _ => false,
+                }),
         }
     }
 

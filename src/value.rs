@@ -213,6 +213,16 @@ impl Val {
     }
 
     /// The alternatives of a value (itself when it is not a choice).
+    /// The alternatives as they are stored, without [`Val::alts`]'s copy of
+    /// each with the choice's own origins added: enough to look at what they
+    /// are, not at where they came from, and it allocates nothing.
+    pub fn alt_values(&self) -> &[Val] {
+        match &self.v {
+            V::Choice(xs) => xs,
+            _ => std::slice::from_ref(self),
+        }
+    }
+
     pub fn alts(&self) -> Vec<Val> {
         match &self.v {
             V::Choice(xs) => xs.iter().map(|x| x.clone().with_via(&self.via)).collect(),

@@ -591,3 +591,25 @@ fn inert_providers_are_kept() {
         assert!(cat.provider(p).is_none(), "{p} is inert and catalogued");
     }
 }
+
+/// The ASCII fast path of `normalise_region` gives what the char by char
+/// rules give: every kind of white space and underscores dropped, lower case.
+#[test]
+fn normalise_region_ascii_as_chars() {
+    for s in [
+        "West Europe",
+        "EU_WEST_1",
+        "us-east-1a",
+        "a\tb\nc\x0bd\x0ce\rf",
+        "x\u{1c}y",
+        "Nord\u{e9} Est",
+        "",
+    ] {
+        let by_chars: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '_')
+            .flat_map(char::to_lowercase)
+            .collect();
+        assert_eq!(normalise_region(s), by_chars, "{s:?}");
+    }
+}
