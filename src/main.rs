@@ -229,27 +229,31 @@ fn no_huge_pages() {
 #[cfg(not(target_os = "linux"))]
 fn no_huge_pages() {}
 
-/// Freed memory goes back to the system at once. mimalloc keeps freed pages
-/// for 10 ms by default before it purges them; when every root's resources are
-/// moved into one list, that kept the whole set of per-root lists resident
-/// next to the new one (about 80 MB more peak memory on the bench corpus).
-/// `mi_option_purge_delay` is 15 in the `mi_option_e` enum of the mimalloc v3
-/// sources libmimalloc-sys builds (`c_src/mimalloc/v3/include/mimalloc.h`),
-/// the version Cargo.lock pins.
-fn purge_at_once() {
+/// Freed memory goes back to the system after 1 ms instead of mimalloc's
+/// default 10 ms. When every root's resources are gathered into one list, the
+/// default kept the per-root lists resident next to the new one (about 80 MB
+/// more peak memory on the bench corpus). Purging at once (0) keeps the
+/// peak lowest but makes every freed page a system call and a new page
+/// fault later: on the bench corpus, 0 ms gave 189 MB and 0.99 s at two
+/// threads, 1 ms 200 MB and 0.93 s, 10 ms 205 to 225 MB and 0.92 to 1.01 s
+/// (benches/README.md). `mi_option_purge_delay` is 15 in the `mi_option_e`
+/// enum of the mimalloc v3 sources libmimalloc-sys builds
+/// (`c_src/mimalloc/v3/include/mimalloc.h`), the version Cargo.lock pins.
+fn purge_soon() {
     const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+    const PURGE_DELAY_MS: std::ffi::c_long = 1;
     unsafe extern "C" {
         fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
     }
     // SAFETY: sets one option of the allocator this binary links; options
     // may be set at any time and only tune when memory is returned.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) };
 }
 
 fn main() -> ExitCode {
     cercle::stages::mark("start");
     no_huge_pages();
-    purge_at_once();
+    purge_soon();
     use clap::{CommandFactory, FromArgMatches};
     let mut cmd = <Cli as CommandFactory>::command();
     // Loading the packs costs a little: only for `--version`.
