@@ -100,6 +100,31 @@ struct Scratch {
 }
 
 /// The items of `v` from `base` on, moved into an exact-size `Vec`.
+/// Where the `/* ... */` comment starting at `pos` (its `/`) ends, just
+/// past its `*/`; `None` when it is not closed. Shared with the skimmer.
+pub(super) fn inline_comment_end(b: &[u8], pos: usize) -> Option<usize> {
+    let from = pos + 2;
+    let at = b.get(from..)?.windows(2).position(|w| w == b"*/")?;
+    Some(from + at + 2)
+}
+
+/// Where the `#...` or `//...` comment starting at `pos` ends: at its line
+/// ending (not included), `\n` or `\r\n`. `None` at a lone `\r`, which ends
+/// no line for hcl-edit. Shared with the skimmer.
+pub(super) fn line_comment_end(b: &[u8], pos: usize) -> Option<usize> {
+    match b
+        .get(pos..)?
+        .iter()
+        .position(|c| matches!(c, b'\n' | b'\r'))
+    {
+        Some(at) => {
+            let end = pos + at;
+            (b[end] == b'\n' || b.get(end + 1) == Some(&b'\n')).then_some(end)
+        }
+        None => Some(b.len()),
+    }
+}
+
 fn take<T>(v: &mut Vec<T>, base: usize) -> Vec<T> {
     v.split_off(base.min(v.len()))
 }
@@ -287,26 +312,14 @@ impl<'a> Parser<'a> {
 
     /// `/* ... */`, the opening already seen.
     fn inline_comment(&mut self) -> Option<()> {
-        let from = self.pos + 2;
-        let rest = self.b.get(from..)?;
-        let at = rest.windows(2).position(|w| w == b"*/")?;
-        self.pos = from + at + 2;
+        self.pos = inline_comment_end(self.b, self.pos)?;
         Some(())
     }
 
     /// `#...` or `//...` up to (not including) the line ending. A lone `\r`
     /// ends no line for hcl-edit: bail out.
     fn line_comment(&mut self) -> Option<()> {
-        let rest = self.b.get(self.pos..)?;
-        match rest.iter().position(|c| *c == b'\n' || *c == b'\r') {
-            Some(at) => {
-                self.pos += at;
-                if self.peek() == Some(b'\r') && self.peek_at(1) != Some(b'\n') {
-                    return None;
-                }
-            }
-            None => self.pos = self.b.len(),
-        }
+        self.pos = line_comment_end(self.b, self.pos)?;
         Some(())
     }
 

@@ -192,24 +192,13 @@ impl<'a> Skimmer<'a> {
     /// `#...` or `//...`, up to its line ending (not included), which must be
     /// `\n` or `\r\n` (hcl-edit ends no line at a lone `\r`).
     fn line_comment(&mut self) -> Option<()> {
-        let rest = self.b.get(self.pos..)?;
-        match rest.iter().position(|c| matches!(c, b'\n' | b'\r')) {
-            Some(at) => {
-                self.pos += at;
-                if self.peek() == Some(b'\r') && self.peek_at(1) != Some(b'\n') {
-                    return None;
-                }
-            }
-            None => self.pos = self.b.len(),
-        }
+        self.pos = super::fast::line_comment_end(self.b, self.pos)?;
         Some(())
     }
 
     /// `/* ... */`, at its `/`.
     fn inline_comment(&mut self) -> Option<()> {
-        let from = self.pos + 2;
-        let at = self.b.get(from..)?.windows(2).position(|w| w == b"*/")?;
-        self.pos = from + at + 2;
+        self.pos = super::fast::inline_comment_end(self.b, self.pos)?;
         Some(())
     }
 
