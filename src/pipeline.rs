@@ -7,7 +7,10 @@
 //!
 //! 1. Loading (in parallel) keeps, of each parsed file, only its *shell*
 //!    ([`load::shell_body`]): its `module` and `terraform` blocks, enough to
-//!    follow module sources, find the roots and read backends. A file that
+//!    follow module sources, find the roots and read backends, and its
+//!    `variable` and `locals` blocks, which OpenTofu's early evaluation of a
+//!    module `source` may read (a root drops them once the roots are known,
+//!    unless one of its calls needs them). A file that
 //!    does not parse is reported (CRC000) and recorded as `broken` here, once.
 //!    A file whose shell is empty is not even parsed ([`crate::parse::skim`]):
 //!    a syntax error in it is reported, and the file recorded as `broken`,
