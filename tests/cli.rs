@@ -342,3 +342,41 @@ fn unknown_tier_names_are_reported_even_where_another_source_decides() {
         ]
     );
 }
+
+/// A report that cannot be written (a full disk: `/dev/full`) is exit 2 with
+/// the reason, for every report the inventory streams, and the run ends: the
+/// renderer stops when the writer does.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    // Several batches of the streamed inventory, rendered ahead of the writer.
+    let many = tempdir("unwritable");
+    std::fs::write(
+        many.join("main.tf"),
+        "provider \"aws\" {\n  region = \"eu-west-3\"\n}\n\nresource \"aws_s3_bucket\" \"b\" {\n  count  = 9000\n  bucket = \"b-${count.index}\"\n}\n",
+    )
+    .unwrap();
+    let many = many.to_string_lossy().into_owned();
+    for args in [
+        &["inventory", ".", "--format", "json"][..],
+        &["inventory", ".", "--format", "json", "--threads", "1"][..],
+        &["check", ".", "--format", "sarif"][..],
+        &["inventory", &many, "--format", "json", "--threads", "2"][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = std::process::Command::new(common::bin())
+            .args(args)
+            .current_dir(&fixtures)
+            .stdout(full)
+            .output()
+            .expect("run cercle");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

@@ -13,11 +13,13 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// Resources per batch: each batch is rendered in parallel, then written, so
-/// the report never sits whole in memory (the buffers of two batches live at
-/// once).
+/// the report never sits whole in memory (the buffers of a few batches live
+/// at once, see [`AHEAD`]).
 const BATCH: usize = 1024;
 /// Resources rendered into one buffer by one task.
 const CHUNK: usize = 256;
+/// Batches rendered ahead of the one being written.
+const AHEAD: usize = 3;
 
 /// Streams the JSON report to `w`, in parallel within each batch; the bytes do
 /// not depend on the thread count.
@@ -39,11 +41,11 @@ pub fn write_json<W: std::io::Write + ?Sized>(
         return w.write_all(b"]\n}\n");
     }
     let names = Names::new(an);
-    // A batch's resources are rendered in parallel; the next batch is rendered
-    // (on a scoped thread, through rayon) while this thread writes the
-    // previous one, so writing the report overlaps rendering it. A batch is
-    // rendered into the buffers of the batch written before (fresh memory
-    // for each batch costs page faults).
+    // Batches are rendered in order on a scoped thread, each in parallel
+    // through rayon, up to `AHEAD` batches ahead of this thread, which writes
+    // them: writing the report overlaps rendering it, and neither waits for
+    // the other batch by batch. A written batch's buffers go back to be
+    // rendered into again (fresh memory for each batch costs page faults).
     let render = |b: usize, batch: &[Resource], mut buffers: Vec<Vec<u8>>| -> Vec<Vec<u8>> {
         buffers.resize_with(batch.len().div_ceil(CHUNK), Vec::new);
         batch
@@ -63,26 +65,28 @@ pub fn write_json<W: std::io::Write + ?Sized>(
             })
             .collect()
     };
-    let mut batches = an.resources.chunks(BATCH).enumerate();
-    let mut ready = batches
-        .next()
-        .map(|(b, batch)| render(b, batch, Vec::new()));
-    let mut written = Vec::new();
-    while let Some(texts) = ready.take() {
-        let next = batches.next();
-        let buffers = std::mem::take(&mut written);
-        std::thread::scope(|s| -> std::io::Result<()> {
-            let rendering = next.map(|(b, batch)| s.spawn(move || render(b, batch, buffers)));
+    let (to_write, rendered) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(AHEAD);
+    let (to_reuse, reusable) = std::sync::mpsc::channel::<Vec<Vec<u8>>>();
+    std::thread::scope(|s| -> std::io::Result<()> {
+        s.spawn(move || {
+            for (b, batch) in an.resources.chunks(BATCH).enumerate() {
+                let buffers = reusable.try_recv().unwrap_or_default();
+                // A send fails when the writer stopped on an error.
+                if to_write.send(render(b, batch, buffers)).is_err() {
+                    break;
+                }
+            }
+        });
+        // Owned here: an error below drops it, which stops the renderer.
+        let rendered = rendered;
+        for texts in rendered.iter() {
             for t in &texts {
                 w.write_all(t)?;
             }
-            written = texts;
-            if let Some(h) = rendering {
-                ready = Some(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
-            }
-            Ok(())
-        })?;
-    }
+            let _ = to_reuse.send(texts);
+        }
+        Ok(())
+    })?;
     w.write_all(b"\n  ]\n}\n")
 }
 
