@@ -175,12 +175,8 @@ impl<'a> Renderer<'a> {
         push_str(out, &r.address);
         out.extend_from_slice(b",\n      \"type\": ");
         push_str(out, &r.ty);
-        out.extend_from_slice(b",\n      \"file\": ");
-        out.extend_from_slice(&self.names.files[r.head.file as usize]);
-        out.extend_from_slice(b",\n      \"line\": ");
-        push_num(out, p.line);
-        out.extend_from_slice(b",\n      \"column\": ");
-        push_num(out, p.column);
+        out.extend_from_slice(b",\n      ");
+        push_location(out, b"\n      ", &self.names.files[r.head.file as usize], p);
         out.extend_from_slice(b",\n      \"root\": ");
         out.extend_from_slice(&self.names.roots[r.root as usize]);
         out.extend_from_slice(b",\n      \"tier\": ");
@@ -247,18 +243,34 @@ impl<'a> Renderer<'a> {
         let start = self.out.len();
         let p = self.an.sources.start(o.span);
         let out = &mut self.out;
-        out.extend_from_slice(b"{\n          \"file\": ");
-        out.extend_from_slice(&self.names.files[o.span.file as usize]);
-        out.extend_from_slice(b",\n          \"line\": ");
-        push_num(out, p.line);
-        out.extend_from_slice(b",\n          \"column\": ");
-        push_num(out, p.column);
+        out.extend_from_slice(b"{\n          ");
+        push_location(
+            out,
+            b"\n          ",
+            &self.names.files[o.span.file as usize],
+            p,
+        );
         out.extend_from_slice(b",\n          \"message\": ");
         push_str(out, &o.message);
         out.extend_from_slice(b"\n        }");
         self.items
             .insert(o.span, (o.message.as_str(), start..self.out.len()));
     }
+}
+
+/// `"file": F, "line": L, "column": C`, one member per line; `newline` is a
+/// line break and the object's indentation, `file` the quoted name.
+fn push_location(out: &mut Vec<u8>, newline: &[u8], file: &[u8], p: Position) {
+    out.extend_from_slice(b"\"file\": ");
+    out.extend_from_slice(file);
+    out.push(b',');
+    out.extend_from_slice(newline);
+    out.extend_from_slice(b"\"line\": ");
+    push_num(out, p.line);
+    out.push(b',');
+    out.extend_from_slice(newline);
+    out.extend_from_slice(b"\"column\": ");
+    push_num(out, p.column);
 }
 
 fn push_opt(out: &mut Vec<u8>, s: Option<&str>) {
