@@ -427,7 +427,7 @@ fn options(dir: &Path, threads: Option<usize>) -> Options {
     Options {
         paths: vec![dir.to_path_buf()],
         threads,
-        tier_tags: cercle::config::Config::defaults(PathBuf::from(".")).tier_tags,
+        tier_tags: cercle::policy::config::Config::defaults(PathBuf::from(".")).tier_tags,
         ..Options::default()
     }
 }
@@ -699,7 +699,7 @@ fn stages(dir: &Path, cat: &Catalogue) {
         "drop",
         "check"
     );
-    let config = cercle::config::Config::defaults(PathBuf::from("."));
+    let config = cercle::policy::config::Config::defaults(PathBuf::from("."));
     let packs = cercle::check::load_packs(&[], &config, cat).expect("built-in packs");
     let mut speeds = Vec::new();
     for threads in [1usize, 2] {
@@ -764,7 +764,7 @@ fn stages(dir: &Path, cat: &Catalogue) {
             let mut findings = Vec::new();
             let cwd = std::env::current_dir().unwrap();
             let parsed =
-                pool.install(|| cercle::load::load(disc.files, &mut sources, &cwd, &mut findings));
+                pool.install(|| cercle::parse::load::load(disc.files, &mut sources, &cwd, &mut findings));
             row[4] = secs(t.elapsed());
             drop(parsed);
             drop(sources);

@@ -3,10 +3,10 @@
 
 use cercle::catalogue::Catalogue;
 use cercle::check::{CheckInput, check, load_packs};
-use cercle::config::Config;
+use cercle::policy::config::Config;
 use cercle::findings::{Hidden, HiddenBy, Severity};
-use cercle::packs::{Pack, PackError};
-use cercle::pipeline::{Options, VarArg};
+use cercle::policy::packs::{Pack, PackError};
+use cercle::analyse::{Options, VarArg};
 use cercle::report::{self, CheckReport, Summary};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
@@ -190,7 +190,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// both decide what a check reports.
 fn long_version() -> &'static str {
     let mut v = env!("CARGO_PKG_VERSION").to_string();
-    match cercle::packs::builtin(Catalogue::builtin()) {
+    match cercle::policy::packs::builtin(Catalogue::builtin()) {
         Ok(packs) => {
             v.push_str("\npacks:");
             for p in packs {
@@ -251,7 +251,7 @@ fn purge_soon() {
 }
 
 fn main() -> ExitCode {
-    cercle::stages::mark("start");
+    cercle::sys::stages::mark("start");
     no_huge_pages();
     purge_soon();
     use clap::{CommandFactory, FromArgMatches};
@@ -411,7 +411,7 @@ fn file_error(e: &PackError) -> ExitCode {
     use miette::{
         GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
     };
-    let mut d = MietteDiagnostic::new(e.message.clone()).with_code("cercle::config");
+    let mut d = MietteDiagnostic::new(e.message.clone()).with_code("cercle::policy::config");
     if let Some(span) = &e.span {
         d = d.with_label(LabeledSpan::at(span.clone(), "here"));
     }
@@ -497,7 +497,7 @@ fn run_check(a: CheckArgs) -> ExitCode {
         Ok(an) => an,
         Err(e) => return usage_error(&e.0),
     };
-    cercle::stages::mark("analysed");
+    cercle::sys::stages::mark("analysed");
     let outcome = check(
         &mut an,
         cat,
@@ -508,13 +508,13 @@ fn run_check(a: CheckArgs) -> ExitCode {
             strict: a.strict || st.config.strict,
         },
     );
-    cercle::stages::mark("checked");
+    cercle::sys::stages::mark("checked");
     let mut findings = outcome.findings.clone();
     let known = match &a.baseline {
         Some(path) => match std::fs::read_to_string(path)
             .map_err(|e| format!("--baseline {}: {e}", path.display()))
             .and_then(|t| {
-                cercle::baseline::read(&t)
+                cercle::check::baseline::read(&t)
                     .map_err(|e| format!("--baseline {}: {e}", path.display()))
             }) {
             Ok(k) => Some((k, baseline_dir(path))),
@@ -525,14 +525,14 @@ fn run_check(a: CheckArgs) -> ExitCode {
     // The baseline records every finding of the run, including those an older
     // baseline hides: `--baseline B --write-baseline B` updates B.
     if let Some(path) = &a.write_baseline {
-        let text = cercle::baseline::write(&an.sources, &findings, &baseline_dir(path));
+        let text = cercle::check::baseline::write(&an.sources, &findings, &baseline_dir(path));
         if let Err(e) = write_file(path, &text) {
             return usage_error(&e);
         }
     }
     let mut baselined = Vec::new();
     if let Some((known, dir)) = &known {
-        let (kept, hidden) = cercle::baseline::filter(&an.sources, findings, known, dir);
+        let (kept, hidden) = cercle::check::baseline::filter(&an.sources, findings, known, dir);
         findings = kept;
         baselined = hidden;
     }
@@ -610,7 +610,7 @@ fn run_check(a: CheckArgs) -> ExitCode {
             write_failed = true;
         }
     }
-    cercle::stages::mark("written");
+    cercle::sys::stages::mark("written");
     if write_failed {
         return ExitCode::from(2);
     }
@@ -634,7 +634,7 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
         Ok(an) => an,
         Err(e) => return usage_error(&e.0),
     };
-    cercle::stages::mark("analysed");
+    cercle::sys::stages::mark("analysed");
     // The tier stage alone: the inventory reports no findings.
     let (declared, _) = cercle::check::tiers(
         &mut an,
@@ -645,7 +645,7 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
             strict: false,
         },
     );
-    cercle::stages::mark("tiers");
+    cercle::sys::stages::mark("tiers");
     let written = match a.format {
         InventoryFormat::Json => stream_out(&a.input.output, |w| {
             report::inventory::write_json(w, &an, &declared, &st.packs)
@@ -658,7 +658,7 @@ fn run_inventory(a: InventoryArgs) -> ExitCode {
     if let Err(e) = written {
         return usage_error(&e);
     }
-    cercle::stages::mark("written");
+    cercle::sys::stages::mark("written");
     // The process ends here: freeing the analysis would only cost time.
     std::mem::forget(an);
     std::mem::forget(declared);
@@ -681,7 +681,7 @@ fn run_rules(a: RulesArgs) -> ExitCode {
         },
     };
     let packs = if a.packs.is_empty() {
-        match cercle::packs::builtin(cat) {
+        match cercle::policy::packs::builtin(cat) {
             Ok(p) => {
                 let ids: Vec<String> = p.iter().map(|p| p.id.clone()).collect();
                 match load_packs(&ids, &config, cat) {
@@ -726,7 +726,7 @@ fn run_init(path: &std::path::Path) -> ExitCode {
             path.display()
         ));
     }
-    match std::fs::write(path, cercle::config::STARTER) {
+    match std::fs::write(path, cercle::policy::config::STARTER) {
         Ok(()) => {
             println!("wrote {}", path.display());
             ExitCode::SUCCESS

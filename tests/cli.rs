@@ -124,7 +124,7 @@ fn exit_codes_follow_fail_on() {
 #[test]
 fn every_builtin_pack_loads_and_cites_its_sources() {
     let cat = cercle::catalogue::Catalogue::builtin();
-    let packs = cercle::packs::builtin(cat).expect("built-in packs are valid");
+    let packs = cercle::policy::packs::builtin(cat).expect("built-in packs are valid");
     assert_eq!(packs.len(), 3);
     assert_eq!(packs.iter().filter(|p| p.default).count(), 1);
     for p in &packs {

@@ -11,7 +11,7 @@
 //! The generated benchmark corpus is checked by `corpus_agrees` (ignored by
 //! default: `cargo test --release --test parse_fast -- --ignored`).
 
-use cercle::load;
+use cercle::parse::load;
 use cercle::model::{Body, FileKind};
 use cercle::parse::{fast, hcl, skim};
 use std::path::{Path, PathBuf};

@@ -1,5 +1,7 @@
 //! Parsing: one parse per file, in parallel, into the syntax-neutral model.
 
+pub mod load;
+
 pub mod fast;
 pub mod hcl;
 pub mod json;

@@ -4,11 +4,11 @@
 use super::loc;
 use crate::findings::Related;
 use crate::fxhash::FxHashMap;
-use crate::packs::Pack;
-use crate::pipeline::{Analysis, Resource};
+use crate::policy::packs::Pack;
+use crate::analyse::{Analysis, Resource};
 use crate::place::PlaceKind;
 use crate::source::{Position, Span};
-use crate::tier::{Declared, ResourceTier};
+use crate::policy::tier::{Declared, ResourceTier};
 use std::ops::Range;
 use std::sync::Arc;
 

@@ -56,7 +56,7 @@ pub struct Checked<'a> {
 }
 
 /// Every resource instance of an analysis, as the reports see it.
-pub fn checked(an: &crate::pipeline::Analysis) -> Vec<Checked<'_>> {
+pub fn checked(an: &crate::analyse::Analysis) -> Vec<Checked<'_>> {
     an.resources
         .iter()
         .map(|r| Checked {

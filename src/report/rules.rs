@@ -1,7 +1,7 @@
 //! `cercle rules`: packs, tiers and the placements each tier accepts.
 
 use crate::catalogue::Catalogue;
-use crate::packs::Pack;
+use crate::policy::packs::Pack;
 use std::fmt::Write;
 
 pub fn render(packs: &[Pack], cat: &Catalogue) -> String {

@@ -194,7 +194,7 @@ fn result(sources: &SourceMap, f: &Finding, hidden: Option<&HiddenBy>) -> Value 
     }
     r.insert(
         "partialFingerprints".into(),
-        json!({FINGERPRINT: crate::baseline::fingerprint(sources, f, std::path::Path::new("."))}),
+        json!({FINGERPRINT: crate::check::baseline::fingerprint(sources, f, std::path::Path::new("."))}),
     );
     match hidden {
         Some(HiddenBy::Comment { reason, .. }) => {

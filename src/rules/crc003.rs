@@ -1,7 +1,7 @@
 #![doc = include_str!("docs/CRC003.md")]
 
 use crate::findings::{Code, Finding, PlacementSummary, Related};
-use crate::pipeline::Resource;
+use crate::analyse::Resource;
 use crate::place::PlaceKind;
 
 /// CRC003: the placement of a resource cannot be determined statically. One
@@ -36,7 +36,7 @@ pub fn check(r: &Resource) -> Option<Finding> {
     }
     f.related
         .extend(r.origins.iter().filter(|o| o.span != r.primary).cloned());
-    f.help = Some(if *r.provider == *crate::arm::PROVIDER {
+    f.help = Some(if *r.provider == *crate::place::arm::PROVIDER {
         "write the location in the template (a literal, or a parameter's defaultValue)".to_string()
     } else {
         "set it in the configuration (a literal, a variable default or a tfvars value), or pass it with --var"

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::model::{Block, ExprKind};
-use crate::packs::Place;
+use crate::policy::packs::Place;
 use crate::source::Span;
 
 /// Where a state backend stores the state.

@@ -12,10 +12,10 @@ pub mod crc009;
 
 use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding, PlacementSummary, Related};
-use crate::packs::{Pack, Place, Set, Tier};
-use crate::pipeline::{Analysis, Resource};
+use crate::policy::packs::{Pack, Place, Set, Tier};
+use crate::analyse::{Analysis, Resource};
 use crate::place::PlaceKind;
-use crate::tier::Declared;
+use crate::policy::tier::Declared;
 
 /// The documentation of every rule, by code.
 pub const DOCS: [(Code, &str); 10] = [
@@ -45,7 +45,7 @@ pub struct Ctx<'a> {
     pub cat: &'a Catalogue,
     pub packs: &'a [Pack],
     /// The tier of each resource (same order as `an.resources`).
-    pub tiers: &'a [crate::tier::ResourceTier],
+    pub tiers: &'a [crate::policy::tier::ResourceTier],
 }
 
 /// One resource checked by one pack under one tier.

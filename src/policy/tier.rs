@@ -12,11 +12,11 @@
 //! A name no active pack defines is CRC004 where it was written, and the
 //! resource falls back to the next source.
 
-use crate::config::Config;
+use crate::policy::config::Config;
 use crate::findings::{Code, Finding};
 use crate::fxhash::FxHashMap as HashMap;
-use crate::packs::Pack;
-use crate::pipeline::{Analysis, CallChain, Resource};
+use crate::policy::packs::Pack;
+use crate::analyse::{Analysis, CallChain, Resource};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -59,7 +59,7 @@ pub struct Declared {
 
 impl Declared {
     /// The tier a pack gives: the most sensitive of the names it defines.
-    pub fn in_pack<'p>(&self, pack: &'p Pack) -> Option<&'p crate::packs::Tier> {
+    pub fn in_pack<'p>(&self, pack: &'p Pack) -> Option<&'p crate::policy::packs::Tier> {
         self.names
             .iter()
             .filter_map(|n| pack.tier(n))

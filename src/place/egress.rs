@@ -14,7 +14,7 @@ use crate::findings::Related;
 use crate::model::{Attribute, Body, ExprKind};
 use crate::place::{PlaceKind, Placed};
 use crate::source::Span;
-use crate::value::{Origin, V, Val};
+use crate::eval::value::{Origin, V, Val};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 

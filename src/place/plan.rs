@@ -7,14 +7,14 @@ use crate::catalogue::Catalogue;
 use crate::findings::Related;
 use crate::parse::hcl::SyntaxError;
 use crate::parse::json::{self, Value};
-use crate::pipeline::Resource;
+use crate::analyse::Resource;
 use crate::place::{PlaceKind, Unresolved};
 use crate::source::{FileId, Span};
-use crate::tags::TagTier;
+use crate::place::tags::TagTier;
 use std::sync::Arc;
 
 fn strip_host(p: &str) -> String {
-    crate::module::normalise_source(p)
+    crate::assemble::normalise_source(p)
 }
 
 /// Places every managed resource of a plan; `module` is the index the plan

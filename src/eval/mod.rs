@@ -3,16 +3,20 @@
 //! One [`Eval`] evaluates one root module and the module instances it calls.
 //! Everything is lazy and cached: a variable, a local, a module output or a
 //! resource attribute is evaluated when something asks for it, once per module
-//! instance. What cannot be known stays [`Unknown`](crate::value::Unknown),
+//! instance. What cannot be known stays [`Unknown`](crate::eval::value::Unknown),
 //! with the span of the expression: it is never an error nor a silent pass.
+
+pub mod early;
+pub mod funcs;
+pub mod value;
 
 use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding};
 use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::model::{BinaryOp, Body, Expr, ExprKind, TemplatePart, Traverse, UnaryOp};
-use crate::module::{Module, ResourceDecl};
+use crate::assemble::{Module, ResourceDecl};
 use crate::source::{SourceMap, Span};
-use crate::value::{Key, Origin, ResourceRef, V, Val, fmt_num};
+use crate::eval::value::{Key, Origin, ResourceRef, V, Val, fmt_num};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -162,7 +166,7 @@ pub struct Eval<'a> {
     pub(crate) placing: RefCell<HashSet<InstanceKey>>,
     /// The tier tag of each provider block's default tags or labels
     /// (provider instance, block index).
-    pub(crate) default_tag_cache: RefCell<HashMap<(InstId, usize), Option<crate::tags::TagTier>>>,
+    pub(crate) default_tag_cache: RefCell<HashMap<(InstId, usize), Option<crate::place::tags::TagTier>>>,
     active: RefCell<HashSet<(InstId, u8, String)>>,
     depth: Cell<u32>,
     /// See [`Eval::instance_events`].
@@ -635,7 +639,7 @@ impl<'a> Eval<'a> {
 
     fn tfvars_value(
         &self,
-        decl: Option<&crate::module::Variable>,
+        decl: Option<&crate::assemble::Variable>,
         a: &crate::model::Attribute,
         file: crate::source::FileId,
         name: &str,
@@ -890,7 +894,7 @@ impl<'a> Eval<'a> {
                     };
                     let head = a.as_str().unwrap_or("");
                     next.push(Val::str(&format!("{head}{s}")).with_via(&b.via));
-                    if next.len() >= crate::value::MAX_CHOICES {
+                    if next.len() >= crate::eval::value::MAX_CHOICES {
                         break;
                     }
                 }
@@ -1113,7 +1117,7 @@ impl<'a> Eval<'a> {
                     if k.as_unknown().is_some_and(|u| !u.error)
                         && let Some(xs) = elements(&v)
                         && !xs.is_empty()
-                        && xs.len() <= crate::value::MAX_CHOICES
+                        && xs.len() <= crate::eval::value::MAX_CHOICES
                         && !xs.iter().any(contains_unknown)
                     {
                         let why = Origin {
@@ -1560,10 +1564,10 @@ impl<'a> Eval<'a> {
             }
         }
         let text = || self.text(span);
-        if let Some(v) = crate::files::call(self, name, &vals, sc, span, &text) {
+        if let Some(v) = crate::eval::funcs::filesystem::call(self, name, &vals, sc, span, &text) {
             return v;
         }
-        crate::funcs::call(name, &vals, span, &text)
+        crate::eval::funcs::call(name, &vals, span, &text)
     }
 }
 
@@ -1648,7 +1652,7 @@ pub fn map_alts(args: &[Val], f: impl Fn(&[Val]) -> Val) -> Val {
         let mut next = Vec::new();
         for c in &combos {
             for x in &alts {
-                if next.len() >= crate::value::MAX_CHOICES {
+                if next.len() >= crate::eval::value::MAX_CHOICES {
                     break;
                 }
                 let mut c2 = c.clone();

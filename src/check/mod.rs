@@ -1,13 +1,16 @@
 //! The check stage: tiers, then the rules, then severities from the
 //! configuration, then the files named on the command line (SPEC §1).
 
+pub mod baseline;
+pub mod suppress;
+
 use crate::catalogue::Catalogue;
-use crate::config::Config;
+use crate::policy::config::Config;
 use crate::findings::{Code, Finding, Hidden, Severity};
-use crate::packs::{Pack, PackError, PlacementEntry};
-use crate::pipeline::Analysis;
+use crate::policy::packs::{Pack, PackError, PlacementEntry};
+use crate::analyse::Analysis;
 use crate::rules::{self, Ctx};
-use crate::tier::{self, ResourceTier, TierInputs};
+use crate::policy::tier::{self, ResourceTier, TierInputs};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -55,7 +58,7 @@ pub fn load_packs(
             .map(|p| (p.value.clone(), Some(p.span.clone())))
             .collect()
     } else {
-        crate::packs::builtin(cat)?
+        crate::policy::packs::builtin(cat)?
             .into_iter()
             .filter(|p| p.default)
             .map(|p| (p.id, None))
@@ -63,7 +66,7 @@ pub fn load_packs(
     };
     let mut packs: Vec<Pack> = Vec::new();
     for (name, span) in wanted {
-        let pack = if let Some(p) = crate::packs::builtin_pack(&name, cat) {
+        let pack = if let Some(p) = crate::policy::packs::builtin_pack(&name, cat) {
             p?
         } else {
             let path = if span.is_some() {
@@ -74,7 +77,7 @@ pub fn load_packs(
             if !path.is_file() {
                 let msg = format!(
                     "unknown pack {name:?}: not a built-in pack ({}) nor a file",
-                    crate::packs::builtin_ids().join(", ")
+                    crate::policy::packs::builtin_ids().join(", ")
                 );
                 return Err(if span.is_some() {
                     cfg_err(span, msg)
@@ -93,7 +96,7 @@ pub fn load_packs(
                 span: None,
                 message: format!("cannot read the pack: {e}"),
             })?;
-            crate::packs::load_pack(&path.display().to_string(), &text, cat)?
+            crate::policy::packs::load_pack(&path.display().to_string(), &text, cat)?
         };
         if packs.iter().all(|p| p.id != pack.id) {
             packs.push(pack);
@@ -106,7 +109,7 @@ pub fn load_packs(
             if let Some(set) = pack.sets.get_mut(&pl.set.value) {
                 let provider = match cat.provider(&pl.provider.value) {
                     Some(c) => c.source.clone(),
-                    None => crate::module::normalise_source(&pl.provider.value),
+                    None => crate::assemble::normalise_source(&pl.provider.value),
                 };
                 let regions = pl
                     .regions
@@ -227,12 +230,12 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
         Some(None) => false,
         None => true,
     });
-    let applied = crate::suppress::apply(
+    let applied = crate::check::suppress::apply(
         &an.sources,
         &an.file_kinds,
         out,
         input.config.allow_suppressions,
-        &crate::suppress::today(),
+        &crate::check::suppress::today(),
     );
     let mut out = applied.kept;
     let mut suppressed = applied.suppressed;

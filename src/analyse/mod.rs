@@ -32,12 +32,12 @@ use crate::discover::{self, Candidate, Discovered};
 use crate::eval::{CliValues, Eval, InstId, Modules, Resolver};
 use crate::findings::{Code, Finding, Related};
 use crate::fxhash::FxHasher;
-use crate::load::{self, ParsedFile};
+use crate::parse::load::{self, ParsedFile};
 use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
-use crate::module::{Module, tfvars_rank};
+use crate::assemble::{Module, tfvars_rank};
 use crate::place::{PlaceKind, RegionVal, Unresolved};
 use crate::source::{FileId, SourceMap, Span};
-use crate::value::Origin;
+use crate::eval::value::Origin;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -122,9 +122,9 @@ pub struct Resource {
     pub root: u32,
     /// The tier read from a tag or label, if any.
     /// Boxed, as `unresolved`.
-    pub tag_tier: Option<Box<crate::tags::TagTier>>,
+    pub tag_tier: Option<Box<crate::place::tags::TagTier>>,
     /// The copies of data it makes (CRC005).
-    pub egress: Box<[crate::egress::Egress]>,
+    pub egress: Box<[crate::place::egress::Egress]>,
 }
 
 impl Resource {
@@ -140,7 +140,7 @@ impl Resource {
         block: Span,
         provider: String,
         provider_config: String,
-        tag_tier: Option<crate::tags::TagTier>,
+        tag_tier: Option<crate::place::tags::TagTier>,
     ) -> Resource {
         Resource {
             address: address.into_boxed_str(),
@@ -247,7 +247,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         }
     }
     let disc = discover::discover(&paths, &excluded);
-    crate::stages::mark("discovered");
+    crate::sys::stages::mark("discovered");
     let mut an = Analysis::default();
     for e in &disc.errors {
         let f = load::walk_error_finding(e, &mut an.sources, &cwd);
@@ -295,7 +295,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             for c in &m.calls {
                 if let Some(src) = c.local_source() {
                     targets.push(discover::normalize(&dir.join(src)));
-                } else if let Some(src) = crate::early::local_source(m, c, true, &cli) {
+                } else if let Some(src) = crate::eval::early::local_source(m, c, true, &cli) {
                     targets.push(discover::normalize(&dir.join(src)));
                 }
             }
@@ -321,7 +321,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             }
         }
     }
-    crate::stages::mark("shells loaded");
+    crate::sys::stages::mark("shells loaded");
     for e in &walk_errors {
         let f = load::walk_error_finding(e, &mut an.sources, &cwd);
         an.findings.push(f);
@@ -367,7 +367,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         for c in &m.calls {
             // A source computed by OpenTofu's early evaluation counts too: a
             // dir no root then reaches is still evaluated, as an orphan.
-            let early = crate::early::local_source(m, c, true, &cli);
+            let early = crate::eval::early::local_source(m, c, true, &cli);
             if let Some(src) = c.local_source().or(early.as_deref())
                 && let Some(t) = index.get(&discover::normalize(&m.dir.join(src)))
                 && *t != i
@@ -414,7 +414,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     for &r in &roots {
         drop_early_values(&mut modules[r]);
     }
-    crate::stages::mark("shared modules full");
+    crate::sys::stages::mark("shared modules full");
     let resolver = DirResolver {
         modules: &modules,
         index: &index,
@@ -457,7 +457,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     results.extend(run(&orphans));
     let broken = load.take_broken();
     mark_broken(&mut modules, broken, &mut an.findings);
-    crate::stages::mark("roots evaluated");
+    crate::sys::stages::mark("roots evaluated");
     an.roots = roots.iter().chain(orphans.iter()).copied().collect();
     let mut lists = Vec::with_capacity(results.len());
     for r in results {
@@ -476,9 +476,9 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         let text = an.sources.get(id).text.clone();
         let module = modules.len();
         let placed = if kind == FileKind::Arm {
-            crate::arm::place(&text, id, cat, &opts.tier_tags, module)
+            crate::place::arm::place(&text, id, cat, &opts.tier_tags, module)
         } else {
-            crate::plan::place(&text, id, cat, &opts.tier_tags, module)
+            crate::place::plan::place(&text, id, cat, &opts.tier_tags, module)
         };
         match placed {
             Ok(planned) => {
@@ -496,9 +496,9 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         }
     }
     an.resources = concat(lists);
-    crate::stages::mark("concatenated");
+    crate::sys::stages::mark("concatenated");
     sort_resources(&mut an.resources, &file_ranks(&an.sources));
-    crate::stages::mark("sorted");
+    crate::sys::stages::mark("sorted");
     an.findings.dedup();
     if disc.file_args {
         an.explicit_files = Some(
@@ -682,7 +682,7 @@ impl Resolver for DirResolver<'_> {
                 return Ok(*i);
             }
             if let Some(src) =
-                crate::early::local_source(m, c, from_module == root_module, self.cli)
+                crate::eval::early::local_source(m, c, from_module == root_module, self.cli)
                 && let Some(i) = self.index.get(&discover::normalize(&m.dir.join(&src)))
             {
                 return Ok(*i);
@@ -920,7 +920,7 @@ fn evaluate_root(
             // instances after it get the same result: computed once per
             // declaration and module instance, not once per instance.
             let mut placed_alike: Option<Resource> = None;
-            let mut tier_alike: Option<Option<Box<crate::tags::TagTier>>> = None;
+            let mut tier_alike: Option<Option<Box<crate::place::tags::TagTier>>> = None;
             for (key, _) in &exp.instances {
                 if let Some(alike) = &placed_alike {
                     let tag_tier = match &tier_alike {

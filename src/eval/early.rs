@@ -6,7 +6,7 @@
 
 use crate::eval::CliValues;
 use crate::model::{Body, Expr, ExprKind, TemplatePart};
-use crate::module::{Module, ModuleCall};
+use crate::assemble::{Module, ModuleCall};
 
 /// The local path `source` evaluates to, when it is not a literal.
 /// `root`: whether the calling module is the root (its variables then take

@@ -2,7 +2,9 @@
 //! variables, locals, outputs, provider configurations, resources, module calls
 //! and variable files, in a form that does not care which syntax they came from.
 
-use crate::load::ParsedFile;
+pub mod overrides;
+
+use crate::parse::load::ParsedFile;
 use crate::model::{Attribute, Block, Body, ExprKind, FileKind};
 use crate::source::{FileId, Span};
 use std::collections::{BTreeMap, HashMap};
@@ -148,7 +150,7 @@ impl Module {
         }
         self.files.push(f.id);
         let file = f.id;
-        if crate::overrides::is_override(tfvars_name) {
+        if crate::assemble::overrides::is_override(tfvars_name) {
             self.overrides.push((tfvars_name.to_string(), file, body));
             return;
         }

@@ -2,7 +2,7 @@
 //! bad values and bad globs are errors at their place in the file.
 
 use crate::findings::{Code, Severity};
-use crate::packs::PackError;
+use crate::policy::packs::PackError;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
 use std::collections::BTreeMap;

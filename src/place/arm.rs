@@ -19,10 +19,10 @@ use crate::catalogue::Catalogue;
 use crate::findings::Related;
 use crate::parse::hcl::SyntaxError;
 use crate::parse::json::{self, Value, ValueKind};
-use crate::pipeline::Resource;
+use crate::analyse::Resource;
 use crate::place::{PlaceKind, Unresolved};
 use crate::source::{FileId, Span};
-use crate::tags::TagTier;
+use crate::place::tags::TagTier;
 use std::collections::HashMap;
 use std::sync::Arc;
 

@@ -7,9 +7,9 @@
 
 use crate::eval::{Eval, InstId, Scope};
 use crate::model::{Expr, ExprKind};
-use crate::module::ResourceDecl;
+use crate::assemble::ResourceDecl;
 use crate::place::ProviderRef;
-use crate::value::Key;
+use crate::eval::value::Key;
 
 /// `aws.by_region[each.key]` → (`["aws", "by_region"]`, the index);
 /// `aws.us` → (`["aws", "us"]`, None).

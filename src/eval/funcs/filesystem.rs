@@ -8,7 +8,7 @@
 
 use crate::eval::{Eval, Scope};
 use crate::source::Span;
-use crate::value::{V, Val};
+use crate::eval::value::{V, Val};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 

@@ -13,18 +13,18 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use toml::Spanned;
 
-const BUILTIN_SETS: &str = include_str!("../rules/sets.toml");
+const BUILTIN_SETS: &str = include_str!("../../rules/sets.toml");
 /// The built-in packs: (file name, text). The first is the default pack.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     (
         "fr-doctrine-2018.toml",
-        include_str!("../rules/packs/fr-doctrine-2018.toml"),
+        include_str!("../../rules/packs/fr-doctrine-2018.toml"),
     ),
     (
         "fr-cloud-au-centre.toml",
-        include_str!("../rules/packs/fr-cloud-au-centre.toml"),
+        include_str!("../../rules/packs/fr-cloud-au-centre.toml"),
     ),
-    ("eu-gdpr.toml", include_str!("../rules/packs/eu-gdpr.toml")),
+    ("eu-gdpr.toml", include_str!("../../rules/packs/eu-gdpr.toml")),
 ];
 
 /// Labels in French and English.

@@ -5,12 +5,18 @@
 //! parents, defaults) comes from the [catalogue](crate::catalogue), not from
 //! code here.
 
+pub mod arm;
+pub mod egress;
+pub mod plan;
+pub mod provider_each;
+pub mod tags;
+
 use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::{Eval, InstId, Scope, join_addr};
 use crate::model::{Block, ExprKind};
-use crate::module::ResourceDecl;
+use crate::assemble::ResourceDecl;
 use crate::source::Span;
-use crate::value::{Key, Origin, V, Val};
+use crate::eval::value::{Key, Origin, V, Val};
 use std::rc::Rc;
 
 /// A provider configuration that applies to a resource.
@@ -160,7 +166,7 @@ impl Eval<'_> {
     /// The provider local name and alias a resource asks for.
     pub fn provider_request(d: &ResourceDecl) -> (String, Option<String>) {
         if let Some(a) = d.block.body.attr("provider")
-            && let Some((p, _)) = crate::provider_each::split_index(&a.expr)
+            && let Some((p, _)) = crate::place::provider_each::split_index(&a.expr)
             && let Some(first) = p.first()
         {
             return (first.to_string(), p.get(1).map(|s| s.to_string()));
@@ -243,7 +249,7 @@ impl Eval<'_> {
                     for (k, v) in items {
                         let kp = k.as_path().map(|p| p.join("."));
                         if kp.as_deref() == Some(key.as_str())
-                            && let Some((p, index)) = crate::provider_each::split_index(v)
+                            && let Some((p, index)) = crate::place::provider_each::split_index(v)
                         {
                             let alias = p.get(1).copied();
                             let r = self.resolve_provider(parent.inst, p[0], alias);

@@ -6,8 +6,8 @@
 //! documented result; what is not understood is an error or unknown, never a
 //! guess.
 
-use crate::funcs::{n, s};
-use crate::value::{V, Val};
+use crate::eval::funcs::{n, s};
+use crate::eval::value::{V, Val};
 use std::collections::BTreeMap;
 
 /// The names this module evaluates (after `core::` is stripped).

@@ -2,9 +2,12 @@
 //! (SPEC §4). A function that is not here, or that depends on the outside
 //! world (`file`, `timestamp`), gives an unknown value naming the call.
 
+pub mod filesystem;
+pub mod more;
+
 use crate::eval::map_alts;
 use crate::source::Span;
-use crate::value::{V, Val, fmt_num};
+use crate::eval::value::{V, Val, fmt_num};
 use std::collections::BTreeMap;
 
 /// Calls function `name` on evaluated arguments. `text` gives the call's
@@ -18,7 +21,7 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &dyn Fn() -> String) -> 
             format!("{} (function {name} is not evaluated statically)", text()),
         )
     };
-    if !KNOWN.contains(&name) && !crate::funcs_more::NAMES.contains(&name) {
+    if !KNOWN.contains(&name) && !crate::eval::funcs::more::NAMES.contains(&name) {
         return unknown_fn();
     }
     // Functions that look inside unknowns themselves.
@@ -52,7 +55,7 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &dyn Fn() -> String) -> 
         && (name == "lookup" || (name == "element" && matches!(c.v, V::List(_))))
         && let Some(mut xs) = crate::eval::elements(c)
         && !xs.is_empty()
-        && xs.len() < crate::value::MAX_CHOICES
+        && xs.len() < crate::eval::value::MAX_CHOICES
         && !xs.iter().any(contains_unknown)
     {
         if name == "lookup"
@@ -60,7 +63,7 @@ pub fn call(name: &str, args: &[Val], span: Span, text: &dyn Fn() -> String) -> 
         {
             xs.push(d.clone());
         }
-        let why = crate::value::Origin {
+        let why = crate::eval::value::Origin {
             span,
             message: format!(
                 "one value of {}: the key or index is not known statically",
@@ -617,7 +620,7 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
                 serde_json::from_str(&text).map_err(|e| format!("invalid JSON: {e}"))?;
             from_json(&j)
         }
-        "yamldecode" => match crate::funcs_more::yaml(&s(arg(a, 0)?)?) {
+        "yamldecode" => match crate::eval::funcs::more::yaml(&s(arg(a, 0)?)?) {
             Some(v) => v,
             None => {
                 return Ok(Val::unknown(
@@ -630,7 +633,7 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
             Some(j) => Val::str(&j),
             None => return Ok(Val::unknown(span, "jsonencode of an unknown value")),
         },
-        other if crate::funcs_more::NAMES.contains(&other) => crate::funcs_more::apply(other, a)?,
+        other if crate::eval::funcs::more::NAMES.contains(&other) => crate::eval::funcs::more::apply(other, a)?,
         _ => return Ok(Val::unknown(span, format!("function {name}"))),
     })
 }
@@ -844,7 +847,7 @@ mod tests {
 
     #[test]
     fn lookup_of_a_present_key_does_not_come_through_the_default() {
-        let why = |m: &str| crate::value::Origin {
+        let why = |m: &str| crate::eval::value::Origin {
             span: Span::default(),
             message: m.into(),
             resource: None,

@@ -7,7 +7,7 @@ use crate::eval::{Eval, InstId, Scope};
 use crate::model::{Body, Expr, ExprKind};
 use crate::place::ProviderRef;
 use crate::source::Span;
-use crate::value::{Key, V, Val};
+use crate::eval::value::{Key, V, Val};
 
 /// A tier read from a tag.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@
 //! error to Terraform: it is not added.
 
 use crate::model::{Block, Body};
-use crate::module::Module;
+use crate::assemble::Module;
 use crate::source::FileId;
 
 /// Whether a configuration file name is an override file.

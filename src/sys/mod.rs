@@ -1,0 +1,3 @@
+//! The process: allocator and kernel knobs, stage marks.
+
+pub mod stages;
