@@ -1,12 +1,12 @@
 //! The `cercle` command line: argument parsing and exit codes only; the work
 //! is done by the library.
 
+use cercle::analyse::{Options, VarArg};
 use cercle::catalogue::Catalogue;
 use cercle::check::{CheckInput, check, load_packs};
-use cercle::policy::config::Config;
 use cercle::findings::{Hidden, HiddenBy, Severity};
+use cercle::policy::config::Config;
 use cercle::policy::packs::{Pack, PackError};
-use cercle::analyse::{Options, VarArg};
 use cercle::report::{self, CheckReport, Summary};
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};

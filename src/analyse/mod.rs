@@ -27,17 +27,17 @@
 //! directory, files, module calls, backend and required providers) and the
 //! other modules in full.
 
+use crate::assemble::{Module, tfvars_rank};
 use crate::catalogue::Catalogue;
 use crate::discover::{self, Candidate, Discovered};
+use crate::eval::value::Origin;
 use crate::eval::{CliValues, Eval, InstId, Modules, Resolver};
 use crate::findings::{Code, Finding, Related};
 use crate::fxhash::FxHasher;
-use crate::parse::load::{self, ParsedFile};
 use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
-use crate::assemble::{Module, tfvars_rank};
-use crate::place::{PlaceKind, RegionVal, Unresolved};
+use crate::parse::load::{self, ParsedFile};
+use crate::place::{PlaceKind, PlaceState, Placer, RegionVal, Unresolved};
 use crate::source::{FileId, SourceMap, Span};
-use crate::eval::value::Origin;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -896,7 +896,9 @@ fn evaluate_root(
     resolver: &DirResolver,
     tier_tags: &[String],
 ) -> RootResult {
-    let ev = Eval::new(modules, sources, cat, cli, resolver);
+    let st = PlaceState::new(cat);
+    let ev = Eval::new(modules, sources, cli, resolver, &st);
+    let ev = Placer::new(&ev, &st);
     let r = ev.root(root);
     let mut out = RootResult {
         resources: Vec::new(),
@@ -992,7 +994,7 @@ fn evaluate_root(
             }
         }
     }
-    out.findings = ev.findings.into_inner();
+    out.findings = ev.findings.take();
     // Held until every root is evaluated, then moved into one list: no slack.
     out.resources.shrink_to_fit();
     out

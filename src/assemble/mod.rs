@@ -4,8 +4,8 @@
 
 pub mod overrides;
 
-use crate::parse::load::ParsedFile;
 use crate::model::{Attribute, Block, Body, ExprKind, FileKind};
+use crate::parse::load::ParsedFile;
 use crate::source::{FileId, Span};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;

@@ -8,8 +8,8 @@
 //! `cloud` block replaces the original's. A block with no original is an
 //! error to Terraform: it is not added.
 
-use crate::model::{Block, Body};
 use crate::assemble::Module;
+use crate::model::{Block, Body};
 use crate::source::FileId;
 
 /// Whether a configuration file name is an override file.

@@ -4,13 +4,13 @@
 pub mod baseline;
 pub mod suppress;
 
-use crate::catalogue::Catalogue;
-use crate::policy::config::Config;
-use crate::findings::{Code, Finding, Hidden, Severity};
-use crate::policy::packs::{Pack, PackError, PlacementEntry};
 use crate::analyse::Analysis;
-use crate::rules::{self, Ctx};
+use crate::catalogue::Catalogue;
+use crate::findings::{Code, Finding, Hidden, Severity};
+use crate::policy::config::Config;
+use crate::policy::packs::{Pack, PackError, PlacementEntry};
 use crate::policy::tier::{self, ResourceTier, TierInputs};
+use crate::rules::{self, Ctx};
 use std::path::Path;
 use std::sync::Arc;
 

@@ -4,9 +4,9 @@
 //! command line sets it). What depends on anything else is `None`: the call
 //! stays unresolved (CRC003), never guessed.
 
+use crate::assemble::{Module, ModuleCall};
 use crate::eval::CliValues;
 use crate::model::{Body, Expr, ExprKind, TemplatePart};
-use crate::assemble::{Module, ModuleCall};
 
 /// The local path `source` evaluates to, when it is not a literal.
 /// `root`: whether the calling module is the root (its variables then take

@@ -10,13 +10,12 @@ pub mod early;
 pub mod funcs;
 pub mod value;
 
-use crate::catalogue::Catalogue;
+use crate::assemble::{Module, ResourceDecl};
+use crate::eval::value::{Key, Origin, ResourceRef, V, Val, fmt_num};
 use crate::findings::{Code, Finding};
 use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::model::{BinaryOp, Body, Expr, ExprKind, TemplatePart, Traverse, UnaryOp};
-use crate::assemble::{Module, ResourceDecl};
 use crate::source::{SourceMap, Span};
-use crate::eval::value::{Key, Origin, ResourceRef, V, Val, fmt_num};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -97,9 +96,25 @@ pub trait Resolver {
     ) -> Result<usize, (Code, String)>;
 }
 
+/// What evaluation asks of placement, at exactly one point: the value of a
+/// region-like attribute that is not written (`aws_s3_bucket.b.region` is
+/// where the bucket is placed). The placement stage implements it, so that
+/// evaluation never names placement.
+pub trait Oracle {
+    fn implied_attr(
+        &self,
+        ev: &Eval<'_>,
+        inst: InstId,
+        decl: usize,
+        key: &Option<Key>,
+        attr: &str,
+        scope: &Scope,
+    ) -> Option<Val>;
+}
+
 /// The modules one root's evaluation sees: the run's modules, where the
 /// modules loaded for this evaluation only (the root, in full) stand in for
-/// their slots (see `pipeline`, "Lifecycle of the parsed model").
+/// their slots (see `analyse`, "Lifecycle of the parsed model").
 #[derive(Clone, Copy)]
 pub struct Modules<'a> {
     pub base: &'a [Module],
@@ -131,9 +146,10 @@ impl std::ops::Index<usize> for Modules<'_> {
 pub struct Eval<'a> {
     pub modules: Modules<'a>,
     pub sources: &'a SourceMap,
-    pub cat: &'a Catalogue,
     pub cli: &'a CliValues,
     pub resolver: &'a dyn Resolver,
+    /// What evaluation needs from placement: see [`Oracle`].
+    pub oracle: &'a dyn Oracle,
     pub insts: RefCell<Vec<Rc<Instance>>>,
     children: RefCell<HashMap<(InstId, usize), Children>>,
     /// Why a module call has no instances because its source could not be
@@ -150,23 +166,6 @@ pub struct Eval<'a> {
     /// A resource read whole (`aws_x.y`, not `aws_x.y.id`), by declaration:
     /// see [`Eval::resource_whole`].
     whole_cache: RefCell<HashMap<(InstId, usize), Val>>,
-    pub(crate) provider_cache:
-        RefCell<HashMap<crate::place::ProviderRef, Rc<crate::place::ProviderPlace>>>,
-    pub(crate) decl_provider_cache:
-        RefCell<HashMap<(InstId, usize), Rc<crate::place::DeclProvider>>>,
-    /// [`Eval::type_facts`], by provider source then type.
-    pub(crate) type_facts_cache:
-        RefCell<HashMap<String, HashMap<String, crate::place::TypeFacts<'a>>>>,
-    /// [`Eval::resolve_provider`]'s answers, per instance: (local name,
-    /// alias, configuration).
-    #[allow(clippy::type_complexity)]
-    pub(crate) provider_ref_cache:
-        RefCell<HashMap<InstId, Vec<(String, Option<String>, crate::place::ProviderRef)>>>,
-    pub(crate) place_cache: RefCell<HashMap<InstanceKey, Rc<crate::place::Placed>>>,
-    pub(crate) placing: RefCell<HashSet<InstanceKey>>,
-    /// The tier tag of each provider block's default tags or labels
-    /// (provider instance, block index).
-    pub(crate) default_tag_cache: RefCell<HashMap<(InstId, usize), Option<crate::place::tags::TagTier>>>,
     active: RefCell<HashSet<(InstId, u8, String)>>,
     depth: Cell<u32>,
     /// See [`Eval::instance_events`].
@@ -190,16 +189,16 @@ impl<'a> Eval<'a> {
     pub fn new(
         modules: Modules<'a>,
         sources: &'a SourceMap,
-        cat: &'a Catalogue,
         cli: &'a CliValues,
         resolver: &'a dyn Resolver,
+        oracle: &'a dyn Oracle,
     ) -> Eval<'a> {
         Eval {
             modules,
             sources,
-            cat,
             cli,
             resolver,
+            oracle,
             insts: RefCell::new(Vec::new()),
             children: RefCell::default(),
             unloaded: RefCell::default(),
@@ -208,13 +207,6 @@ impl<'a> Eval<'a> {
             attr_cache: RefCell::default(),
             expand_cache: RefCell::default(),
             whole_cache: RefCell::default(),
-            provider_cache: RefCell::default(),
-            decl_provider_cache: RefCell::default(),
-            provider_ref_cache: RefCell::default(),
-            type_facts_cache: RefCell::default(),
-            place_cache: RefCell::default(),
-            placing: RefCell::default(),
-            default_tag_cache: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
             instance_events: Cell::new(0),
@@ -1480,7 +1472,10 @@ impl<'a> Eval<'a> {
             }
             // Not written: what the provider decides (the region), else known
             // only after apply.
-            if let Some(v) = crate::place::implied_attr(self, inst, decl, &key, attr, &scope) {
+            if let Some(v) = self
+                .oracle
+                .implied_attr(self, inst, decl, &key, attr, &scope)
+            {
                 return v.through(Origin {
                     span: d.block.head_span(),
                     message: label.clone(),

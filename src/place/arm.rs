@@ -15,14 +15,14 @@
 //! such as `Microsoft.Storage/storageAccounts/blobServices`) with no location of
 //! its own lives where its parent lives.
 
+use crate::analyse::Resource;
 use crate::catalogue::Catalogue;
 use crate::findings::Related;
 use crate::parse::hcl::SyntaxError;
 use crate::parse::json::{self, Value, ValueKind};
-use crate::analyse::Resource;
+use crate::place::tags::TagTier;
 use crate::place::{PlaceKind, Unresolved};
 use crate::source::{FileId, Span};
-use crate::place::tags::TagTier;
 use std::collections::HashMap;
 use std::sync::Arc;
 

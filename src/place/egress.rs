@@ -9,12 +9,13 @@
 //! placement of resources is CRC003's business).
 
 use crate::catalogue::{Egress as Rule, EgressTo, type_matches};
-use crate::eval::{Eval, Scope};
+use crate::eval::Scope;
+use crate::eval::value::{Origin, V, Val};
 use crate::findings::Related;
 use crate::model::{Attribute, Body, ExprKind};
+use crate::place::Placer;
 use crate::place::{PlaceKind, Placed};
 use crate::source::Span;
-use crate::eval::value::{Origin, V, Val};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -44,7 +45,7 @@ enum Dest {
     Region(String, Vec<Origin>),
 }
 
-impl Eval<'_> {
+impl Placer<'_, '_, '_> {
     /// The copies of data a placed resource instance makes.
     pub fn egress(&self, me: &Placed) -> Vec<Egress> {
         let module = self.module_of(me.inst);

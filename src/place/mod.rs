@@ -11,12 +11,14 @@ pub mod plan;
 pub mod provider_each;
 pub mod tags;
 
-use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
-use crate::eval::{Eval, InstId, Scope, join_addr};
-use crate::model::{Block, ExprKind};
 use crate::assemble::ResourceDecl;
-use crate::source::Span;
+use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::value::{Key, Origin, V, Val};
+use crate::eval::{Eval, InstId, InstanceKey, Oracle, Scope, join_addr};
+use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use crate::model::{Block, ExprKind};
+use crate::source::Span;
+use std::cell::RefCell;
 use std::rc::Rc;
 
 /// A provider configuration that applies to a resource.
@@ -128,10 +130,11 @@ pub struct TypeFacts<'c> {
     pub copies_data: bool,
 }
 
-impl<'a> Eval<'a> {
+impl<'a> Placer<'_, '_, 'a> {
     /// The catalogue's facts on type `ty` of provider `source` (cached).
     pub fn type_facts(&self, source: &str, ty: &str) -> TypeFacts<'a> {
         if let Some(f) = self
+            .st
             .type_facts_cache
             .borrow()
             .get(source)
@@ -139,7 +142,7 @@ impl<'a> Eval<'a> {
         {
             return *f;
         }
-        let cat: &'a Catalogue = self.cat;
+        let cat: &'a Catalogue = self.st.cat;
         let provider = cat.provider(source);
         let f = TypeFacts {
             inert: cat.is_inert(source),
@@ -149,7 +152,8 @@ impl<'a> Eval<'a> {
             default: provider.and_then(|c| c.default_for(ty)),
             copies_data: provider.is_some_and(|c| c.egress(ty).next().is_some()),
         };
-        self.type_facts_cache
+        self.st
+            .type_facts_cache
             .borrow_mut()
             .entry(source.to_string())
             .or_default()
@@ -158,11 +162,80 @@ impl<'a> Eval<'a> {
     }
 }
 
+/// The placement state of one root evaluation: the catalogue, and the caches
+/// that make placing every instance of a root cheap.
+pub struct PlaceState<'c> {
+    pub cat: &'c Catalogue,
+    pub(crate) provider_cache: RefCell<HashMap<ProviderRef, Rc<ProviderPlace>>>,
+    pub(crate) decl_provider_cache: RefCell<HashMap<(InstId, usize), Rc<DeclProvider>>>,
+    /// [`Placer::type_facts`], by provider source then type.
+    pub(crate) type_facts_cache: RefCell<HashMap<String, HashMap<String, TypeFacts<'c>>>>,
+    /// [`Placer::resolve_provider`]'s answers, per instance: (local name,
+    /// alias, configuration).
+    #[allow(clippy::type_complexity)]
+    pub(crate) provider_ref_cache:
+        RefCell<HashMap<InstId, Vec<(String, Option<String>, ProviderRef)>>>,
+    pub(crate) place_cache: RefCell<HashMap<InstanceKey, Rc<Placed>>>,
+    pub(crate) placing: RefCell<HashSet<InstanceKey>>,
+    /// The tier tag of each provider block's default tags or labels
+    /// (provider instance, block index).
+    pub(crate) default_tag_cache: RefCell<HashMap<(InstId, usize), Option<tags::TagTier>>>,
+}
+
+impl<'c> PlaceState<'c> {
+    pub fn new(cat: &'c Catalogue) -> PlaceState<'c> {
+        PlaceState {
+            cat,
+            provider_cache: RefCell::default(),
+            decl_provider_cache: RefCell::default(),
+            type_facts_cache: RefCell::default(),
+            provider_ref_cache: RefCell::default(),
+            place_cache: RefCell::default(),
+            placing: RefCell::default(),
+            default_tag_cache: RefCell::default(),
+        }
+    }
+}
+
+/// Placement over one evaluation: it reads values through the evaluation
+/// (which it dereferences to) and keeps what it found in its [`PlaceState`].
+pub struct Placer<'e, 'a, 'c> {
+    pub ev: &'e Eval<'a>,
+    pub st: &'e PlaceState<'c>,
+}
+
+impl<'e, 'a, 'c> Placer<'e, 'a, 'c> {
+    pub fn new(ev: &'e Eval<'a>, st: &'e PlaceState<'c>) -> Self {
+        Placer { ev, st }
+    }
+}
+
+impl<'a> std::ops::Deref for Placer<'_, 'a, '_> {
+    type Target = Eval<'a>;
+    fn deref(&self) -> &Eval<'a> {
+        self.ev
+    }
+}
+
+impl Oracle for PlaceState<'_> {
+    fn implied_attr(
+        &self,
+        ev: &Eval<'_>,
+        inst: InstId,
+        decl: usize,
+        key: &Option<Key>,
+        attr: &str,
+        _scope: &Scope,
+    ) -> Option<Val> {
+        Placer { ev, st: self }.implied_attr(inst, decl, key, attr)
+    }
+}
+
 /// Generic region arguments for providers the catalogue does not know.
 const GENERIC_RESOURCE_REGION: &[&str] = &["region", "location"];
 const GENERIC_PROVIDER_REGION: &[&str] = &["region"];
 
-impl Eval<'_> {
+impl Placer<'_, '_, '_> {
     /// The provider local name and alias a resource asks for.
     pub fn provider_request(d: &ResourceDecl) -> (String, Option<String>) {
         if let Some(a) = d.block.body.attr("provider")
@@ -182,7 +255,7 @@ impl Eval<'_> {
     /// declaration, shared by its `count`/`for_each` instances and by
     /// placement, tags and implied attributes.
     pub fn decl_provider(&self, inst: InstId, decl: usize) -> Rc<DeclProvider> {
-        if let Some(p) = self.decl_provider_cache.borrow().get(&(inst, decl)) {
+        if let Some(p) = self.st.decl_provider_cache.borrow().get(&(inst, decl)) {
             return p.clone();
         }
         let d = &self.module_of(inst).resources[decl];
@@ -190,7 +263,8 @@ impl Eval<'_> {
         let pref = self.resolve_provider(inst, &local, alias.as_deref());
         let source = self.module_of(inst).provider_source(&local).into();
         let p = Rc::new(DeclProvider { source, pref });
-        self.decl_provider_cache
+        self.st
+            .decl_provider_cache
             .borrow_mut()
             .insert((inst, decl), p.clone());
         p
@@ -201,7 +275,7 @@ impl Eval<'_> {
     /// (for a default configuration) the parent's, else the empty default.
     /// Cached: the declarations of a module instance ask for a few providers.
     pub fn resolve_provider(&self, inst: InstId, local: &str, alias: Option<&str>) -> ProviderRef {
-        if let Some(known) = self.provider_ref_cache.borrow().get(&inst)
+        if let Some(known) = self.st.provider_ref_cache.borrow().get(&inst)
             && let Some((_, _, r)) = known
                 .iter()
                 .find(|(l, a, _)| l == local && a.as_deref() == alias)
@@ -209,7 +283,8 @@ impl Eval<'_> {
             return r.clone();
         }
         let r = self.resolve_provider_uncached(inst, local, alias);
-        self.provider_ref_cache
+        self.st
+            .provider_ref_cache
             .borrow_mut()
             .entry(inst)
             .or_default()
@@ -282,11 +357,12 @@ impl Eval<'_> {
 
     /// Where a provider configuration places things (cached).
     pub fn provider_place(&self, r: &ProviderRef, at: Span) -> Rc<ProviderPlace> {
-        if let Some(p) = self.provider_cache.borrow().get(r) {
+        if let Some(p) = self.st.provider_cache.borrow().get(r) {
             return p.clone();
         }
         let p = Rc::new(self.provider_place_uncached(r, at));
-        self.provider_cache
+        self.st
+            .provider_cache
             .borrow_mut()
             .insert(r.clone(), p.clone());
         p
@@ -295,7 +371,7 @@ impl Eval<'_> {
     fn provider_place_uncached(&self, r: &ProviderRef, at: Span) -> ProviderPlace {
         match r {
             ProviderRef::Implicit { local, source } => {
-                let cat = self.cat.provider(source);
+                let cat = self.st.cat.provider(source);
                 let has_region = cat.map(|c| !c.region_attrs.is_empty()).unwrap_or(false);
                 ProviderPlace {
                     name: local.as_str().into(),
@@ -330,7 +406,7 @@ impl Eval<'_> {
                 if let Some(k) = key {
                     name.push_str(&Key::Str(k.clone()).address());
                 }
-                let cat = self.cat.provider(&source);
+                let cat = self.st.cat.provider(&source);
                 let (scopes, missing) = self.provider_scopes(*inst, *idx, key);
                 let scope = scopes.first().cloned().unwrap_or_else(|| Scope::of(*inst));
                 let region_attrs: Vec<&str> = match cat {
@@ -506,11 +582,11 @@ impl Eval<'_> {
     /// Places one instance of resource `decl` of instance `inst`.
     pub fn place(&self, inst: InstId, decl: usize, key: &Option<Key>) -> Rc<Placed> {
         let ck = (inst, decl, key.clone());
-        if let Some(p) = self.place_cache.borrow().get(&ck) {
+        if let Some(p) = self.st.place_cache.borrow().get(&ck) {
             return p.clone();
         }
         let p = Rc::new(self.place_uncached(inst, decl, key));
-        self.place_cache.borrow_mut().insert(ck, p.clone());
+        self.st.place_cache.borrow_mut().insert(ck, p.clone());
         p
     }
 
@@ -594,7 +670,7 @@ impl Eval<'_> {
             return placed;
         }
         let guard = (inst, decl, key.clone());
-        if !self.placing.borrow_mut().insert(guard.clone()) {
+        if !self.st.placing.borrow_mut().insert(guard.clone()) {
             self.note_instance_event();
             placed.unresolved = Some(Unresolved {
                 what: format!("{} is placed by itself", placed.address),
@@ -603,7 +679,7 @@ impl Eval<'_> {
             return placed;
         }
         self.place_regions(&mut placed, d, &facts, &pp);
-        self.placing.borrow_mut().remove(&guard);
+        self.st.placing.borrow_mut().remove(&guard);
         if placed.unresolved.is_none() {
             placed.unresolved = pp.endpoint_unresolved.clone();
         }
@@ -793,13 +869,13 @@ impl Eval<'_> {
         let scope = self.resource_scope(inst, decl, key)?;
         let a = parent.attrs.iter().find_map(|n| d.block.body.attr(n))?;
         let guard = (inst, decl, key.clone());
-        if !self.placing.borrow_mut().insert(guard.clone()) {
+        if !self.st.placing.borrow_mut().insert(guard.clone()) {
             self.note_instance_event();
             return None;
         }
         let v = self.eval(&a.expr, &scope);
         let p = self.find_parent(inst, &v, &parent.parent_types, &parent.parent_name_attr);
-        self.placing.borrow_mut().remove(&guard);
+        self.st.placing.borrow_mut().remove(&guard);
         Some((a.expr.span, p?))
     }
 
@@ -896,69 +972,71 @@ pub(crate) fn instance_address(prefix: &str, d: &ResourceDecl, key: &Option<Key>
 
 /// The value of a region attribute that is not written (`aws_s3_bucket.b.region`):
 /// where the resource is placed. `None` for other attributes.
-pub fn implied_attr(
-    ev: &Eval,
-    inst: InstId,
-    decl: usize,
-    key: &Option<Key>,
-    attr: &str,
-    _scope: &Scope,
-) -> Option<Val> {
-    let module = ev.module_of(inst);
-    let d = &module.resources[decl];
-    let pref = ev.resource_provider(inst, decl, d, key);
-    let source = match &pref {
-        ProviderRef::Block { inst, idx, .. } => {
-            let m = ev.module_of(*inst);
-            m.provider_source(&m.providers[*idx].local)
+impl Placer<'_, '_, '_> {
+    pub fn implied_attr(
+        &self,
+        inst: InstId,
+        decl: usize,
+        key: &Option<Key>,
+        attr: &str,
+    ) -> Option<Val> {
+        let ev = self;
+        let module = ev.module_of(inst);
+        let d = &module.resources[decl];
+        let pref = ev.resource_provider(inst, decl, d, key);
+        let source = match &pref {
+            ProviderRef::Block { inst, idx, .. } => {
+                let m = ev.module_of(*inst);
+                m.provider_source(&m.providers[*idx].local)
+            }
+            ProviderRef::Implicit { source, .. } => source.clone(),
+        };
+        let cat = ev.st.cat.provider(&source);
+        let region_like = match cat {
+            Some(c) => {
+                c.resource_region_attrs.iter().any(|a| a == attr)
+                    || c.data_region(&d.ty)
+                        .is_some_and(|dr| dr.attrs.iter().any(|a| a == attr))
+            }
+            None => GENERIC_RESOURCE_REGION.contains(&attr),
+        };
+        if !region_like {
+            return None;
         }
-        ProviderRef::Implicit { source, .. } => source.clone(),
-    };
-    let cat = ev.cat.provider(&source);
-    let region_like = match cat {
-        Some(c) => {
-            c.resource_region_attrs.iter().any(|a| a == attr)
-                || c.data_region(&d.ty)
-                    .is_some_and(|dr| dr.attrs.iter().any(|a| a == attr))
-        }
-        None => GENERIC_RESOURCE_REGION.contains(&attr),
-    };
-    if !region_like {
-        return None;
-    }
-    let p = if d.managed {
-        ev.place(inst, decl, key)
-    } else {
-        // A data source that reports its provider's region.
-        let dr = cat.and_then(|c| c.data_region(&d.ty))?;
-        if let Some(arg) = &dr.arg
-            && d.block.body.attr(arg).is_some()
-        {
-            return Some(ev.resource_attr(inst, decl, key.clone(), arg, d.block.head_span()));
-        }
-        let pp = ev.provider_place(&pref, d.block.head_span());
-        let mut vals: Vec<Val> = pp
+        let p = if d.managed {
+            ev.place(inst, decl, key)
+        } else {
+            // A data source that reports its provider's region.
+            let dr = cat.and_then(|c| c.data_region(&d.ty))?;
+            if let Some(arg) = &dr.arg
+                && d.block.body.attr(arg).is_some()
+            {
+                return Some(ev.resource_attr(inst, decl, key.clone(), arg, d.block.head_span()));
+            }
+            let pp = ev.provider_place(&pref, d.block.head_span());
+            let mut vals: Vec<Val> = pp
+                .regions
+                .iter()
+                .map(|r| origins_val(Val::str(&r.region), &r.origins))
+                .collect();
+            if let Some(u) = &pp.unresolved {
+                vals.push(Val::unknown(u.span, u.what.clone()));
+            }
+            return Some(Val::choice(vals));
+        };
+        let mut vals: Vec<Val> = p
             .regions
             .iter()
             .map(|r| origins_val(Val::str(&r.region), &r.origins))
             .collect();
-        if let Some(u) = &pp.unresolved {
+        if let Some(u) = &p.unresolved {
             vals.push(Val::unknown(u.span, u.what.clone()));
         }
-        return Some(Val::choice(vals));
-    };
-    let mut vals: Vec<Val> = p
-        .regions
-        .iter()
-        .map(|r| origins_val(Val::str(&r.region), &r.origins))
-        .collect();
-    if let Some(u) = &p.unresolved {
-        vals.push(Val::unknown(u.span, u.what.clone()));
+        if vals.is_empty() {
+            return None;
+        }
+        Some(Val::choice(vals))
     }
-    if vals.is_empty() {
-        return None;
-    }
-    Some(Val::choice(vals))
 }
 
 fn origins_val(mut v: Val, origins: &[Origin]) -> Val {

@@ -3,14 +3,14 @@
 //! (its own region argument) or from its provider configuration's constant
 //! expressions, with spans into the plan file.
 
+use crate::analyse::Resource;
 use crate::catalogue::Catalogue;
 use crate::findings::Related;
 use crate::parse::hcl::SyntaxError;
 use crate::parse::json::{self, Value};
-use crate::analyse::Resource;
+use crate::place::tags::TagTier;
 use crate::place::{PlaceKind, Unresolved};
 use crate::source::{FileId, Span};
-use crate::place::tags::TagTier;
 use std::sync::Arc;
 
 fn strip_host(p: &str) -> String {

@@ -5,11 +5,12 @@
 //! Each resource instance is placed at the provider instance it names; when the
 //! key cannot be known, every instance of the provider is a possible place.
 
-use crate::eval::{Eval, InstId, Scope};
-use crate::model::{Expr, ExprKind};
 use crate::assemble::ResourceDecl;
-use crate::place::ProviderRef;
 use crate::eval::value::Key;
+use crate::eval::{InstId, Scope};
+use crate::model::{Expr, ExprKind};
+use crate::place::Placer;
+use crate::place::ProviderRef;
 
 /// `aws.by_region[each.key]` → (`["aws", "by_region"]`, the index);
 /// `aws.us` → (`["aws", "us"]`, None).
@@ -20,7 +21,7 @@ pub fn split_index(e: &Expr) -> Option<(Vec<&str>, Option<&Expr>)> {
     }
 }
 
-impl Eval<'_> {
+impl Placer<'_, '_, '_> {
     /// `r` narrowed to the instance `index` names, evaluated in `sc`; an
     /// index that is not one known string leaves every instance possible.
     pub fn keyed_provider(&self, r: ProviderRef, index: Option<&Expr>, sc: &Scope) -> ProviderRef {

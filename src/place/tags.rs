@@ -3,11 +3,12 @@
 //! `tags { key value }` blocks, values built with `merge` and locals), else in
 //! the provider's `default_tags` / `default_labels`.
 
-use crate::eval::{Eval, InstId, Scope};
+use crate::eval::value::{Key, V, Val};
+use crate::eval::{InstId, Scope};
 use crate::model::{Body, Expr, ExprKind};
+use crate::place::Placer;
 use crate::place::ProviderRef;
 use crate::source::Span;
-use crate::eval::value::{Key, V, Val};
 
 /// A tier read from a tag.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +23,7 @@ pub struct TagTier {
 
 const TAG_ATTRS: &[&str] = &["tags", "labels", "tag"];
 
-impl Eval<'_> {
+impl Placer<'_, '_, '_> {
     /// The tier tag of a resource instance.
     pub fn tag_tier(
         &self,
@@ -51,7 +52,7 @@ impl Eval<'_> {
     /// The tier tag in a provider block's `default_tags` / `default_labels`,
     /// evaluated once per provider instance (`keys` are the same for a run).
     fn default_tag_tier(&self, pinst: InstId, idx: usize, keys: &[String]) -> Option<TagTier> {
-        if let Some(t) = self.default_tag_cache.borrow().get(&(pinst, idx)) {
+        if let Some(t) = self.st.default_tag_cache.borrow().get(&(pinst, idx)) {
             return t.clone();
         }
         let pm = self.module_of(pinst);
@@ -67,7 +68,8 @@ impl Eval<'_> {
         if let Some(t) = &mut found {
             t.from_default = true;
         }
-        self.default_tag_cache
+        self.st
+            .default_tag_cache
             .borrow_mut()
             .insert((pinst, idx), found.clone());
         found

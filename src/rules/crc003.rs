@@ -1,7 +1,7 @@
 #![doc = include_str!("docs/CRC003.md")]
 
-use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::analyse::Resource;
+use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::place::PlaceKind;
 
 /// CRC003: the placement of a resource cannot be determined statically. One

@@ -1,9 +1,9 @@
 #![doc = include_str!("docs/CRC005.md")]
 
 use super::{Ctx, Refusal, Subject, Target};
-use crate::place::egress::Egress;
-use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::analyse::Resource;
+use crate::findings::{Code, Finding, PlacementSummary, Related};
+use crate::place::egress::Egress;
 use std::collections::HashMap;
 
 /// CRC005: a copy of data goes to a placement the tier of the copied data

@@ -10,11 +10,11 @@ pub mod crc006;
 pub mod crc007;
 pub mod crc009;
 
+use crate::analyse::{Analysis, Resource};
 use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding, PlacementSummary, Related};
-use crate::policy::packs::{Pack, Place, Set, Tier};
-use crate::analyse::{Analysis, Resource};
 use crate::place::PlaceKind;
+use crate::policy::packs::{Pack, Place, Set, Tier};
 use crate::policy::tier::Declared;
 
 /// The documentation of every rule, by code.

@@ -6,9 +6,9 @@
 //! [`MAX_FILE`] bytes of UTF-8 are read, never written; nothing else (no
 //! network, no environment). What cannot be read is unknown, naming the call.
 
+use crate::eval::value::{V, Val};
 use crate::eval::{Eval, Scope};
 use crate::source::Span;
-use crate::eval::value::{V, Val};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 

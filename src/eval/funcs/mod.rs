@@ -6,8 +6,8 @@ pub mod filesystem;
 pub mod more;
 
 use crate::eval::map_alts;
-use crate::source::Span;
 use crate::eval::value::{V, Val, fmt_num};
+use crate::source::Span;
 use std::collections::BTreeMap;
 
 /// Calls function `name` on evaluated arguments. `text` gives the call's
@@ -633,7 +633,9 @@ fn apply(name: &str, a: &[Val], span: Span) -> Result<Val, String> {
             Some(j) => Val::str(&j),
             None => return Ok(Val::unknown(span, "jsonencode of an unknown value")),
         },
-        other if crate::eval::funcs::more::NAMES.contains(&other) => crate::eval::funcs::more::apply(other, a)?,
+        other if crate::eval::funcs::more::NAMES.contains(&other) => {
+            crate::eval::funcs::more::apply(other, a)?
+        }
         _ => return Ok(Val::unknown(span, format!("function {name}"))),
     })
 }
