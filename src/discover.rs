@@ -25,6 +25,31 @@ pub struct Discovered {
     pub candidate: Candidate,
     /// Named on the command line (findings are reported for it).
     pub explicit: bool,
+    /// An override file (`override.tf`, `*_override.tf`...): merged into its
+    /// module last (`assemble::overrides`).
+    pub is_override: bool,
+}
+
+impl Discovered {
+    pub fn new(path: PathBuf, candidate: Candidate, explicit: bool) -> Discovered {
+        let is_override = path
+            .file_name()
+            .is_some_and(|n| is_override(&n.to_string_lossy()));
+        Discovered {
+            path,
+            candidate,
+            explicit,
+            is_override,
+        }
+    }
+}
+
+/// Whether a configuration file name is an override file.
+pub fn is_override(name: &str) -> bool {
+    let stem = [".tf.json", ".tofu.json", ".tf", ".tofu"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext));
+    stem.is_some_and(|s| s == "override" || s.ends_with("_override"))
 }
 
 /// A path that could not be walked (permission, symlink loop...).
@@ -146,11 +171,7 @@ fn push(
     explicit: bool,
 ) {
     if seen.insert(path.clone()) {
-        files.push(Discovered {
-            path,
-            candidate,
-            explicit,
-        });
+        files.push(Discovered::new(path, candidate, explicit));
     } else if explicit && let Some(f) = files.iter_mut().find(|f| f.path == path) {
         f.explicit = true;
     }
@@ -237,11 +258,7 @@ pub fn list_dir(dir: &Path, errors: &mut Vec<WalkError>) -> Vec<Discovered> {
         .filter_map(|e| {
             let path = normalize(&e.path());
             let candidate = classify(&path)?;
-            Some(Discovered {
-                path,
-                candidate,
-                explicit: false,
-            })
+            Some(Discovered::new(path, candidate, false))
         })
         .collect();
     files.sort();
@@ -293,10 +310,12 @@ mod tests {
 
     #[test]
     fn prefers_tofu_twins_and_sorts() {
-        let d = |p: &str| Discovered {
-            path: PathBuf::from(p),
-            candidate: classify(Path::new(p)).unwrap_or(Candidate::Json),
-            explicit: false,
+        let d = |p: &str| {
+            Discovered::new(
+                PathBuf::from(p),
+                classify(Path::new(p)).unwrap_or(Candidate::Json),
+                false,
+            )
         };
         let paths = |files: Vec<Discovered>| -> Vec<String> {
             files.iter().map(|f| f.path.display().to_string()).collect()

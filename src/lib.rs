@@ -6,6 +6,7 @@
 //! [`eval`] and [`place`] (per root module, in parallel) → checks → reports.
 
 pub mod analyse;
+pub mod analysis;
 pub mod assemble;
 pub mod catalogue;
 pub mod check;

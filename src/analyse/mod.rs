@@ -27,6 +27,8 @@
 //! directory, files, module calls, backend and required providers) and the
 //! other modules in full.
 
+pub use crate::analysis::{Analysis, CallChain, Resource};
+use crate::analysis::{RegionVal, index};
 use crate::assemble::{Module, tfvars_rank};
 use crate::catalogue::Catalogue;
 use crate::discover::{self, Candidate, Discovered};
@@ -36,7 +38,7 @@ use crate::findings::{Code, Finding, Related};
 use crate::fxhash::FxHasher;
 use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
 use crate::parse::load::{self, ParsedFile};
-use crate::place::{PlaceKind, PlaceState, Placer, RegionVal, Unresolved};
+use crate::place::{PlaceState, Placer};
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -76,138 +78,6 @@ impl std::fmt::Display for UsageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// The module calls that lead to a resource: (module, call index), outermost
-/// first; shared by the resources of a module instance.
-pub type CallChain = Arc<[(usize, usize)]>;
-
-/// A placed managed resource instance, ready for checks and reports.
-#[derive(Clone, Debug)]
-///
-/// Instances share what they have in common: the strings naming a type,
-/// provider or configuration, and equal lists of regions and of origins,
-/// are shared within a root module's evaluation (they are read-only once
-/// placed).
-///
-/// There are many: indexes are `u32`, texts boxed slices without spare
-/// capacity, and what most resources lack takes one word.
-pub struct Resource {
-    pub address: Box<str>,
-    pub ty: Arc<str>,
-    /// The module it is declared in (index in [`Analysis::modules`]).
-    pub module: u32,
-    /// Index of its declaration in its module.
-    pub decl: u32,
-    pub file: FileId,
-    /// The block's labels.
-    pub head: Span,
-    /// The whole block.
-    pub block: Span,
-    pub provider: Arc<str>,
-    pub provider_config: Arc<str>,
-    pub kind: PlaceKind,
-    pub regions: Arc<[String]>,
-    pub endpoint: Option<Box<str>>,
-    /// Boxed: most resources have none, and there are many resources.
-    pub unresolved: Option<Box<Unresolved>>,
-    /// The primary location of a finding about it.
-    pub primary: Span,
-    /// Where the placement came from, oldest first.
-    pub origins: Arc<[Related]>,
-    /// The module call blocks that lead to it, outermost first (for tiers
-    /// declared on a call).
-    pub call_chain: CallChain,
-    /// The root module it was evaluated from (index in [`Analysis::modules`]).
-    pub root: u32,
-    /// The tier read from a tag or label, if any.
-    /// Boxed, as `unresolved`.
-    pub tag_tier: Option<Box<crate::place::tags::TagTier>>,
-    /// The copies of data it makes (CRC005).
-    pub egress: Box<[crate::place::egress::Egress]>,
-}
-
-impl Resource {
-    /// A resource placed from a file that is its own module (a plan, an ARM
-    /// template): regional, nothing resolved yet, its primary location at
-    /// `head`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn from_file(
-        address: String,
-        ty: String,
-        module: usize,
-        head: Span,
-        block: Span,
-        provider: String,
-        provider_config: String,
-        tag_tier: Option<crate::place::tags::TagTier>,
-    ) -> Resource {
-        Resource {
-            address: address.into_boxed_str(),
-            ty: ty.into(),
-            module: index(module),
-            decl: 0,
-            file: head.file,
-            head,
-            block,
-            provider: provider.into(),
-            provider_config: provider_config.into(),
-            kind: PlaceKind::Regional,
-            regions: Arc::new([]),
-            endpoint: None,
-            unresolved: None,
-            primary: head,
-            origins: Arc::new([]),
-            call_chain: Arc::new([]),
-            tag_tier: tag_tier.map(Box::new),
-            egress: Box::new([]),
-            root: index(module),
-        }
-    }
-}
-
-impl Resource {
-    /// Whether a text of its placement (what is unresolved, where it came
-    /// from, its copies of data) names `address`: such a text is its own.
-    fn names(&self, address: &str) -> bool {
-        self.unresolved
-            .as_ref()
-            .is_some_and(|u| u.what.contains(address))
-            || self.origins.iter().any(|o| o.message.contains(address))
-            || self.egress.iter().any(|e| {
-                e.source.as_ref().is_some_and(|(s, _)| s.contains(address))
-                    || e.dest.as_ref().is_some_and(|d| d.contains(address))
-                    || e.regions
-                        .iter()
-                        .any(|(_, o)| o.iter().any(|o| o.message.contains(address)))
-            })
-    }
-}
-
-/// An index into the modules or a module's declarations, as a
-/// [`Resource`] keeps it (there are fewer than 2^32 of either).
-fn index(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
-}
-
-/// The result of an analysis.
-#[derive(Debug, Default)]
-pub struct Analysis {
-    pub sources: SourceMap,
-    pub modules: Vec<Module>,
-    pub resources: Vec<Resource>,
-    pub findings: Vec<Finding>,
-    /// Files read (configuration, variables, plans).
-    pub files: usize,
-    /// When PATH arguments name files: only findings touching these files are
-    /// reported (SPEC §1).
-    pub explicit_files: Option<BTreeSet<FileId>>,
-    /// The kind of every parsed file.
-    pub file_kinds: Vec<(FileId, FileKind)>,
-    /// The display name of each module's directory (same index as `modules`).
-    pub root_names: Vec<String>,
-    /// The root modules (indexes in `modules`).
-    pub roots: Vec<usize>,
 }
 
 /// Runs discovery, parsing, assembly, evaluation and placement.
@@ -864,6 +734,7 @@ fn full_module(
                 path: PathBuf::new(),
                 dir: PathBuf::new(),
                 explicit: false,
+                is_override: crate::discover::is_override(&name),
                 body: Some(body),
             },
             &name,
@@ -1101,11 +972,7 @@ fn load_cli_values(
                     FileKind::Tfvars
                 };
                 let parsed = load::load(
-                    vec![Discovered {
-                        path: p.clone(),
-                        candidate: Candidate::Known(kind),
-                        explicit: false,
-                    }],
+                    vec![Discovered::new(p.clone(), Candidate::Known(kind), false)],
                     sources,
                     cwd,
                     findings,

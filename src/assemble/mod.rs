@@ -150,7 +150,7 @@ impl Module {
         }
         self.files.push(f.id);
         let file = f.id;
-        if crate::assemble::overrides::is_override(tfvars_name) {
+        if f.is_override {
             self.overrides.push((tfvars_name.to_string(), file, body));
             return;
         }

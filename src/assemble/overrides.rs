@@ -12,14 +12,6 @@ use crate::assemble::Module;
 use crate::model::{Block, Body};
 use crate::source::FileId;
 
-/// Whether a configuration file name is an override file.
-pub fn is_override(name: &str) -> bool {
-    let stem = [".tf.json", ".tofu.json", ".tf", ".tofu"]
-        .iter()
-        .find_map(|ext| name.strip_suffix(ext));
-    stem.is_some_and(|s| s == "override" || s.ends_with("_override"))
-}
-
 fn merge(orig: &mut Body, ov: Body, lifecycle_by_arg: bool) {
     for a in ov.attrs {
         match orig.attrs.iter_mut().find(|x| x.name == a.name) {
@@ -132,7 +124,7 @@ mod tests {
             "override.tf.json",
             "x_override.tofu",
         ] {
-            assert!(is_override(n), "{n}");
+            assert!(crate::discover::is_override(n), "{n}");
         }
         for n in [
             "overrides.tf",
@@ -140,7 +132,7 @@ mod tests {
             "override_a.tf",
             "override.tfvars",
         ] {
-            assert!(!is_override(n), "{n}");
+            assert!(!crate::discover::is_override(n), "{n}");
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct ParsedFile {
     /// The file's directory (its module).
     pub dir: PathBuf,
     pub explicit: bool,
+    /// An override file (decided at discovery).
+    pub is_override: bool,
     /// `None` when the file could not be parsed (a CRC000 says why).
     pub body: Option<Body>,
 }
@@ -91,6 +93,7 @@ fn load_as(
                 path: d.path,
                 dir,
                 explicit: d.explicit,
+                is_override: d.is_override,
                 body: Some(body),
             }),
             // A `.json` file that is neither a plan nor a template: skipped silently.
@@ -107,6 +110,7 @@ fn load_as(
                     path: d.path,
                     dir,
                     explicit: d.explicit,
+                    is_override: d.is_override,
                     body: None,
                 });
             }

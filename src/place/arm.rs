@@ -15,7 +15,7 @@
 //! such as `Microsoft.Storage/storageAccounts/blobServices`) with no location of
 //! its own lives where its parent lives.
 
-use crate::analyse::Resource;
+use crate::analysis::Resource;
 use crate::catalogue::Catalogue;
 use crate::findings::Related;
 use crate::parse::hcl::SyntaxError;

@@ -8,6 +8,7 @@
 //! is placed where it is. What cannot be resolved gives no edge (the
 //! placement of resources is CRC003's business).
 
+pub use crate::analysis::Egress;
 use crate::catalogue::{Egress as Rule, EgressTo, type_matches};
 use crate::eval::Scope;
 use crate::eval::value::{Origin, V, Val};
@@ -18,26 +19,6 @@ use crate::place::{PlaceKind, Placed};
 use crate::source::Span;
 use std::collections::BTreeMap;
 use std::rc::Rc;
-
-/// One copy of data, found when the resource is evaluated.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Egress {
-    /// The argument that names the destination; for a replica, its own
-    /// placement argument.
-    pub span: Span,
-    /// The resource whose data is copied (its address in the same root, and
-    /// the argument that names it); `None`: the resource's own data.
-    pub source: Option<(String, Span)>,
-    /// The destination resource's address; `None` when a region is named.
-    pub dest: Option<String>,
-    /// The resource is itself the copy (a read replica).
-    pub itself: bool,
-    pub provider: String,
-    pub kind: PlaceKind,
-    /// The destination's regions, each with where it came from (oldest first).
-    pub regions: Vec<(String, Vec<Related>)>,
-    pub endpoint: Option<String>,
-}
 
 /// A destination, once resolved.
 enum Dest {

@@ -11,6 +11,7 @@ pub mod plan;
 pub mod provider_each;
 pub mod tags;
 
+pub use crate::analysis::{PlaceKind, RegionVal, Unresolved};
 use crate::assemble::ResourceDecl;
 use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::value::{Key, Origin, V, Val};
@@ -44,22 +45,6 @@ pub struct DeclProvider {
     pub pref: ProviderRef,
 }
 
-/// One value a region may take.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RegionVal {
-    /// Normalised (catalogue id when known; zones mapped to their region).
-    pub region: String,
-    /// The places the value came through, oldest first.
-    pub origins: Vec<Origin>,
-}
-
-/// What could not be resolved.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unresolved {
-    pub what: String,
-    pub span: Span,
-}
-
 /// Where a provider configuration places things.
 #[derive(Clone, Debug)]
 pub struct ProviderPlace {
@@ -76,19 +61,6 @@ pub struct ProviderPlace {
     pub unresolved: Option<Unresolved>,
     /// The provider block, when there is one.
     pub block_span: Option<Span>,
-}
-
-/// How a resource is placed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PlaceKind {
-    /// In one or more regions (or unresolved).
-    Regional,
-    /// A type with no region: placed at the provider alone.
-    Global { holds_data: bool },
-    /// A provider that places no data anywhere (`random`, `null`...).
-    Inert,
-    /// A provider with no notion of region (placed by endpoint, or nothing).
-    Endpoint,
 }
 
 /// A placed resource instance.

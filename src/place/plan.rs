@@ -3,7 +3,7 @@
 //! (its own region argument) or from its provider configuration's constant
 //! expressions, with spans into the plan file.
 
-use crate::analyse::Resource;
+use crate::analysis::Resource;
 use crate::catalogue::Catalogue;
 use crate::findings::Related;
 use crate::parse::hcl::SyntaxError;

@@ -3,23 +3,13 @@
 //! `tags { key value }` blocks, values built with `merge` and locals), else in
 //! the provider's `default_tags` / `default_labels`.
 
+pub use crate::analysis::TagTier;
 use crate::eval::value::{Key, V, Val};
 use crate::eval::{InstId, Scope};
 use crate::model::{Body, Expr, ExprKind};
 use crate::place::Placer;
 use crate::place::ProviderRef;
 use crate::source::Span;
-
-/// A tier read from a tag.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TagTier {
-    /// Every value the tag may take.
-    pub values: Vec<String>,
-    /// Where it was written.
-    pub span: Span,
-    /// From the provider's default tags rather than the resource's own.
-    pub from_default: bool,
-}
 
 const TAG_ATTRS: &[&str] = &["tags", "labels", "tag"];
 
