@@ -4,13 +4,13 @@
 pub mod baseline;
 pub mod suppress;
 
-use crate::catalogue::Catalogue;
-use crate::policy::config::Config;
-use crate::findings::{Code, Finding, Hidden, Severity};
-use crate::policy::packs::{Pack, PackError, PlacementEntry};
 use crate::analyse::Analysis;
-use crate::rules::{self, Ctx};
+use crate::catalogue::Catalogue;
+use crate::findings::{Code, Finding, Hidden, Severity};
+use crate::policy::config::Config;
+use crate::policy::packs::{Pack, PackError, PlacementEntry};
 use crate::policy::tier::{self, ResourceTier, TierInputs};
+use crate::rules::{self, Ctx};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -211,11 +211,7 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
     };
     let mut out: Vec<Finding> = an.findings.clone();
     out.extend(tier_findings);
-    out.extend(an.resources.iter().filter_map(rules::crc003::check));
-    out.extend(rules::check_placements(&ctx));
-    out.extend(rules::crc005::check(&ctx));
-    out.extend(rules::crc006::check(&ctx));
-    out.extend(rules::crc009::check(&ctx));
+    out.extend(rules::check_all(&ctx));
     // Severities.
     for f in &mut out {
         if f.code == Code::Crc003 && input.strict {
