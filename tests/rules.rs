@@ -36,7 +36,11 @@ fn every_rule_has_a_fixture_and_its_report_is_a_snapshot() {
             .iter()
             .filter(|f| f["code"] == code.as_str())
             .collect();
-        assert!(!of_rule.is_empty(), "{name}: {} does not fire", code.as_str());
+        assert!(
+            !of_rule.is_empty(),
+            "{name}: {} does not fire",
+            code.as_str()
+        );
         for f in &of_rule {
             let file = f["file"].as_str().unwrap_or("");
             assert!(!in_ok(file), "{name}: {} fires in {file}", code.as_str());
