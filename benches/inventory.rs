@@ -763,8 +763,9 @@ fn stages(dir: &Path, cat: &Catalogue) {
             let mut sources = cercle::source::SourceMap::default();
             let mut findings = Vec::new();
             let cwd = std::env::current_dir().unwrap();
-            let parsed =
-                pool.install(|| cercle::parse::load::load(disc.files, &mut sources, &cwd, &mut findings));
+            let parsed = pool.install(|| {
+                cercle::parse::load::load(disc.files, &mut sources, &cwd, &mut findings)
+            });
             row[4] = secs(t.elapsed());
             drop(parsed);
             drop(sources);

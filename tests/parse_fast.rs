@@ -11,8 +11,8 @@
 //! The generated benchmark corpus is checked by `corpus_agrees` (ignored by
 //! default: `cargo test --release --test parse_fast -- --ignored`).
 
-use cercle::parse::load;
 use cercle::model::{Body, FileKind};
+use cercle::parse::load;
 use cercle::parse::{fast, hcl, skim};
 use std::path::{Path, PathBuf};
 

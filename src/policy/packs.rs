@@ -24,7 +24,10 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "fr-cloud-au-centre.toml",
         include_str!("../../rules/packs/fr-cloud-au-centre.toml"),
     ),
-    ("eu-gdpr.toml", include_str!("../../rules/packs/eu-gdpr.toml")),
+    (
+        "eu-gdpr.toml",
+        include_str!("../../rules/packs/eu-gdpr.toml"),
+    ),
 ];
 
 /// Labels in French and English.

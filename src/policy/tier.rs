@@ -12,11 +12,11 @@
 //! A name no active pack defines is CRC004 where it was written, and the
 //! resource falls back to the next source.
 
-use crate::policy::config::Config;
+use crate::analyse::{Analysis, CallChain, Resource};
 use crate::findings::{Code, Finding};
 use crate::fxhash::FxHashMap as HashMap;
+use crate::policy::config::Config;
 use crate::policy::packs::Pack;
-use crate::analyse::{Analysis, CallChain, Resource};
 use crate::source::{FileId, SourceFile, SourceMap, Span};
 use std::borrow::Cow;
 use std::collections::BTreeSet;

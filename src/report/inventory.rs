@@ -2,13 +2,13 @@
 //! came from (SPEC §2), as text or JSON.
 
 use super::loc;
+use crate::analyse::{Analysis, Resource};
 use crate::findings::Related;
 use crate::fxhash::FxHashMap;
-use crate::policy::packs::Pack;
-use crate::analyse::{Analysis, Resource};
 use crate::place::PlaceKind;
-use crate::source::{Position, Span};
+use crate::policy::packs::Pack;
 use crate::policy::tier::{Declared, ResourceTier};
+use crate::source::{Position, Span};
 use std::ops::Range;
 use std::sync::Arc;
 
