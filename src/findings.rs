@@ -22,8 +22,24 @@ impl Severity {
     }
 }
 
-/// A rule code (SPEC §5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A rule code (SPEC §5). `Code::iter()` lists them in order; `as_str` and
+/// `parse` come from strum's derives; the rest of a rule's metadata is its
+/// row of [`RULES`].
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    strum::EnumIter,
+    strum::EnumCount,
+    strum::EnumString,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "UPPERCASE", ascii_case_insensitive)]
 pub enum Code {
     Crc000,
     Crc001,
@@ -37,91 +53,133 @@ pub enum Code {
     Crc009,
 }
 
-impl Code {
-    pub const ALL: [Code; 10] = [
-        Code::Crc000,
-        Code::Crc001,
-        Code::Crc002,
-        Code::Crc003,
-        Code::Crc004,
-        Code::Crc005,
-        Code::Crc006,
-        Code::Crc007,
-        Code::Crc008,
-        Code::Crc009,
-    ];
+/// What every stage needs to know of a rule: its name, its default severity
+/// and one sentence on what a finding means. The rule's check and its
+/// documentation are in its own file of `src/rules/` (the registry there,
+/// `rules::REGISTRY`, adds them); this table is here, below every stage,
+/// because parsing and evaluation emit findings too (CRC000, CRC003) and
+/// the configuration names rules (`[severity]`).
+#[derive(Clone, Copy, Debug)]
+pub struct RuleInfo {
+    pub code: Code,
+    /// The kebab-case name users write (`cercle explain region-not-allowed`).
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One sentence: what a finding of this rule means (SPEC §5).
+    pub summary: &'static str,
+}
 
+const fn info(
+    code: Code,
+    name: &'static str,
+    severity: Severity,
+    summary: &'static str,
+) -> RuleInfo {
+    RuleInfo {
+        code,
+        name,
+        severity,
+        summary,
+    }
+}
+
+/// Every rule's name, default severity and summary, in code order (SPEC §5).
+pub const RULES: [RuleInfo; <Code as strum::EnumCount>::COUNT] = [
+    info(
+        Code::Crc000,
+        "parse-error",
+        Severity::Error,
+        "A file cannot be read or parsed.",
+    ),
+    info(
+        Code::Crc001,
+        "provider-not-allowed",
+        Severity::Error,
+        "The provider is not allowed for the tier at all.",
+    ),
+    info(
+        Code::Crc002,
+        "region-not-allowed",
+        Severity::Error,
+        "The provider is allowed for the tier, but this region or endpoint is not.",
+    ),
+    info(
+        Code::Crc003,
+        "placement-unresolved",
+        Severity::Warning,
+        "The provider or region of a resource (or the location of a state backend) cannot be determined statically.",
+    ),
+    info(
+        Code::Crc004,
+        "unknown-tier",
+        Severity::Error,
+        "A declared tier is not defined by the active packs.",
+    ),
+    info(
+        Code::Crc005,
+        "data-egress",
+        Severity::Error,
+        "Replication, backup copy, replica or export sends the data to a placement the tier does not allow.",
+    ),
+    info(
+        Code::Crc006,
+        "state-backend",
+        Severity::Error,
+        "The Terraform state backend stores the state where the module's most sensitive tier does not allow.",
+    ),
+    info(
+        Code::Crc007,
+        "global-service",
+        Severity::Error,
+        "A non-regional service that holds or serves data is used for a tier that requires a region.",
+    ),
+    info(
+        Code::Crc008,
+        "bad-suppression",
+        Severity::Warning,
+        "An ignore comment has no reason, is past its date, names an unknown code, or suppresses nothing.",
+    ),
+    info(
+        Code::Crc009,
+        "tier-undeclared",
+        Severity::Note,
+        "Resources of a module have no tier.",
+    ),
+];
+
+impl Code {
+    /// `CRC002`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Crc000 => "CRC000",
-            Code::Crc001 => "CRC001",
-            Code::Crc002 => "CRC002",
-            Code::Crc003 => "CRC003",
-            Code::Crc004 => "CRC004",
-            Code::Crc005 => "CRC005",
-            Code::Crc006 => "CRC006",
-            Code::Crc007 => "CRC007",
-            Code::Crc008 => "CRC008",
-            Code::Crc009 => "CRC009",
-        }
+        self.into()
     }
 
+    /// This rule's row of [`RULES`].
+    pub fn info(self) -> &'static RuleInfo {
+        &RULES[self as usize]
+    }
+
+    /// `region-not-allowed`.
     pub fn name(self) -> &'static str {
-        match self {
-            Code::Crc000 => "parse-error",
-            Code::Crc001 => "provider-not-allowed",
-            Code::Crc002 => "region-not-allowed",
-            Code::Crc003 => "placement-unresolved",
-            Code::Crc004 => "unknown-tier",
-            Code::Crc005 => "data-egress",
-            Code::Crc006 => "state-backend",
-            Code::Crc007 => "global-service",
-            Code::Crc008 => "bad-suppression",
-            Code::Crc009 => "tier-undeclared",
-        }
+        self.info().name
     }
 
     /// One sentence: what a finding of this rule means (SPEC §5).
     pub fn description(self) -> &'static str {
-        match self {
-            Code::Crc000 => "A file cannot be read or parsed.",
-            Code::Crc001 => "The provider is not allowed for the tier at all.",
-            Code::Crc002 => {
-                "The provider is allowed for the tier, but this region or endpoint is not."
-            }
-            Code::Crc003 => {
-                "The provider or region of a resource (or the location of a state backend) cannot be determined statically."
-            }
-            Code::Crc004 => "A declared tier is not defined by the active packs.",
-            Code::Crc005 => {
-                "Replication, backup copy, replica or export sends the data to a placement the tier does not allow."
-            }
-            Code::Crc006 => {
-                "The Terraform state backend stores the state where the module's most sensitive tier does not allow."
-            }
-            Code::Crc007 => {
-                "A non-regional service that holds or serves data is used for a tier that requires a region."
-            }
-            Code::Crc008 => {
-                "An ignore comment has no reason, is past its date, names an unknown code, or suppresses nothing."
-            }
-            Code::Crc009 => "Resources of a module have no tier.",
-        }
+        self.info().summary
     }
 
     pub fn default_severity(self) -> Severity {
-        match self {
-            Code::Crc003 | Code::Crc008 => Severity::Warning,
-            Code::Crc009 => Severity::Note,
-            _ => Severity::Error,
-        }
+        self.info().severity
     }
 
     /// Parses `CRC002` or `region-not-allowed` (case-insensitive).
     pub fn parse(s: &str) -> Option<Code> {
-        Code::ALL
-            .into_iter()
-            .find(|c| c.as_str().eq_ignore_ascii_case(s) || c.name().eq_ignore_ascii_case(s))
+        s.parse().ok().or_else(|| {
+            RULES
+                .iter()
+                .find(|r| r.name.eq_ignore_ascii_case(s))
+                .map(|r| r.code)
+        })
     }
 }
 
@@ -199,4 +257,26 @@ pub enum HiddenBy {
 pub struct Hidden {
     pub finding: Finding,
     pub by: HiddenBy,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn the_table_is_in_code_order() {
+        for (i, c) in Code::iter().enumerate() {
+            assert_eq!(RULES[i].code, c);
+            assert_eq!(c.as_str(), format!("CRC{i:03}"));
+        }
+    }
+
+    #[test]
+    fn codes_parse_by_code_or_name() {
+        assert_eq!(Code::parse("crc002"), Some(Code::Crc002));
+        assert_eq!(Code::parse("Region-Not-Allowed"), Some(Code::Crc002));
+        assert_eq!(Code::parse("CRC010"), None);
+        assert_eq!(Code::parse("Crc00"), None);
+    }
 }

@@ -110,6 +110,44 @@ pub fn read(text: &str) -> Result<BTreeSet<String>, String> {
     Ok(doc.findings.into_iter().map(|e| e.fingerprint).collect())
 }
 
+/// A baseline file given with `--baseline`: its fingerprints and the
+/// directory its file names are relative to.
+pub struct Baseline {
+    pub known: BTreeSet<String>,
+    pub dir: std::path::PathBuf,
+}
+
+impl Baseline {
+    /// Reads `--baseline FILE`; the error names the option and the file.
+    pub fn load(path: &Path) -> Result<Baseline, String> {
+        let known = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| read(&t))
+            .map_err(|e| format!("--baseline {}: {e}", path.display()))?;
+        Ok(Baseline {
+            known,
+            dir: dir(path),
+        })
+    }
+
+    /// Splits findings into (new, baselined); see [`filter`].
+    pub fn split(
+        &self,
+        sources: &SourceMap,
+        findings: Vec<Finding>,
+    ) -> (Vec<Finding>, Vec<Finding>) {
+        filter(sources, findings, &self.known, &self.dir)
+    }
+}
+
+/// The directory a baseline's file names are relative to: the baseline's own,
+/// so that it holds whatever directory cercle runs from.
+pub fn dir(path: &Path) -> std::path::PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| std::path::PathBuf::from("."));
+    let abs = cwd.join(path);
+    abs.parent().map(|p| p.to_path_buf()).unwrap_or(cwd)
+}
+
 /// Splits findings into (new, baselined), keeping the order of each; `base`
 /// is the baseline's directory.
 pub fn filter(

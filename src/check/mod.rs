@@ -211,11 +211,7 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
     };
     let mut out: Vec<Finding> = an.findings.clone();
     out.extend(tier_findings);
-    out.extend(an.resources.iter().filter_map(rules::crc003::check));
-    out.extend(rules::check_placements(&ctx));
-    out.extend(rules::crc005::check(&ctx));
-    out.extend(rules::crc006::check(&ctx));
-    out.extend(rules::crc009::check(&ctx));
+    out.extend(rules::check_all(&ctx));
     // Severities.
     for f in &mut out {
         if f.code == Code::Crc003 && input.strict {

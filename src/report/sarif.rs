@@ -10,6 +10,7 @@
 
 use super::{CheckReport, Lazy, finding_loc, loc};
 use crate::findings::{Code, Finding, HiddenBy, Severity};
+use crate::rules::{REGISTRY, Rule};
 use crate::source::SourceMap;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -37,29 +38,6 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// GitHub's `security-severity` (0 to 10: 9+ critical, 7+ high, 4+ medium,
-/// else low): data placed where its tier forbids is high.
-fn security_severity(code: Code) -> &'static str {
-    match code {
-        Code::Crc001 | Code::Crc002 | Code::Crc005 | Code::Crc006 => "8.0",
-        Code::Crc007 => "7.0",
-        Code::Crc004 => "6.0",
-        Code::Crc000 | Code::Crc003 => "5.0",
-        Code::Crc008 => "4.0",
-        Code::Crc009 => "2.0",
-    }
-}
-
-/// How often a finding of the rule is right: CRC003 depends on what static
-/// evaluation can see; the others are facts about the code.
-fn precision(code: Code) -> &'static str {
-    match code {
-        Code::Crc003 => "medium",
-        Code::Crc001 | Code::Crc002 | Code::Crc005 | Code::Crc006 | Code::Crc007 => "high",
-        _ => "very-high",
-    }
-}
-
 /// The first paragraph of the "What it checks" section, on one line.
 fn full_description(doc: &str) -> String {
     let body = doc
@@ -70,24 +48,26 @@ fn full_description(doc: &str) -> String {
     para.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn rule(code: Code) -> Value {
-    let doc = crate::rules::doc(code);
+/// A rule of the registry, as `tool.driver.rules` describes it.
+fn rule(rule: &dyn Rule) -> Value {
+    let code = rule.code();
+    let doc = rule.doc();
     let mut full = full_description(doc);
     if full.is_empty() {
-        full = code.description().to_string();
+        full = rule.summary().to_string();
     }
     json!({
         "id": code.as_str(),
-        "name": code.name(),
-        "shortDescription": {"text": code.description()},
+        "name": rule.name(),
+        "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": full},
         "help": {"text": doc, "markdown": doc},
         "helpUri": help_uri(code),
-        "defaultConfiguration": {"level": level(code.default_severity())},
+        "defaultConfiguration": {"level": level(rule.default_severity())},
         "properties": {
-            "security-severity": security_severity(code),
-            "precision": precision(code),
-            "problem.severity": match code.default_severity() {
+            "security-severity": rule.security_severity(),
+            "precision": rule.precision(),
+            "problem.severity": match rule.default_severity() {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
                 Severity::Note => "recommendation",
@@ -161,7 +141,8 @@ fn sentence(s: &str) -> String {
 }
 
 fn result(sources: &SourceMap, f: &Finding, hidden: Option<&HiddenBy>) -> Value {
-    let idx = Code::ALL.iter().position(|c| *c == f.code).unwrap_or(0);
+    // `tool.driver.rules` is the registry, in code order.
+    let idx = f.code as usize;
     let mut text = sentence(&f.message);
     if let Some(h) = &f.help {
         text.push(' ');
@@ -231,7 +212,7 @@ fn result(sources: &SourceMap, f: &Finding, hidden: Option<&HiddenBy>) -> Value 
 }
 
 pub fn render(r: &CheckReport) -> String {
-    let rules: Vec<Value> = Code::ALL.into_iter().map(rule).collect();
+    let rules: Vec<Value> = REGISTRY.iter().map(|r| rule(*r)).collect();
     let results = Lazy(|| {
         let found = r.findings.iter().map(|f| result(r.sources, f, None));
         let hidden = r
@@ -318,7 +299,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_help_and_a_description() {
-        for c in Code::ALL {
+        for c in REGISTRY {
             let r = rule(c);
             assert!(r["help"]["text"].as_str().unwrap().contains("## Fix"));
             assert!(!r["fullDescription"]["text"].as_str().unwrap().is_empty());

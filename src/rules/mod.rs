@@ -1,42 +1,105 @@
-//! The rules of SPEC §5: one file per rule, with its check; each rule's
-//! documentation is `docs/CRCxxx.md` beside this file, which is both its doc
-//! comment and what `cercle explain` prints.
+//! The rules of SPEC §5: one file per rule, named for what it checks, each
+//! with its check and its documentation (`docs/CRCxxx.md` beside this file:
+//! the rule file's doc comment and what `cercle explain` prints).
+//!
+//! [`REGISTRY`] lists every rule in code order; findings (through
+//! `findings::RULES`, the rule's name, default severity and summary),
+//! `cercle explain`, `docs/rules/` and the SARIF report read it. A rule that
+//! another stage emits (CRC000 while parsing, CRC004 while resolving tiers,
+//! CRC008 while applying ignore comments) is registered here too, with an
+//! empty check.
+//!
+//! A new rule: a variant of `findings::Code` and its row of
+//! `findings::RULES`, a file here with a unit struct that implements [`Rule`],
+//! its `docs/CRCxxx.md`, its entry in [`REGISTRY`], and a fixture folder
+//! `fixtures/rules/<name>/` (tests/rules.rs snapshots it).
 
-pub mod crc001;
-pub mod crc002;
-pub mod crc003;
-pub mod crc005;
-pub mod crc006;
-pub mod crc007;
-pub mod crc009;
+mod bad_suppression;
+mod data_egress;
+mod global_service;
+mod parse_error;
+mod placement_unresolved;
+mod provider_not_allowed;
+mod region_not_allowed;
+pub mod state_backend;
+mod tier_undeclared;
+mod unknown_tier;
 
 use crate::analyse::{Analysis, Resource};
 use crate::catalogue::Catalogue;
-use crate::findings::{Code, Finding, PlacementSummary, Related};
+use crate::findings::{Code, Finding, PlacementSummary, Related, Severity};
 use crate::place::PlaceKind;
 use crate::policy::packs::{Pack, Place, Set, Tier};
 use crate::policy::tier::Declared;
+use strum::EnumCount;
 
-/// The documentation of every rule, by code.
-pub const DOCS: [(Code, &str); 10] = [
-    (Code::Crc000, include_str!("docs/CRC000.md")),
-    (Code::Crc001, include_str!("docs/CRC001.md")),
-    (Code::Crc002, include_str!("docs/CRC002.md")),
-    (Code::Crc003, include_str!("docs/CRC003.md")),
-    (Code::Crc004, include_str!("docs/CRC004.md")),
-    (Code::Crc005, include_str!("docs/CRC005.md")),
-    (Code::Crc006, include_str!("docs/CRC006.md")),
-    (Code::Crc007, include_str!("docs/CRC007.md")),
-    (Code::Crc008, include_str!("docs/CRC008.md")),
-    (Code::Crc009, include_str!("docs/CRC009.md")),
+/// A rule of SPEC §5.
+pub trait Rule: Sync {
+    /// Its code; its name, default severity and summary are the code's row
+    /// of `findings::RULES`.
+    fn code(&self) -> Code;
+
+    /// Its documentation (its `docs/CRCxxx.md`): what it checks, why, an
+    /// example that fails and the fix.
+    fn doc(&self) -> &'static str;
+
+    /// GitHub code scanning's `security-severity` (0 to 10: 9+ critical, 7+
+    /// high, 4+ medium, else low): data placed where its tier forbids is high.
+    fn security_severity(&self) -> &'static str;
+
+    /// How often a finding of the rule is right (SARIF `precision`).
+    fn precision(&self) -> &'static str;
+
+    /// Appends the rule's findings, each with its default severity (the
+    /// configuration's severities apply after).
+    fn check(&self, ctx: &Ctx, out: &mut Vec<Finding>);
+
+    fn name(&self) -> &'static str {
+        self.code().name()
+    }
+
+    fn default_severity(&self) -> Severity {
+        self.code().default_severity()
+    }
+
+    /// One sentence: what a finding means.
+    fn summary(&self) -> &'static str {
+        self.code().description()
+    }
+}
+
+/// Every rule, in code order (`REGISTRY[code as usize]` is the rule of `code`).
+pub static REGISTRY: [&dyn Rule; Code::COUNT] = [
+    &parse_error::ParseError,
+    &provider_not_allowed::ProviderNotAllowed,
+    &region_not_allowed::RegionNotAllowed,
+    &placement_unresolved::PlacementUnresolved,
+    &unknown_tier::UnknownTier,
+    &data_egress::DataEgress,
+    &state_backend::StateBackend,
+    &global_service::GlobalService,
+    &bad_suppression::BadSuppression,
+    &tier_undeclared::TierUndeclared,
 ];
+
+/// The rule of a code.
+pub fn get(code: Code) -> &'static dyn Rule {
+    REGISTRY[code as usize]
+}
 
 /// The documentation of a rule.
 pub fn doc(code: Code) -> &'static str {
-    DOCS.iter()
-        .find(|(c, _)| *c == code)
-        .map(|(_, d)| *d)
-        .unwrap_or("")
+    get(code).doc()
+}
+
+/// Runs every rule, in code order (within a code, the findings keep the order
+/// the rule emits them: the sort of the reports is stable).
+pub fn check_all(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in REGISTRY {
+        rule.check(ctx, &mut out);
+    }
+    out
 }
 
 /// Everything a rule may look at.
@@ -46,6 +109,30 @@ pub struct Ctx<'a> {
     pub packs: &'a [Pack],
     /// The tier of each resource (same order as `an.resources`).
     pub tiers: &'a [crate::policy::tier::ResourceTier],
+}
+
+impl Ctx<'_> {
+    /// Every resource that has a tier, under each active pack that defines
+    /// it: what the placement rules check.
+    pub fn subjects(&self) -> impl Iterator<Item = Subject<'_>> {
+        let many_packs = self.packs.len() > 1;
+        self.an
+            .resources
+            .iter()
+            .zip(self.tiers)
+            .filter_map(|(r, d)| Some((r, d.as_ref()?)))
+            .flat_map(move |(r, declared)| {
+                self.packs.iter().filter_map(move |pack| {
+                    Some(Subject {
+                        r,
+                        pack,
+                        tier: declared.in_pack(pack)?,
+                        declared,
+                        many_packs,
+                    })
+                })
+            })
+    }
 }
 
 /// One resource checked by one pack under one tier.
@@ -213,31 +300,22 @@ pub enum Refusal {
     Global,
 }
 
-/// Runs the placement rules on every resource that has a tier, for every
-/// active pack that defines it.
-pub fn check_placements(ctx: &Ctx) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let many = ctx.packs.len() > 1;
-    for (r, d) in ctx.an.resources.iter().zip(ctx.tiers) {
-        let Some(d) = d else { continue };
-        for pack in ctx.packs {
-            let Some(tier) = d.in_pack(pack) else {
-                continue;
-            };
-            let s = Subject {
-                r,
-                pack,
-                tier,
-                declared: d,
-                many_packs: many,
-            };
-            if let Some(f) = crc001::check(&s, ctx.cat) {
-                out.push(f);
-                continue;
-            }
-            out.extend(crc002::check(&s, ctx.cat));
-            out.extend(crc007::check(&s, ctx.cat));
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn the_registry_is_in_code_order_and_each_doc_names_its_rule() {
+        for c in Code::iter() {
+            let rule = get(c);
+            assert_eq!(rule.code(), c);
+            assert!(
+                rule.doc()
+                    .starts_with(&format!("# {} {}\n", c.as_str(), rule.name())),
+                "{}",
+                c.as_str()
+            );
         }
     }
-    out
 }

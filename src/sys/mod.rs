@@ -1,3 +1,6 @@
-//! The process: allocator and kernel knobs, stage marks.
+//! The process: allocator and kernel knobs (the only place `unsafe` is
+//! allowed), the terminal, stage marks.
 
+pub mod memory;
 pub mod stages;
+pub mod term;

@@ -1,12 +1,37 @@
 #![doc = include_str!("docs/CRC009.md")]
 
-use super::Ctx;
+use super::{Ctx, Rule};
 use crate::findings::{Code, Finding};
 use crate::place::PlaceKind;
 use std::collections::BTreeMap;
 
-/// CRC009: one note per module that has resources with no tier.
-pub fn check(ctx: &Ctx) -> Vec<Finding> {
+/// CRC009 tier-undeclared.
+pub struct TierUndeclared;
+
+impl Rule for TierUndeclared {
+    fn code(&self) -> Code {
+        Code::Crc009
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("docs/CRC009.md")
+    }
+
+    fn security_severity(&self) -> &'static str {
+        "2.0"
+    }
+
+    fn precision(&self) -> &'static str {
+        "very-high"
+    }
+
+    fn check(&self, ctx: &Ctx, out: &mut Vec<Finding>) {
+        out.extend(check(ctx));
+    }
+}
+
+/// One note per module that has resources with no tier.
+fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut by_module: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, (r, t)) in ctx.an.resources.iter().zip(ctx.tiers).enumerate() {
         if t.is_none() && r.kind != PlaceKind::Inert {

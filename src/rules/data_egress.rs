@@ -1,16 +1,41 @@
 #![doc = include_str!("docs/CRC005.md")]
 
-use super::{Ctx, Refusal, Subject, Target};
+use super::{Ctx, Refusal, Rule, Subject, Target};
 use crate::analyse::Resource;
 use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::place::egress::Egress;
 use std::collections::HashMap;
 
-/// CRC005: a copy of data goes to a placement the tier of the copied data
+/// CRC005 data-egress.
+pub struct DataEgress;
+
+impl Rule for DataEgress {
+    fn code(&self) -> Code {
+        Code::Crc005
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("docs/CRC005.md")
+    }
+
+    fn security_severity(&self) -> &'static str {
+        "8.0"
+    }
+
+    fn precision(&self) -> &'static str {
+        "high"
+    }
+
+    fn check(&self, ctx: &Ctx, out: &mut Vec<Finding>) {
+        out.extend(check(ctx));
+    }
+}
+
+/// A copy of data goes to a placement the tier of the copied data
 /// does not allow. The tier is the source's (the resource whose data is
 /// copied; for a copy of its own data, the resource's); once per
 /// destination region, at the argument that names the destination.
-pub fn check(ctx: &Ctx) -> Vec<Finding> {
+fn check(ctx: &Ctx) -> Vec<Finding> {
     let rs = &ctx.an.resources;
     if rs.iter().all(|r| r.egress.is_empty()) {
         return Vec::new();

@@ -1,13 +1,40 @@
 #![doc = include_str!("docs/CRC002.md")]
 
-use super::{Refusal, Subject};
+use super::{Ctx, Refusal, Rule, Subject};
 use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding};
 
-/// CRC002: the provider is allowed for the tier, this region or endpoint is
-/// not. Each disallowed region of a resource is reported once.
-pub fn check(s: &Subject, cat: &Catalogue) -> Vec<Finding> {
-    let mut out = Vec::new();
+/// CRC002 region-not-allowed.
+pub struct RegionNotAllowed;
+
+impl Rule for RegionNotAllowed {
+    fn code(&self) -> Code {
+        Code::Crc002
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("docs/CRC002.md")
+    }
+
+    fn security_severity(&self) -> &'static str {
+        "8.0"
+    }
+
+    fn precision(&self) -> &'static str {
+        "high"
+    }
+
+    fn check(&self, ctx: &Ctx, out: &mut Vec<Finding>) {
+        for s in ctx.subjects() {
+            check(&s, ctx.cat, out);
+        }
+    }
+}
+
+/// The provider is allowed for the tier, this region or endpoint is not.
+/// Each disallowed region of a resource is reported once (a provider the
+/// tier does not allow at all is CRC001's).
+fn check(s: &Subject, cat: &Catalogue, out: &mut Vec<Finding>) {
     for refusal in s.refusals(cat, &s.target()) {
         match refusal {
             Refusal::Region(region) => {
@@ -44,5 +71,4 @@ pub fn check(s: &Subject, cat: &Catalogue) -> Vec<Finding> {
             Refusal::Provider | Refusal::Global => {}
         }
     }
-    out
 }

@@ -1,6 +1,10 @@
 #![doc = include_str!("docs/CRC006.md")]
+//!
+//! The state backend is placed here too ([`backend_place`], with the
+//! backends' provider names written here rather than read from the
+//! catalogue): its place is `src/place/`, where it will move.
 
-use super::Ctx;
+use super::{Ctx, Rule};
 use crate::catalogue::Catalogue;
 use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::model::{Block, ExprKind};
@@ -164,10 +168,35 @@ pub fn backend_place(b: &Block, cat: &Catalogue) -> Option<BackendPlace> {
     Some(p)
 }
 
+/// CRC006 state-backend.
+pub struct StateBackend;
+
+impl Rule for StateBackend {
+    fn code(&self) -> Code {
+        Code::Crc006
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("docs/CRC006.md")
+    }
+
+    fn security_severity(&self) -> &'static str {
+        "8.0"
+    }
+
+    fn precision(&self) -> &'static str {
+        "high"
+    }
+
+    fn check(&self, ctx: &Ctx, out: &mut Vec<Finding>) {
+        out.extend(check(ctx));
+    }
+}
+
 /// CRC006 (and CRC003 for a backend whose location is unknown): the state
 /// backend of each root module, checked against the most sensitive tier of the
 /// module's resources, per pack.
-pub fn check(ctx: &Ctx) -> Vec<Finding> {
+fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     // The tiered resources of each root, in one pass.
     let mut by_root: std::collections::HashMap<usize, Vec<usize>> = Default::default();

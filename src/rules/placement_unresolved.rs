@@ -1,13 +1,41 @@
 #![doc = include_str!("docs/CRC003.md")]
 
+use super::{Ctx, Rule};
 use crate::analyse::Resource;
 use crate::findings::{Code, Finding, PlacementSummary, Related};
 use crate::place::PlaceKind;
 
-/// CRC003: the placement of a resource cannot be determined statically. One
+/// CRC003 placement-unresolved (of a resource here; of a state backend in
+/// `state_backend.rs`; of an expression evaluation gave up on, in `eval`).
+pub struct PlacementUnresolved;
+
+impl Rule for PlacementUnresolved {
+    fn code(&self) -> Code {
+        Code::Crc003
+    }
+
+    fn doc(&self) -> &'static str {
+        include_str!("docs/CRC003.md")
+    }
+
+    fn security_severity(&self) -> &'static str {
+        "5.0"
+    }
+
+    /// CRC003 depends on what static evaluation can see.
+    fn precision(&self) -> &'static str {
+        "medium"
+    }
+
+    fn check(&self, ctx: &Ctx, out: &mut Vec<Finding>) {
+        out.extend(ctx.an.resources.iter().filter_map(check));
+    }
+}
+
+/// The placement of a resource cannot be determined statically. One
 /// per resource, at its own region or provider argument, with the expression
 /// that could not be resolved as a related location.
-pub fn check(r: &Resource) -> Option<Finding> {
+fn check(r: &Resource) -> Option<Finding> {
     if matches!(r.kind, PlaceKind::Inert | PlaceKind::Global { .. }) {
         return None;
     }

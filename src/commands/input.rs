@@ -1,0 +1,142 @@
+//! What `check` and `inventory` read: paths, variables, configuration,
+//! packs and `--tier`.
+
+use super::Error;
+use crate::analyse::{Options, VarArg};
+use crate::catalogue::Catalogue;
+use crate::check::load_packs;
+use crate::policy::config::Config;
+use crate::policy::packs::Pack;
+use clap::{ArgAction, Args};
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct InputArgs {
+    /// Files or directories to read (default: .)
+    pub paths: Vec<PathBuf>,
+    /// Set a variable, as `terraform plan -var` (repeatable)
+    #[arg(long = "var", value_name = "NAME=VALUE", action = ArgAction::Append)]
+    pub vars: Vec<String>,
+    /// Read variable values from a file (repeatable)
+    #[arg(long = "var-file", value_name = "FILE", action = ArgAction::Append)]
+    pub var_files: Vec<PathBuf>,
+    /// Worker threads (default: all cores)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Write the report there instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Configuration file (default: the nearest cercle.toml or .cercle.toml)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Rule pack, built-in id or file (repeatable; replaces the configuration's)
+    #[arg(long = "pack", value_name = "ID|FILE")]
+    pub packs: Vec<String>,
+    /// Default tier (overrides default_tier)
+    #[arg(long, value_name = "TIER")]
+    pub tier: Option<String>,
+}
+
+/// `--var` and `--var-file` in command-line order: clap does not keep the
+/// relative order of two options, so it is read from argv.
+fn var_args(i: &InputArgs) -> Vec<VarArg> {
+    let mut var_args: Vec<(usize, VarArg)> = Vec::new();
+    let argv: Vec<String> = std::env::args().collect();
+    let (mut vi, mut fi) = (0, 0);
+    let mut pos = 0;
+    for (k, a) in argv.iter().enumerate() {
+        if (a == "--var" || a.starts_with("--var=")) && vi < i.vars.len() {
+            var_args.push((k, VarArg::Var(i.vars[vi].clone())));
+            vi += 1;
+        } else if (a == "--var-file" || a.starts_with("--var-file=")) && fi < i.var_files.len() {
+            var_args.push((k, VarArg::File(i.var_files[fi].clone())));
+            fi += 1;
+        }
+        pos = k;
+    }
+    for v in &i.vars[vi..] {
+        pos += 1;
+        var_args.push((pos, VarArg::Var(v.clone())));
+    }
+    for f in &i.var_files[fi..] {
+        pos += 1;
+        var_args.push((pos, VarArg::File(f.clone())));
+    }
+    var_args.sort_by_key(|(k, _)| *k);
+    var_args.into_iter().map(|(_, v)| v).collect()
+}
+
+/// The analysis options of a run.
+pub fn options(i: &InputArgs, config: &Config) -> Options {
+    // The stages after the analysis (tiers, checks, reports) run on rayon's
+    // global pool: `--threads` bounds it too. It can only be set once; a
+    // second call (tests running the CLI in one process) keeps the first.
+    if let Some(n) = i.threads {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    Options {
+        paths: i.paths.clone(),
+        var_args: var_args(i),
+        threads: i.threads,
+        exclude: config.exclude.clone(),
+        exclude_base: config.dir.clone(),
+        tier_tags: config.tier_tags.clone(),
+    }
+}
+
+/// The configuration, packs and `--tier` of a run.
+pub struct Setup {
+    pub config: Config,
+    pub packs: Vec<Pack>,
+    pub tier: Option<String>,
+}
+
+/// `--config FILE`, else the nearest configuration above `start`, else the
+/// defaults.
+pub fn config(path: Option<&PathBuf>, start: &std::path::Path) -> Result<Config, Error> {
+    Ok(match path {
+        Some(p) => Config::load(p)?,
+        None => match Config::find(start) {
+            Some(p) => Config::load(&p)?,
+            None => Config::defaults(PathBuf::from(".")),
+        },
+    })
+}
+
+/// Loads the configuration and the packs, and checks `--tier`.
+pub fn setup(i: &InputArgs) -> Result<Setup, Error> {
+    if let Some(p) = &i.config
+        && !p.is_file()
+    {
+        return Err(Error::Usage(format!(
+            "--config {}: no such file",
+            p.display()
+        )));
+    }
+    let start = i
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config = config(i.config.as_ref(), &start)?;
+    let packs = load_packs(&i.packs, &config, Catalogue::builtin())?;
+    if let Some(t) = &i.tier
+        && !packs.iter().any(|p| p.tier(t).is_some())
+    {
+        let known: Vec<String> = packs
+            .iter()
+            .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
+            .collect();
+        return Err(Error::Usage(format!(
+            "--tier {t}: no active pack defines this tier (known: {})",
+            known.join(", ")
+        )));
+    }
+    Ok(Setup {
+        config,
+        packs,
+        tier: i.tier.clone(),
+    })
+}
