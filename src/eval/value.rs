@@ -330,3 +330,42 @@ fn render(v: &Val, out: &mut String) {
         }
     }
 }
+
+/// The elements of a list, or the values of a map.
+pub fn elements(v: &Val) -> Option<Vec<Val>> {
+    match &v.v {
+        V::List(xs) => Some(xs.to_vec()),
+        V::Map(m) => Some(m.values().cloned().collect()),
+        _ => None,
+    }
+}
+
+/// Applies `f` to every combination of the alternatives of `args`.
+pub fn map_alts(args: &[Val], f: impl Fn(&[Val]) -> Val) -> Val {
+    if !args.iter().any(|a| matches!(a.v, V::Choice(_))) {
+        let v = f(args);
+        return args.iter().fold(v, |acc, a| acc.with_via(&a.via));
+    }
+    let mut combos: Vec<Vec<Val>> = vec![Vec::new()];
+    for a in args {
+        let alts = a.alts();
+        let mut next = Vec::new();
+        for c in &combos {
+            for x in &alts {
+                if next.len() >= MAX_CHOICES {
+                    break;
+                }
+                let mut c2 = c.clone();
+                c2.push(x.clone());
+                next.push(c2);
+            }
+        }
+        combos = next;
+    }
+    Val::choice(
+        combos
+            .iter()
+            .map(|c| c.iter().fold(f(c), |acc, a| acc.with_via(&a.via)))
+            .collect(),
+    )
+}
