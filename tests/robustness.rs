@@ -1423,3 +1423,52 @@ fn first_difference(a: &str, b: &str) -> String {
     }
     format!("lengths {} and {}", a.len(), b.len())
 }
+
+// ----- bounded function results (issue 12) -------------------------------------
+
+/// `format("%65536d", 1)` used to panic, `indent(1000000000, "x\ny")` took
+/// 2.9 GB and a list doubling through `concat` in 30 locals aborted on
+/// allocation: each is now a CRC003 naming the bound, in little memory, and
+/// the rest of the tree is still checked.
+#[test]
+fn function_results_are_bounded_and_named_in_crc003() {
+    let t = Tree::new("function-bounds");
+    let mut doubling = String::from("locals {\n  e0 = [\"eu-west-3\"]\n");
+    for i in 1..=30 {
+        doubling.push_str(&format!(
+            "  e{i} = concat(local.e{}, local.e{})\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    doubling.push_str("}\n");
+    t.write("doubling.tf", doubling);
+    t.write(
+        "bounds.tf",
+        "resource \"aws_s3_bucket\" \"wide\" {\n  region = format(\"%65536d\", 1)\n}\n\n\
+         resource \"aws_s3_bucket\" \"wider\" {\n  region = format(\"%2000000d\", 1)\n}\n\n\
+         resource \"aws_s3_bucket\" \"indented\" {\n  region = indent(1000000000, \"x\\ny\")\n}\n\n\
+         resource \"aws_s3_bucket\" \"doubled\" {\n  region = local.e30[0]\n}\n",
+    );
+    let r = t.run_within(&["check", ".", "--format", "json"], QUICK);
+    r.assert_sane();
+    assert!(
+        r.peak_kib < MEMORY_KIB,
+        "check peaked at {} MiB",
+        r.peak_kib / 1024
+    );
+    let c = r.json();
+    let message = |line: u64| -> String {
+        with_code(&c, "CRC003", "bounds.tf")
+            .iter()
+            .find(|f| f["line"] == line)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no CRC003 on line {line}: {:#}", c["findings"]))
+    };
+    // A wide but bounded width (line 2) is a value, not a panic.
+    assert!(message(6).contains("1000000"), "{}", message(6));
+    assert!(message(10).contains("16777216"), "{}", message(10));
+    assert!(message(14).contains("1000000"), "{}", message(14));
+    let inv = t.inventory();
+    placed_in_paris(&inv, "aws_s3_bucket.good");
+}

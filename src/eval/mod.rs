@@ -11,7 +11,7 @@ pub mod funcs;
 pub mod value;
 
 use crate::assemble::{Module, ResourceDecl};
-use crate::eval::value::{Key, Origin, ResourceRef, V, Val, fmt_num};
+use crate::eval::value::{Key, Origin, ResourceRef, V, Val, elements, fmt_num, map_alts};
 use crate::findings::{Code, Finding};
 use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::model::{BinaryOp, Body, Expr, ExprKind, TemplatePart, Traverse, UnaryOp};
@@ -1559,10 +1559,28 @@ impl<'a> Eval<'a> {
             }
         }
         let text = || self.text(span);
-        if let Some(v) = crate::eval::funcs::filesystem::call(self, name, &vals, sc, span, &text) {
+        let root = || {
+            let insts = self.insts.borrow();
+            let root = insts.get(insts.get(sc.inst)?.root)?.module;
+            Some(self.modules.get(root).dir.clone())
+        };
+        let template = |expr: &Expr, vars| {
+            let scope = Scope {
+                inst: sc.inst,
+                each: None,
+                count: None,
+                vars,
+            };
+            self.eval(expr, &scope)
+        };
+        let files = funcs::filesystem::Files {
+            root: &root,
+            template: &template,
+        };
+        if let Some(v) = funcs::filesystem::call(&files, name, &vals, span, &text) {
             return v;
         }
-        crate::eval::funcs::call(name, &vals, span, &text)
+        funcs::call(name, &vals, span, &text)
     }
 }
 
@@ -1588,15 +1606,6 @@ pub fn to_key(v: &Val) -> Option<Key> {
     match &v.v {
         V::Num(n) if n.fract() == 0.0 => Some(Key::Int(*n as i64)),
         V::Str(s) => Some(Key::Str(s.to_string())),
-        _ => None,
-    }
-}
-
-/// The elements of a list, or the values of a map.
-pub fn elements(v: &Val) -> Option<Vec<Val>> {
-    match &v.v {
-        V::List(xs) => Some(xs.to_vec()),
-        V::Map(m) => Some(m.values().cloned().collect()),
         _ => None,
     }
 }
@@ -1633,36 +1642,6 @@ fn index(v: &Val, k: &Val, span: Span) -> Val {
         (V::Null, _) => Val::error(span, "index of null"),
         _ => Val::error(span, format!("cannot index a {}", v.type_name())),
     }
-}
-
-/// Applies `f` to every combination of the alternatives of `args`.
-pub fn map_alts(args: &[Val], f: impl Fn(&[Val]) -> Val) -> Val {
-    if !args.iter().any(|a| matches!(a.v, V::Choice(_))) {
-        let v = f(args);
-        return args.iter().fold(v, |acc, a| acc.with_via(&a.via));
-    }
-    let mut combos: Vec<Vec<Val>> = vec![Vec::new()];
-    for a in args {
-        let alts = a.alts();
-        let mut next = Vec::new();
-        for c in &combos {
-            for x in &alts {
-                if next.len() >= crate::eval::value::MAX_CHOICES {
-                    break;
-                }
-                let mut c2 = c.clone();
-                c2.push(x.clone());
-                next.push(c2);
-            }
-        }
-        combos = next;
-    }
-    Val::choice(
-        combos
-            .iter()
-            .map(|c| c.iter().fold(f(c), |acc, a| acc.with_via(&a.via)))
-            .collect(),
-    )
 }
 
 fn binary(op: BinaryOp, l: &Val, r: &Val, span: Span) -> Val {

@@ -14,6 +14,46 @@ use std::rc::Rc;
 /// At most this many alternatives are kept for one value.
 pub const MAX_CHOICES: usize = 64;
 
+/// At most this many origins are kept on one value. A value combined with
+/// itself over and over (`concat(local.a, local.a)` through 30 locals) would
+/// otherwise carry a chain that doubles at each step; past the bound the
+/// chain keeps each origin once, newest first, up to the bound.
+pub const MAX_VIA: usize = 1000;
+
+/// The length of `via`, counted up to `limit` + 1.
+fn chain_len(via: &Via, limit: usize) -> usize {
+    let mut n = 0;
+    let mut cur = via.as_ref();
+    while let Some(c) = cur
+        && n <= limit
+    {
+        n += 1;
+        cur = c.next.as_ref();
+    }
+    n
+}
+
+/// `mine` then the origins of `theirs`, each once, at most [`MAX_VIA`].
+fn bounded_chain(mine: Vec<Origin>, theirs: &Via) -> Via {
+    let mut all: Vec<Origin> = Vec::new();
+    let mut cur = theirs.as_ref();
+    let mut rest = Vec::new();
+    while let Some(c) = cur {
+        rest.push(c.origin.clone());
+        cur = c.next.as_ref();
+    }
+    for o in mine.into_iter().chain(rest) {
+        if all.len() < MAX_VIA && !all.contains(&o) {
+            all.push(o);
+        }
+    }
+    let mut out = None;
+    for origin in all.into_iter().rev() {
+        out = Some(Rc::new(Chain { origin, next: out }));
+    }
+    out
+}
+
 /// A place a value came through.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin {
@@ -170,6 +210,10 @@ impl Val {
         } else if via.is_some() {
             // Prepend our chain onto theirs.
             let mut mine = self.origins();
+            if mine.len() + chain_len(via, MAX_VIA) > MAX_VIA {
+                self.via = bounded_chain(mine, via);
+                return self;
+            }
             mine.reverse();
             let mut out = via.clone();
             for o in mine {
@@ -328,5 +372,71 @@ fn render(v: &Val, out: &mut String) {
             }
             out.push(')');
         }
+    }
+}
+
+/// The elements of a list, or the values of a map.
+pub fn elements(v: &Val) -> Option<Vec<Val>> {
+    match &v.v {
+        V::List(xs) => Some(xs.to_vec()),
+        V::Map(m) => Some(m.values().cloned().collect()),
+        _ => None,
+    }
+}
+
+/// Applies `f` to every combination of the alternatives of `args`.
+pub fn map_alts(args: &[Val], f: impl Fn(&[Val]) -> Val) -> Val {
+    if !args.iter().any(|a| matches!(a.v, V::Choice(_))) {
+        let v = f(args);
+        return args.iter().fold(v, |acc, a| acc.with_via(&a.via));
+    }
+    let mut combos: Vec<Vec<Val>> = vec![Vec::new()];
+    for a in args {
+        let alts = a.alts();
+        let mut next = Vec::new();
+        for c in &combos {
+            for x in &alts {
+                if next.len() >= MAX_CHOICES {
+                    break;
+                }
+                let mut c2 = c.clone();
+                c2.push(x.clone());
+                next.push(c2);
+            }
+        }
+        combos = next;
+    }
+    Val::choice(
+        combos
+            .iter()
+            .map(|c| c.iter().fold(f(c), |acc, a| acc.with_via(&a.via)))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_combined_with_itself_keeps_a_bounded_chain() {
+        let why = |i: usize| Origin {
+            span: Span::default(),
+            message: format!("local.e{i}").into(),
+            resource: None,
+        };
+        let mut v = Val::str("eu-west-3").through(why(0));
+        for i in 1..=40 {
+            let w = v.clone();
+            v = map_alts(&[w.clone(), w], |_| Val::str("eu-west-3")).through(why(i));
+        }
+        let origins = v.origins();
+        assert!(origins.len() <= MAX_VIA + 1, "{}", origins.len());
+        assert_eq!(&*origins[0].message, "local.e40");
+        assert!(origins.iter().any(|o| &*o.message == "local.e0"));
+        // A short chain is kept as it is, repeats included.
+        let a = Val::null().through(why(1));
+        let b = Val::null().through(why(1));
+        assert_eq!(a.with_via(&b.via).origins().len(), 2);
     }
 }

@@ -1,13 +1,18 @@
 //! The functions that read files next to the configuration, as Terraform does
-//! while it plans (`file`, `fileexists`, `templatefile`), `templatestring` and
-//! `abspath`.
+//! while it plans (`file`, `fileexists`, `templatefile`), `templatestring`,
+//! `abspath`, and the path functions `basename` and `dirname`.
+//!
 //! A relative path is relative to the root module's directory (where Terraform
 //! runs); `path.module` gives absolute paths. Only regular files of at most
 //! [`MAX_FILE`] bytes of UTF-8 are read, never written; nothing else (no
 //! network, no environment). What cannot be read is unknown, naming the call.
+//!
+//! The evaluator hands these functions what they need ([`Files`]): the root
+//! module's directory and a way to evaluate a template; they never see it.
 
+use super::{s, str_fn};
 use crate::eval::value::{V, Val};
-use crate::eval::{Eval, Scope};
+use crate::model::Expr;
 use crate::source::Span;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -15,12 +20,24 @@ use std::rc::Rc;
 /// Larger files are not read (their value is unknown).
 pub const MAX_FILE: u64 = 1 << 20;
 
-/// `Some` when `name` is one of the functions of this module.
+/// Evaluates a parsed template with these variables in scope.
+pub type Template<'a> = dyn Fn(&Expr, Vec<(Rc<str>, Val)>) -> Val + 'a;
+
+/// What the file functions need from the evaluator.
+pub struct Files<'a> {
+    /// The root module's directory, where relative paths start; `None`
+    /// where there is no module (a value in a `.tfvars` file).
+    pub root: &'a dyn Fn() -> Option<PathBuf>,
+    /// Evaluates a parsed template with these variables in scope (the scope
+    /// of the call otherwise).
+    pub template: &'a Template<'a>,
+}
+
+/// `Some` when `name` is one of the functions that need [`Files`].
 pub fn call(
-    ev: &Eval,
+    files: &Files,
     name: &str,
     args: &[Val],
-    sc: &Scope,
     span: Span,
     text: &dyn Fn() -> String,
 ) -> Option<Val> {
@@ -43,58 +60,65 @@ pub fn call(
     if name != "templatestring" && first.starts_with('~') {
         return Some(unknown("a path in the home directory"));
     }
-    let path = || {
-        let root = &ev.modules[ev.inst(ev.inst(sc.inst).root).module].dir;
-        resolve(root, &first)
+    let path = if name == "templatestring" {
+        PathBuf::new()
+    } else {
+        match (files.root)() {
+            Some(root) => resolve(&root, &first),
+            None => return Some(unknown("no module directory to read a file from")),
+        }
     };
     let via = |v: Val| args.iter().fold(v, |v, a| v.with_via(&a.via));
     Some(match name {
-        "fileexists" => via(Val::bool(path().is_file())),
+        "fileexists" => via(Val::bool(path.is_file())),
         // Go's filepath.Abs: joined to the working directory and cleaned.
         "abspath" => {
-            let p =
-                crate::discover::normalize(&std::path::absolute(path()).unwrap_or_else(|_| path()));
+            let p = crate::discover::normalize(
+                &std::path::absolute(&path).unwrap_or_else(|_| path.clone()),
+            );
             via(Val::str(&p.to_string_lossy().replace('\\', "/")))
         }
-        "file" => match read(&path()) {
+        "file" => match read(&path) {
             Ok(t) => via(Val::str(&t)),
             Err(why) => unknown(&why),
         },
         _ => {
             let tpl = if name == "templatefile" {
-                match read(&path()) {
+                match read(&path) {
                     Ok(t) => t,
                     Err(why) => return Some(unknown(&why)),
                 }
             } else {
                 first
             };
-            let vars = match args.get(1).map(|v| &v.v) {
-                Some(V::Map(m)) => m
-                    .iter()
-                    .map(|(k, v)| (Rc::<str>::from(k.as_str()), v.clone()))
-                    .collect(),
-                None | Some(V::Null) => Vec::new(),
-                Some(_) => return Some(unknown("its variables are not one known object")),
-            };
-            let Ok(expr) = crate::parse::hcl::parse_template(&tpl, span.file, 0) else {
-                return Some(unknown("the template does not parse"));
-            };
-            let scope = Scope {
-                inst: sc.inst,
-                each: None,
-                count: None,
-                vars,
-            };
-            let v = ev.eval(&expr, &scope);
-            // Spans inside the template are not in the source map: only its
-            // string result is kept, coming through the call's arguments.
-            match v.alts().as_slice() {
-                [one] if let Some(s) = one.as_str() => via(Val::str(s)),
-                _ => unknown("the template does not give one known string"),
+            match template(files, &tpl, args.get(1), span) {
+                Ok(v) => via(v),
+                Err(why) => unknown(why),
             }
         }
     })
+}
+
+/// A template's string value, with `vars` in scope.
+fn template(files: &Files, tpl: &str, vars: Option<&Val>, span: Span) -> Result<Val, &'static str> {
+    let vars = match vars.map(|v| &v.v) {
+        Some(V::Map(m)) => m
+            .iter()
+            .map(|(k, v)| (Rc::<str>::from(k.as_str()), v.clone()))
+            .collect(),
+        None | Some(V::Null) => Vec::new(),
+        Some(_) => return Err("its variables are not one known object"),
+    };
+    let Ok(expr) = crate::parse::hcl::parse_template(tpl, span.file, 0) else {
+        return Err("the template does not parse");
+    };
+    let v = (files.template)(&expr, vars);
+    // Spans inside the template are not in the source map: only its
+    // string result is kept, coming through the call's arguments.
+    match v.alts().as_slice() {
+        [one] if let Some(s) = one.as_str() => Ok(Val::str(s)),
+        _ => Err("the template does not give one known string"),
+    }
 }
 
 fn resolve(root: &Path, p: &str) -> PathBuf {
@@ -124,4 +148,109 @@ fn read(p: &Path) -> Result<String, String> {
     }
     let bytes = std::fs::read(p).map_err(|_| format!("{} cannot be read", p.display()))?;
     String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", p.display()))
+}
+
+/// The last element of a path, as Go's `filepath.Base` (Terraform's `basename`).
+pub(super) fn basename(a: &[Val], _: Span) -> Result<Val, String> {
+    str_fn(a, |x| path_base(x).to_string())
+}
+
+/// All but the last element of a path, as Go's `filepath.Dir` (Terraform's
+/// `dirname`), without cleaning `..`.
+pub(super) fn dirname(a: &[Val], _: Span) -> Result<Val, String> {
+    Ok(Val::str(&path_dir(&s(super::arg(a, 0)?)?)))
+}
+
+fn path_base(p: &str) -> &str {
+    if p.is_empty() {
+        return ".";
+    }
+    let t = p.trim_end_matches('/');
+    if t.is_empty() {
+        return "/";
+    }
+    t.rsplit('/').next().unwrap_or(t)
+}
+
+fn path_dir(p: &str) -> String {
+    match p.rfind('/') {
+        None => ".".to_string(),
+        Some(i) => {
+            let d = p[..i].trim_end_matches('/');
+            if d.is_empty() {
+                "/".to_string()
+            } else {
+                d.to_string()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::run;
+    use super::*;
+
+    #[test]
+    fn basename_and_dirname() {
+        let base = |p: &str| run("basename", vec![Val::str(p)]);
+        let dir = |p: &str| run("dirname", vec![Val::str(p)]);
+        assert_eq!(base("foo/bar/baz.txt"), Val::str("baz.txt"));
+        assert_eq!(base("/work/envs/prod/"), Val::str("prod"));
+        assert_eq!(base("."), Val::str("."));
+        assert_eq!(base("/"), Val::str("/"));
+        assert_eq!(dir("foo/bar/baz.txt"), Val::str("foo/bar"));
+        assert_eq!(dir("baz.txt"), Val::str("."));
+        assert_eq!(dir("/baz.txt"), Val::str("/"));
+    }
+
+    fn files_in(root: Option<PathBuf>) -> impl Fn(&str, Vec<Val>) -> Option<Val> {
+        move |name: &str, args: Vec<Val>| {
+            let root = root.clone();
+            let files = Files {
+                root: &move || root.clone(),
+                template: &|e, _| match &e.kind {
+                    crate::model::ExprKind::Str(t) => Val::str(t),
+                    _ => Val::unknown(Span::default(), "template"),
+                },
+            };
+            call(&files, name, &args, Span::default(), &|| name.to_string())
+        }
+    }
+
+    #[test]
+    fn files_are_read_from_the_root_and_nothing_else_is() {
+        let dir = std::env::temp_dir().join(format!("cercle-funcs-fs-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("region.txt"), "eu-west-3").unwrap();
+        let f = files_in(Some(dir.clone()));
+        assert_eq!(
+            f("file", vec![Val::str("region.txt")]),
+            Some(Val::str("eu-west-3"))
+        );
+        assert_eq!(
+            f("fileexists", vec![Val::str("nope")]),
+            Some(Val::bool(false))
+        );
+        assert_eq!(
+            f("templatestring", vec![Val::str("plain"), Val::null()]),
+            Some(Val::str("plain"))
+        );
+        assert!(
+            f("file", vec![Val::str("/proc/self/environ")])
+                .unwrap()
+                .is_unknown()
+        );
+        assert!(
+            f("file", vec![Val::str("~/.ssh/id_rsa")])
+                .unwrap()
+                .is_unknown()
+        );
+        assert_eq!(f("upper", vec![Val::str("x")]), None);
+        // No module (a tfvars value): unknown, not a panic.
+        let none = files_in(None);
+        let v = none("abspath", vec![Val::str("x")]).unwrap();
+        assert!(v.as_unknown().unwrap().what.contains("no module directory"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
