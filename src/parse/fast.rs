@@ -36,23 +36,42 @@
 //! after a keyword or a legacy index, duplicate object keys that differ only
 //! in spelling (`a` and `"a"`, which hcl-edit accepts).
 
+use super::hcl::SyntaxError;
 use crate::model::{
     Attribute, BinaryOp, Block, Body, Expr, ExprKind, ForExpr, TemplatePart, Traverse, UnaryOp,
 };
 use crate::source::{FileId, Span};
 use std::collections::HashSet;
 
-/// hcl-edit's nesting limit (`MAX_NESTING_DEPTH`): levels counted the same way.
-const MAX_DEPTH: usize = 64;
-/// Binary operators in one attribute value, all chains together. hcl-edit
-/// rejects more than 128 on one path through the tree; staying below that in
-/// total is enough never to accept what it rejects.
-const MAX_OPERATORS: usize = 100;
+/// Nesting levels (blocks, brackets, parentheses, templates, unary operators,
+/// binary operators in one value) past which a file is refused. HashiCorp's
+/// parser has no limit of its own (only Go's stack, far beyond this);
+/// hcl-edit's is 64. Recursion past the thread's stack continues on the heap
+/// ([`grow`]), so this bounds memory, not the stack.
+pub const MAX_DEPTH: usize = 20_000;
+
+/// Stack kept free before recursing deeper, and the size of each stack
+/// segment added on the heap when less is left.
+const RED_ZONE: usize = 256 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+/// Runs `f` on the current stack, or on a new heap segment when less than
+/// [`RED_ZONE`] is left: recursion never overflows the stack.
+fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
+}
 
 /// Parses a whole HCL file, or returns `None` when hcl-edit must decide.
 pub fn parse_body(text: &str, file: FileId) -> Option<Body> {
+    parse(text, file).ok()
+}
+
+/// Parses a whole HCL file: `Err(Some(error))` for an error HashiCorp's
+/// parser reports too (the error to show), `Err(None)` when hcl-edit must
+/// decide (a construct this parser does not handle).
+pub fn parse(text: &str, file: FileId) -> Result<Body, Option<SyntaxError>> {
     if text.len() >= u32::MAX as usize {
-        return None;
+        return Err(None);
     }
     let mut p = Parser {
         src: text,
@@ -62,12 +81,17 @@ pub fn parse_body(text: &str, file: FileId) -> Option<Body> {
         depth: 0,
         ops: 0,
         scratch: Scratch::default(),
+        error: None,
     };
-    let body = p.body()?;
-    if p.pos != p.b.len() {
-        return None;
+    let body = p.body();
+    if let Some(e) = p.error.take() {
+        return Err(Some(e));
     }
-    Some(body)
+    let body = body.ok_or(None)?;
+    if p.pos != p.b.len() {
+        return Err(None);
+    }
+    Ok(body)
 }
 
 struct Parser<'a> {
@@ -80,6 +104,8 @@ struct Parser<'a> {
     /// Binary operators in the current attribute value.
     ops: usize,
     scratch: Scratch,
+    /// The first error found that HashiCorp's parser reports too.
+    error: Option<SyntaxError>,
 }
 
 /// Stacks where the items of lists being read are gathered, then moved into
@@ -340,7 +366,13 @@ impl<'a> Parser<'a> {
     /// hcl-edit's `ws`: all whitespace and all comments.
     fn ws(&mut self) -> Option<()> {
         loop {
-            while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            while let Some(c @ (b' ' | b'\t' | b'\r' | b'\n')) = self.peek() {
+                if c == b'\r' && self.peek_at(1) != Some(b'\n') {
+                    return self.fail(
+                        self.pos,
+                        "Invalid character: a carriage return (\\r) that ends no line",
+                    );
+                }
                 self.pos += 1;
             }
             match self.peek() {
@@ -380,9 +412,24 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Records an error HashiCorp's parser reports too (the first one
+    /// wins), and stops: `None`.
+    fn fail<T>(&mut self, at: usize, message: impl Into<String>) -> Option<T> {
+        if self.error.is_none() {
+            self.error = Some(SyntaxError {
+                offset: at.min(self.b.len()),
+                message: message.into(),
+            });
+        }
+        None
+    }
+
     fn enter(&mut self) -> Option<()> {
         if self.depth >= MAX_DEPTH {
-            return None;
+            return self.fail(
+                self.pos,
+                format!("nesting too deep: more than {MAX_DEPTH} nested levels"),
+            );
         }
         self.depth += 1;
         Some(())
@@ -480,10 +527,43 @@ impl<'a> Parser<'a> {
             }
             self.sp()?;
             self.opt_line_comment()?;
-            if self.pos < self.b.len() {
-                self.line_ending()?;
+            if self.pos < self.b.len() && self.line_ending().is_none() {
+                return self.stray(start);
             }
         }
+    }
+
+    /// Something after a complete argument or block on its line (`a = 1 2`,
+    /// `a = "x" b`): HashiCorp's parser rejects it at that token.
+    fn stray<T>(&mut self, item: usize) -> Option<T> {
+        let at = self.pos;
+        // A lone `\r` is a line ending hcl-edit does not know: let it decide.
+        if self.peek() == Some(b'\r') || self.peek() == Some(b'}') {
+            return None;
+        }
+        let what = if self.b.get(item..).is_some_and(|r| {
+            let n = r
+                .iter()
+                .position(|c| !ascii_id_continue(*c))
+                .unwrap_or(r.len());
+            r[n..].trim_ascii_start().starts_with(b"=")
+        }) {
+            "argument"
+        } else {
+            "block"
+        };
+        let token: String = self.src[at..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .take(20)
+            .collect();
+        self.fail(
+            at,
+            format!(
+                "Missing newline after {what}: an {what} definition must end with a newline, \
+                 found `{token}`"
+            ),
+        )
     }
 
     /// `= expr` of an attribute, at the `=`.
@@ -498,12 +578,21 @@ impl<'a> Parser<'a> {
     /// at most one attribute.
     fn block_body(&mut self) -> Option<Body> {
         self.enter()?;
+        let brace = self.pos;
         self.eat(b'{')?;
         let open = self.pos;
         self.sp()?;
         self.opt_line_comment()?;
         let body = if self.line_ending().is_some() {
-            self.body()?
+            let body = grow(|| self.body())?;
+            if self.pos >= self.b.len() {
+                return self.fail(
+                    brace,
+                    "Unclosed configuration block: there is no closing brace `}` for this \
+                     block before the end of the file",
+                );
+            }
+            body
         } else {
             self.pos = open;
             self.sp()?;
@@ -535,7 +624,7 @@ impl<'a> Parser<'a> {
     /// `expr_with_state`): one level deeper.
     fn sub(&mut self, nl: bool) -> Option<Expr> {
         self.enter()?;
-        let e = self.expr(nl)?;
+        let e = grow(|| self.expr(nl))?;
         self.leave();
         Some(e)
     }
@@ -585,8 +674,11 @@ impl<'a> Parser<'a> {
                 break;
             };
             self.ops += 1;
-            if self.ops > MAX_OPERATORS {
-                return None;
+            if self.ops > MAX_DEPTH {
+                return self.fail(
+                    self.pos,
+                    format!("too many operators: more than {MAX_DEPTH} in one value"),
+                );
             }
             self.pos += len;
             self.ws_or_sp(nl)?;
@@ -650,18 +742,18 @@ impl<'a> Parser<'a> {
             b'<' => self.heredoc()?,
             b'-' => {
                 self.pos += 1;
-                self.sp()?;
+                self.ws_or_sp(*nl)?;
                 if self.peek().is_some_and(|c| c.is_ascii_digit()) {
                     self.number(start, true)?
                 } else {
                     self.pos = start + 1;
-                    self.sp()?;
+                    self.ws_or_sp(*nl)?;
                     self.unary(start, UnaryOp::Neg, *nl)?
                 }
             }
             b'!' => {
                 self.pos += 1;
-                self.sp()?;
+                self.ws_or_sp(*nl)?;
                 self.unary(start, UnaryOp::Not, *nl)?
             }
             b'(' => {
@@ -683,7 +775,7 @@ impl<'a> Parser<'a> {
     fn unary(&mut self, start: usize, op: UnaryOp, nl: bool) -> Option<Expr> {
         self.enter()?;
         let mut operand_nl = nl;
-        let e = self.term(&mut operand_nl)?;
+        let e = grow(|| self.term(&mut operand_nl))?;
         self.leave();
         Some(Expr::new(
             ExprKind::Unary(op, Box::new(e)),
@@ -697,6 +789,8 @@ impl<'a> Parser<'a> {
         let mut cur = base;
         // After a splat: the base, the rest and the span so far.
         let mut splat: Option<(Expr, Vec<Traverse>, Span)> = None;
+        // Inside an attribute-only splat (`.*`), which a `[` ends.
+        let mut attr_splat = false;
         loop {
             let save = self.pos;
             self.ws_or_sp(nl)?;
@@ -713,15 +807,45 @@ impl<'a> Parser<'a> {
                 Index(Expr),
                 Splat,
             }
+            if c == Some(b'[') {
+                attr_splat = false;
+            }
             let op = if c == Some(b'.') {
-                self.ws()?;
+                self.ws_or_sp(nl)?;
                 match self.peek()? {
                     b'*' => {
+                        if attr_splat {
+                            return self.fail(
+                                self.pos,
+                                "Nested splat expression not allowed: a splat `.*` cannot be \
+                                 used inside another `.*`",
+                            );
+                        }
+                        attr_splat = true;
                         self.pos += 1;
                         Op::Splat
                     }
-                    b'0'..=b'9' => Op::Legacy(self.legacy_index()?),
-                    _ => Op::Attr(self.ident()?),
+                    b'0'..=b'9' => {
+                        let at = self.pos;
+                        let n = self.legacy_index()?;
+                        if self.peek() == Some(b'.')
+                            && self.peek_at(1).is_some_and(|c| c.is_ascii_digit())
+                        {
+                            return self.fail(
+                                at,
+                                "Invalid legacy index syntax: two indexes chained with dots \
+                                 (`.0.1`) are not allowed; write `[0][1]`",
+                            );
+                        }
+                        Op::Legacy(n)
+                    }
+                    _ if self.id_start_at(self.pos) => Op::Attr(self.ident()?),
+                    _ => {
+                        return self.fail(
+                            self.pos,
+                            "Invalid attribute name: a name is required after a dot",
+                        );
+                    }
                 }
             } else {
                 self.ws()?;
@@ -818,9 +942,18 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
             }
             if !skip_digits(self) {
-                return None;
+                return self.fail(
+                    start,
+                    "Invalid number literal: an exponent needs digits (`1e3`)",
+                );
             }
             float = true;
+        }
+        if self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
+            return self.fail(
+                start,
+                "Invalid number literal: a number has at most one decimal point (`1.5`, not `1.5.0`)",
+            );
         }
         let text = self.src.get(digits..self.pos)?;
         let mut v = if float {
@@ -933,7 +1066,8 @@ impl<'a> Parser<'a> {
         }
         self.eat_str(b"in")?;
         self.ws()?;
-        let coll = self.sub(false)?;
+        // Inside a `for`, line breaks may go anywhere (hcl/v2 ignores them).
+        let coll = self.sub(true)?;
         self.ws()?;
         self.eat(b':')?;
         Some(match second {
@@ -1018,11 +1152,11 @@ impl<'a> Parser<'a> {
             *nl = true;
             let (key_var, value_var, collection) = self.for_intro()?;
             self.ws()?;
-            let key = self.sub(false)?;
+            let key = self.sub(true)?;
             self.ws()?;
             self.eat_str(b"=>")?;
             self.ws()?;
-            let value = self.sub(false)?;
+            let value = self.sub(true)?;
             self.ws()?;
             let grouping = self.eat_str(b"...").is_some();
             if grouping {
@@ -1085,10 +1219,9 @@ impl<'a> Parser<'a> {
             }
         }
         self.eat(b'}')?;
+        // A key written twice is kept twice: HashiCorp's parser accepts it
+        // and evaluation keeps the last value, as Terraform does.
         let items = take(&mut self.scratch.items, base);
-        if has_duplicate_key(&items) {
-            return None;
-        }
         Some(Expr::new(
             ExprKind::Object(items),
             self.span(start, self.pos),
@@ -1104,7 +1237,7 @@ impl<'a> Parser<'a> {
         let rest = self.b.get(from..)?;
         let n = rest
             .iter()
-            .position(|c| matches!(c, b'"' | b'\\' | b'$' | b'%'))?;
+            .position(|c| matches!(c, b'"' | b'\\' | b'$' | b'%' | b'\n' | b'\r'))?;
         if rest.get(n) != Some(&b'"') {
             return None;
         }
@@ -1210,6 +1343,12 @@ impl<'a> Parser<'a> {
             let Some(c) = self.peek() else {
                 match mode {
                     Mode::Directive => break Stop::Eof,
+                    Mode::Quoted => {
+                        return self.fail(
+                            self.pos,
+                            "Unterminated string: no closing `\"` before the end of the file",
+                        );
+                    }
                     _ => return None,
                 }
             };
@@ -1261,6 +1400,13 @@ impl<'a> Parser<'a> {
                     }
                 }
                 b'\r' | b'\n' => {
+                    if let Mode::Quoted = mode {
+                        return self.fail(
+                            self.pos,
+                            "Invalid multi-line string: a quoted string cannot go on to the next \
+                             line; write `\\n` or use a heredoc (`<<EOT`)",
+                        );
+                    }
                     if let Mode::Heredoc(delim) = mode {
                         let le = match c {
                             b'\n' => 1,
@@ -1364,7 +1510,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += 2;
             self.ws()?;
-            let cond = self.sub(false)?;
+            let cond = self.sub(true)?;
             self.ws()?;
             self.strip();
             self.eat(b'}')?;
@@ -1407,7 +1553,7 @@ impl<'a> Parser<'a> {
             }
             self.eat_str(b"in")?;
             self.ws()?;
-            self.sub(false)?;
+            self.sub(true)?;
             self.ws()?;
             self.strip();
             self.eat(b'}')?;
@@ -1428,7 +1574,7 @@ impl<'a> Parser<'a> {
     /// The body of a directive, one level deeper.
     fn directive_body(&mut self) -> Option<Vec<TemplatePart>> {
         self.enter()?;
-        let (parts, stop) = self.elements(Mode::Directive)?;
+        let (parts, stop) = grow(|| self.elements(Mode::Directive))?;
         if !matches!(stop, Stop::Control) {
             return None;
         }
@@ -1571,118 +1717,4 @@ fn dedent_lines(s: &str, n: usize, skip_first: bool) -> String {
     }
     out.shrink_to_fit();
     out
-}
-
-/// Whether two keys of an object could be equal for hcl-edit (which rejects
-/// redefined keys). Equal models, spans aside, are necessary for that.
-fn has_duplicate_key(items: &[(Expr, Expr)]) -> bool {
-    if items.len() < 2 {
-        return false;
-    }
-    let mut strs: HashSet<&str> = HashSet::new();
-    let mut others: Vec<&Expr> = Vec::new();
-    for (k, _) in items {
-        match &k.kind {
-            ExprKind::Str(s) => {
-                if !strs.insert(s.as_str()) {
-                    return true;
-                }
-            }
-            _ => {
-                if others.iter().any(|o| same(o, k)) {
-                    return true;
-                }
-                others.push(k);
-            }
-        }
-    }
-    false
-}
-
-/// Structural equality of two expressions, spans aside.
-fn same(a: &Expr, b: &Expr) -> bool {
-    use ExprKind as K;
-    let all =
-        |x: &[Expr], y: &[Expr]| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q));
-    match (&a.kind, &b.kind) {
-        (K::Null, K::Null) => true,
-        (K::Bool(x), K::Bool(y)) => x == y,
-        (K::Number(x), K::Number(y)) => x == y,
-        (K::Str(x), K::Str(y))
-        | (K::Var(x), K::Var(y))
-        | (K::Unsupported(x), K::Unsupported(y)) => x == y,
-        (K::Template(x), K::Template(y)) => same_parts(x, y),
-        (K::Array(x), K::Array(y)) => all(x, y),
-        (K::Object(x), K::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
-        }
-        (K::GetAttr(x, n), K::GetAttr(y, m)) => n == m && same(x, y),
-        (K::Index(x, i), K::Index(y, j)) => same(x, y) && same(i, j),
-        (K::Splat(x, r), K::Splat(y, s)) => {
-            same(x, y)
-                && r.len() == s.len()
-                && r.iter().zip(s).all(|p| match p {
-                    (Traverse::Attr(n), Traverse::Attr(m)) => n == m,
-                    (Traverse::Index(i), Traverse::Index(j)) => same(i, j),
-                    _ => false,
-                })
-        }
-        (
-            K::Call {
-                name: n,
-                args: x,
-                expand: e,
-            },
-            K::Call {
-                name: m,
-                args: y,
-                expand: f,
-            },
-        ) => n == m && e == f && all(x, y),
-        (K::Conditional(a1, b1, c1), K::Conditional(a2, b2, c2)) => {
-            same(a1, a2) && same(b1, b2) && same(c1, c2)
-        }
-        (K::Unary(o, x), K::Unary(p, y)) => o == p && same(x, y),
-        (K::Binary(o, x1, y1), K::Binary(p, x2, y2)) => o == p && same(x1, x2) && same(y1, y2),
-        (K::For(x), K::For(y)) => {
-            let opt = |p: &Option<Expr>, q: &Option<Expr>| match (p, q) {
-                (None, None) => true,
-                (Some(p), Some(q)) => same(p, q),
-                _ => false,
-            };
-            x.key_var == y.key_var
-                && x.value_var == y.value_var
-                && x.grouping == y.grouping
-                && same(&x.collection, &y.collection)
-                && opt(&x.key, &y.key)
-                && same(&x.value, &y.value)
-                && opt(&x.cond, &y.cond)
-        }
-        _ => false,
-    }
-}
-
-fn same_parts(x: &[TemplatePart], y: &[TemplatePart]) -> bool {
-    x.len() == y.len()
-        && x.iter().zip(y).all(|p| match p {
-            (TemplatePart::Literal(s), TemplatePart::Literal(t)) => s == t,
-            (TemplatePart::Interp(e), TemplatePart::Interp(f)) => same(e, f),
-            (
-                TemplatePart::If {
-                    cond: c1,
-                    then: t1,
-                    otherwise: o1,
-                },
-                TemplatePart::If {
-                    cond: c2,
-                    then: t2,
-                    otherwise: o2,
-                },
-            ) => same(c1, c2) && same_parts(t1, t2) && same_parts(o1, o2),
-            (TemplatePart::For(_), TemplatePart::For(_)) => true,
-            _ => false,
-        })
 }
