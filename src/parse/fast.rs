@@ -89,7 +89,9 @@ pub fn parse(text: &str, file: FileId) -> Result<Body, Option<SyntaxError>> {
     }
     let body = body.ok_or(None)?;
     if p.pos != p.b.len() {
-        return Err(None);
+        let at = p.pos;
+        p.item_required::<()>(at);
+        return Err(p.error.take());
     }
     Ok(body)
 }
@@ -533,6 +535,43 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Where an argument or a block must start but something else does.
+    fn item_required<T>(&mut self, at: usize) -> Option<T> {
+        match self.peek() {
+            // A lone `\r`, or a closing brace: let hcl-edit decide.
+            Some(b'\r') | None => None,
+            Some(b'}') if self.depth > 0 => None,
+            _ => self.fail(
+                at,
+                "Argument or block definition required: expected an argument (`name = value`) \
+                 or a block (`type \"label\" { ... }`)",
+            ),
+        }
+    }
+
+    /// A line break where HashiCorp's parser needs the rest of an
+    /// expression on the same line (outside brackets and parentheses).
+    fn no_break_here(&mut self, what: &str) -> Option<()> {
+        let at = self.pos;
+        let broken = match self.peek() {
+            Some(b'\n') => true,
+            Some(b'\r') => self.peek_at(1) == Some(b'\n'),
+            Some(b'#') => true,
+            Some(b'/') => self.peek_at(1) == Some(b'/'),
+            _ => false,
+        };
+        if broken {
+            return self.fail(
+                at,
+                format!(
+                    "Invalid expression: {what} on the same line (a line break ends an \
+                     argument; put the expression in parentheses to split it)"
+                ),
+            );
+        }
+        Some(())
+    }
+
     /// Something after a complete argument or block on its line (`a = 1 2`,
     /// `a = "x" b`): HashiCorp's parser rejects it at that token.
     fn stray<T>(&mut self, item: usize) -> Option<T> {
@@ -591,6 +630,10 @@ impl<'a> Parser<'a> {
                     "Unclosed configuration block: there is no closing brace `}` for this \
                      block before the end of the file",
                 );
+            }
+            if self.peek() != Some(b'}') {
+                let at = self.pos;
+                return self.item_required(at);
             }
             body
         } else {
@@ -659,10 +702,16 @@ impl<'a> Parser<'a> {
                 let cond = build_binary(operands, operators, self.file)?;
                 self.pos += 1;
                 self.ws_or_sp(nl)?;
+                if !nl {
+                    self.no_break_here("the true value of the conditional is expected after `?`")?;
+                }
                 let yes = self.sub(nl)?;
                 self.ws_or_sp(nl)?;
                 self.eat(b':')?;
                 self.ws_or_sp(nl)?;
+                if !nl {
+                    self.no_break_here("the false value of the conditional is expected after `:`")?;
+                }
                 let no = self.sub(nl)?;
                 return Some(Expr::new(
                     ExprKind::Conditional(Box::new(cond.e), Box::new(yes), Box::new(no)),
@@ -682,6 +731,9 @@ impl<'a> Parser<'a> {
             }
             self.pos += len;
             self.ws_or_sp(nl)?;
+            if !nl {
+                self.no_break_here("an operand is expected after the operator")?;
+            }
             let at = self.pos;
             let mut operand_nl = nl;
             let e = self.term(&mut operand_nl)?;
@@ -734,10 +786,10 @@ impl<'a> Parser<'a> {
         let base = match self.peek()? {
             b'"' => self.string_term()?,
             b'[' => {
-                *nl = true;
+                // HashiCorp's parser: no line break after it either (hcl-edit allows one).
                 self.array()?
             }
-            b'{' => self.object(nl)?,
+            b'{' => self.object()?,
             b'0'..=b'9' => self.number(start, false)?,
             b'<' => self.heredoc()?,
             b'-' => {
@@ -748,12 +800,18 @@ impl<'a> Parser<'a> {
                 } else {
                     self.pos = start + 1;
                     self.ws_or_sp(*nl)?;
+                    if !*nl {
+                        self.no_break_here("an operand is expected after `-`")?;
+                    }
                     self.unary(start, UnaryOp::Neg, *nl)?
                 }
             }
             b'!' => {
                 self.pos += 1;
                 self.ws_or_sp(*nl)?;
+                if !*nl {
+                    self.no_break_here("an operand is expected after `!`")?;
+                }
                 self.unary(start, UnaryOp::Not, *nl)?
             }
             b'(' => {
@@ -1002,7 +1060,7 @@ impl<'a> Parser<'a> {
             name.push_str(part);
         }
         name.shrink_to_fit();
-        *nl = true;
+        // HashiCorp's parser: no line break after it either (hcl-edit allows one).
         self.eat(b'(')?;
         let base = self.scratch.exprs.len();
         let mut expand = false;
@@ -1064,7 +1122,16 @@ impl<'a> Parser<'a> {
             second = Some(self.ident()?);
             self.ws()?;
         }
-        self.eat_str(b"in")?;
+        if !self.at_keyword(b"in") {
+            if self.starts_with(b"in") && self.b.get(self.pos + 2).is_some_and(|c| *c < 0x80) {
+                return self.fail(
+                    self.pos,
+                    "Invalid 'for' expression: the `in` keyword is required after its names",
+                );
+            }
+            return None;
+        }
+        self.pos += 2;
         self.ws()?;
         // Inside a `for`, line breaks may go anywhere (hcl/v2 ignores them).
         let coll = self.sub(true)?;
@@ -1145,11 +1212,11 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    fn object(&mut self, nl: &mut bool) -> Option<Expr> {
+    fn object(&mut self) -> Option<Expr> {
         let start = self.pos;
         self.eat(b'{')?;
         if self.for_ahead() {
-            *nl = true;
+            // HashiCorp's parser: no line break after it either (hcl-edit allows one).
             let (key_var, value_var, collection) = self.for_intro()?;
             self.ws()?;
             let key = self.sub(true)?;
