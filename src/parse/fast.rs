@@ -344,10 +344,16 @@ impl<'a> Parser<'a> {
         Some(())
     }
 
-    /// `#...` or `//...` up to (not including) the line ending. A lone `\r`
-    /// ends no line for hcl-edit: bail out.
+    /// `#...` or `//...` up to (not including) the line ending.
     fn line_comment(&mut self) -> Option<()> {
-        self.pos = line_comment_end(self.b, self.pos)?;
+        // As in HashiCorp's parser, a lone `\r` is part of the comment
+        // (hcl-edit refuses it): the comment ends at `\n` or `\r\n`.
+        let rest = self.b.get(self.pos..)?;
+        self.pos = match rest.iter().position(|&c| c == b'\n') {
+            Some(at) if at > 0 && rest[at - 1] == b'\r' => self.pos + at - 1,
+            Some(at) => self.pos + at,
+            None => self.b.len(),
+        };
         Some(())
     }
 
@@ -1403,6 +1409,8 @@ impl<'a> Parser<'a> {
     /// way hcl-edit merges them (one literal between two other elements).
     fn elements(&mut self, mode: Mode<'a>) -> Option<(Vec<TemplatePart>, Stop)> {
         let base = self.scratch.parts.len();
+        // A quoted string's opening quote, where its errors are reported.
+        let quote = self.pos.saturating_sub(1);
         // The literal being read: `src[from..pos]`, after `scratch.lit` when
         // that holds escaped text.
         let mut from = self.pos;
@@ -1412,8 +1420,8 @@ impl<'a> Parser<'a> {
                     Mode::Directive => break Stop::Eof,
                     Mode::Quoted => {
                         return self.fail(
-                            self.pos,
-                            "Unterminated string: no closing `\"` before the end of the file",
+                            quote,
+                            "Unterminated string: this string has no closing `\"` before the end of the file",
                         );
                     }
                     _ => return None,
@@ -1469,9 +1477,10 @@ impl<'a> Parser<'a> {
                 b'\r' | b'\n' => {
                     if let Mode::Quoted = mode {
                         return self.fail(
-                            self.pos,
-                            "Invalid multi-line string: a quoted string cannot go on to the next \
-                             line; write `\\n` or use a heredoc (`<<EOT`)",
+                            quote,
+                            "Invalid multi-line string: this string is not closed on its line (a \
+                             quoted string cannot go on to the next line; write `\\n` or use a \
+                             heredoc, `<<EOT`)",
                         );
                     }
                     if let Mode::Heredoc(delim) = mode {
