@@ -973,11 +973,10 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
             }
         }
-        // `a.0b`, `a.01`, `a.0é`: odd, leave them to hcl-edit.
-        if self
-            .peek()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
-        {
+        // `a.01`, `a.0é`: odd, leave them to hcl-edit. A letter after the
+        // digits starts the next token for HashiCorp's parser (`[for x in
+        // a : x.1if x.0]`), as here.
+        if self.peek().is_some_and(|c| c.is_ascii_digit() || c >= 0x80) {
             return None;
         }
         self.src.get(start..self.pos)?.parse().ok()
