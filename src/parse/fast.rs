@@ -9,24 +9,31 @@
 //! reads the same text once, byte by byte, and builds the model directly, with
 //! no intermediate tree.
 //!
-//! # hcl-edit stays the reference
+//! # HashiCorp's parser is the reference, hcl-edit the fallback
 //!
-//! The result must be exactly what `hcl.rs` produces through hcl-edit: the
-//! same nodes, the same strings, the same spans byte for byte (including its
-//! quirks: a parenthesised expression is its inner expression, `"${x}"` is
-//! `x` with the span of `x`, a binary operation spans its operands with their
-//! parentheses, a bare identifier object key is a string, an indented heredoc
-//! is dedented the way hcl-edit does it...). Each rule below mirrors one of
-//! hcl-edit's parser functions (whitespace with or without newlines, nesting
-//! depth, operator precedence, where a `for` starts, how a heredoc ends).
+//! Where hcl-edit accepts a text that HashiCorp's parser (hcl/v2, what
+//! Terraform runs) accepts too, the result must be exactly what `hcl.rs`
+//! produces through hcl-edit: the same nodes, the same strings, the same
+//! spans byte for byte (including its quirks: a parenthesised expression is
+//! its inner expression, `"${x}"` is `x` with the span of `x`, a binary
+//! operation spans its operands with their parentheses, a bare identifier
+//! object key is a string, an indented heredoc is dedented the way hcl-edit
+//! does it...). `tests/parse_fast.rs` checks this on every fixture, on
+//! hand-written snippets and on generated ones.
 //!
-//! This parser never reports errors: on anything it is not sure of (any syntax
-//! error, any construct it does not handle, nesting beyond hcl-edit's limit)
-//! it returns `None`, and the caller runs hcl-edit, whose errors and error
-//! locations (CRC000) are the ones users see. Bailing out is always correct;
-//! accepting text that hcl-edit rejects, or building a different model, is a
-//! bug. `tests/parse_fast.rs` checks this against hcl-edit on every fixture,
-//! on hand-written tricky snippets and on generated ones.
+//! Where the two disagree, this parser follows HashiCorp's, as
+//! `tests/hcl_diff.rs` checks against it: it accepts a key written twice in
+//! an object, line breaks anywhere inside a `for` or a directive, and
+//! nesting far beyond hcl-edit's 64 levels (up to [`MAX_DEPTH`], the stack
+//! growing on the heap); it reports errors that hcl-edit misses (`1.2.3`,
+//! `a.0.1`, `a.*.b.*`, a token after an argument, a line break after an
+//! operator outside brackets, a quoted string over two lines...) and errors
+//! at the place a user looks for them (an unclosed block at its opening
+//! brace, an unclosed string at its opening quote).
+//!
+//! On anything else it is not sure of it returns "declined", and the caller
+//! runs hcl-edit, whose errors and error locations (CRC000) are then the
+//! ones users see.
 //!
 //! Deliberate bail-outs (hcl-edit's reading of them is odd, or they are
 //! rare): a heredoc with no closing line after its first line (hcl-edit then
