@@ -9,24 +9,31 @@
 //! reads the same text once, byte by byte, and builds the model directly, with
 //! no intermediate tree.
 //!
-//! # hcl-edit stays the reference
+//! # HashiCorp's parser is the reference, hcl-edit the fallback
 //!
-//! The result must be exactly what `hcl.rs` produces through hcl-edit: the
-//! same nodes, the same strings, the same spans byte for byte (including its
-//! quirks: a parenthesised expression is its inner expression, `"${x}"` is
-//! `x` with the span of `x`, a binary operation spans its operands with their
-//! parentheses, a bare identifier object key is a string, an indented heredoc
-//! is dedented the way hcl-edit does it...). Each rule below mirrors one of
-//! hcl-edit's parser functions (whitespace with or without newlines, nesting
-//! depth, operator precedence, where a `for` starts, how a heredoc ends).
+//! Where hcl-edit accepts a text that HashiCorp's parser (hcl/v2, what
+//! Terraform runs) accepts too, the result must be exactly what `hcl.rs`
+//! produces through hcl-edit: the same nodes, the same strings, the same
+//! spans byte for byte (including its quirks: a parenthesised expression is
+//! its inner expression, `"${x}"` is `x` with the span of `x`, a binary
+//! operation spans its operands with their parentheses, a bare identifier
+//! object key is a string, an indented heredoc is dedented the way hcl-edit
+//! does it...). `tests/parse_fast.rs` checks this on every fixture, on
+//! hand-written snippets and on generated ones.
 //!
-//! This parser never reports errors: on anything it is not sure of (any syntax
-//! error, any construct it does not handle, nesting beyond hcl-edit's limit)
-//! it returns `None`, and the caller runs hcl-edit, whose errors and error
-//! locations (CRC000) are the ones users see. Bailing out is always correct;
-//! accepting text that hcl-edit rejects, or building a different model, is a
-//! bug. `tests/parse_fast.rs` checks this against hcl-edit on every fixture,
-//! on hand-written tricky snippets and on generated ones.
+//! Where the two disagree, this parser follows HashiCorp's, as
+//! `tests/hcl_diff.rs` checks against it: it accepts a key written twice in
+//! an object, line breaks anywhere inside a `for` or a directive, and
+//! nesting far beyond hcl-edit's 64 levels (up to [`MAX_DEPTH`], the stack
+//! growing on the heap); it reports errors that hcl-edit misses (`1.2.3`,
+//! `a.0.1`, `a.*.b.*`, a token after an argument, a line break after an
+//! operator outside brackets, a quoted string over two lines...) and errors
+//! at the place a user looks for them (an unclosed block at its opening
+//! brace, an unclosed string at its opening quote).
+//!
+//! On anything else it is not sure of it returns "declined", and the caller
+//! runs hcl-edit, whose errors and error locations (CRC000) are then the
+//! ones users see.
 //!
 //! Deliberate bail-outs (hcl-edit's reading of them is odd, or they are
 //! rare): a heredoc with no closing line after its first line (hcl-edit then
@@ -36,23 +43,42 @@
 //! after a keyword or a legacy index, duplicate object keys that differ only
 //! in spelling (`a` and `"a"`, which hcl-edit accepts).
 
+use super::hcl::SyntaxError;
 use crate::model::{
     Attribute, BinaryOp, Block, Body, Expr, ExprKind, ForExpr, TemplatePart, Traverse, UnaryOp,
 };
 use crate::source::{FileId, Span};
 use std::collections::HashSet;
 
-/// hcl-edit's nesting limit (`MAX_NESTING_DEPTH`): levels counted the same way.
-const MAX_DEPTH: usize = 64;
-/// Binary operators in one attribute value, all chains together. hcl-edit
-/// rejects more than 128 on one path through the tree; staying below that in
-/// total is enough never to accept what it rejects.
-const MAX_OPERATORS: usize = 100;
+/// Nesting levels (blocks, brackets, parentheses, templates, unary operators,
+/// binary operators in one value) past which a file is refused. HashiCorp's
+/// parser has no limit of its own (only Go's stack, far beyond this);
+/// hcl-edit's is 64. Recursion past the thread's stack continues on the heap
+/// ([`grow`]), so this bounds memory, not the stack.
+pub const MAX_DEPTH: usize = 20_000;
+
+/// Stack kept free before recursing deeper, and the size of each stack
+/// segment added on the heap when less is left.
+const RED_ZONE: usize = 256 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+/// Runs `f` on the current stack, or on a new heap segment when less than
+/// [`RED_ZONE`] is left: recursion never overflows the stack.
+fn grow<R>(f: impl FnOnce() -> R) -> R {
+    stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, f)
+}
 
 /// Parses a whole HCL file, or returns `None` when hcl-edit must decide.
 pub fn parse_body(text: &str, file: FileId) -> Option<Body> {
+    parse(text, file).ok()
+}
+
+/// Parses a whole HCL file: `Err(Some(error))` for an error HashiCorp's
+/// parser reports too (the error to show), `Err(None)` when hcl-edit must
+/// decide (a construct this parser does not handle).
+pub fn parse(text: &str, file: FileId) -> Result<Body, Option<SyntaxError>> {
     if text.len() >= u32::MAX as usize {
-        return None;
+        return Err(None);
     }
     let mut p = Parser {
         src: text,
@@ -62,12 +88,19 @@ pub fn parse_body(text: &str, file: FileId) -> Option<Body> {
         depth: 0,
         ops: 0,
         scratch: Scratch::default(),
+        error: None,
     };
-    let body = p.body()?;
-    if p.pos != p.b.len() {
-        return None;
+    let body = p.body();
+    if let Some(e) = p.error.take() {
+        return Err(Some(e));
     }
-    Some(body)
+    let body = body.ok_or(None)?;
+    if p.pos != p.b.len() {
+        let at = p.pos;
+        p.item_required::<()>(at);
+        return Err(p.error.take());
+    }
+    Ok(body)
 }
 
 struct Parser<'a> {
@@ -80,6 +113,8 @@ struct Parser<'a> {
     /// Binary operators in the current attribute value.
     ops: usize,
     scratch: Scratch,
+    /// The first error found that HashiCorp's parser reports too.
+    error: Option<SyntaxError>,
 }
 
 /// Stacks where the items of lists being read are gathered, then moved into
@@ -316,10 +351,16 @@ impl<'a> Parser<'a> {
         Some(())
     }
 
-    /// `#...` or `//...` up to (not including) the line ending. A lone `\r`
-    /// ends no line for hcl-edit: bail out.
+    /// `#...` or `//...` up to (not including) the line ending.
     fn line_comment(&mut self) -> Option<()> {
-        self.pos = line_comment_end(self.b, self.pos)?;
+        // As in HashiCorp's parser, a lone `\r` is part of the comment
+        // (hcl-edit refuses it): the comment ends at `\n` or `\r\n`.
+        let rest = self.b.get(self.pos..)?;
+        self.pos = match rest.iter().position(|&c| c == b'\n') {
+            Some(at) if at > 0 && rest[at - 1] == b'\r' => self.pos + at - 1,
+            Some(at) => self.pos + at,
+            None => self.b.len(),
+        };
         Some(())
     }
 
@@ -340,7 +381,13 @@ impl<'a> Parser<'a> {
     /// hcl-edit's `ws`: all whitespace and all comments.
     fn ws(&mut self) -> Option<()> {
         loop {
-            while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            while let Some(c @ (b' ' | b'\t' | b'\r' | b'\n')) = self.peek() {
+                if c == b'\r' && self.peek_at(1) != Some(b'\n') {
+                    return self.fail(
+                        self.pos,
+                        "Invalid character: a carriage return (\\r) that ends no line",
+                    );
+                }
                 self.pos += 1;
             }
             match self.peek() {
@@ -380,9 +427,24 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Records an error HashiCorp's parser reports too (the first one
+    /// wins), and stops: `None`.
+    fn fail<T>(&mut self, at: usize, message: impl Into<String>) -> Option<T> {
+        if self.error.is_none() {
+            self.error = Some(SyntaxError {
+                offset: at.min(self.b.len()),
+                message: message.into(),
+            });
+        }
+        None
+    }
+
     fn enter(&mut self) -> Option<()> {
         if self.depth >= MAX_DEPTH {
-            return None;
+            return self.fail(
+                self.pos,
+                format!("nesting too deep: more than {MAX_DEPTH} nested levels"),
+            );
         }
         self.depth += 1;
         Some(())
@@ -480,10 +542,80 @@ impl<'a> Parser<'a> {
             }
             self.sp()?;
             self.opt_line_comment()?;
-            if self.pos < self.b.len() {
-                self.line_ending()?;
+            if self.pos < self.b.len() && self.line_ending().is_none() {
+                return self.stray(start);
             }
         }
+    }
+
+    /// Where an argument or a block must start but something else does.
+    fn item_required<T>(&mut self, at: usize) -> Option<T> {
+        match self.peek() {
+            // A lone `\r`, or a closing brace: let hcl-edit decide.
+            Some(b'\r') | None => None,
+            Some(b'}') if self.depth > 0 => None,
+            _ => self.fail(
+                at,
+                "Argument or block definition required: expected an argument (`name = value`) \
+                 or a block (`type \"label\" { ... }`)",
+            ),
+        }
+    }
+
+    /// A line break where HashiCorp's parser needs the rest of an
+    /// expression on the same line (outside brackets and parentheses).
+    fn no_break_here(&mut self, what: &str) -> Option<()> {
+        let at = self.pos;
+        let broken = match self.peek() {
+            Some(b'\n') => true,
+            Some(b'\r') => self.peek_at(1) == Some(b'\n'),
+            Some(b'#') => true,
+            Some(b'/') => self.peek_at(1) == Some(b'/'),
+            _ => false,
+        };
+        if broken {
+            return self.fail(
+                at,
+                format!(
+                    "Invalid expression: {what} on the same line (a line break ends an \
+                     argument; put the expression in parentheses to split it)"
+                ),
+            );
+        }
+        Some(())
+    }
+
+    /// Something after a complete argument or block on its line (`a = 1 2`,
+    /// `a = "x" b`): HashiCorp's parser rejects it at that token.
+    fn stray<T>(&mut self, item: usize) -> Option<T> {
+        let at = self.pos;
+        // A lone `\r` is a line ending hcl-edit does not know: let it decide.
+        if self.peek() == Some(b'\r') || self.peek() == Some(b'}') {
+            return None;
+        }
+        let what = if self.b.get(item..).is_some_and(|r| {
+            let n = r
+                .iter()
+                .position(|c| !ascii_id_continue(*c))
+                .unwrap_or(r.len());
+            r[n..].trim_ascii_start().starts_with(b"=")
+        }) {
+            "argument"
+        } else {
+            "block"
+        };
+        let token: String = self.src[at..]
+            .chars()
+            .take_while(|c| !c.is_whitespace())
+            .take(20)
+            .collect();
+        self.fail(
+            at,
+            format!(
+                "Missing newline after {what}: an {what} definition must end with a newline, \
+                 found `{token}`"
+            ),
+        )
     }
 
     /// `= expr` of an attribute, at the `=`.
@@ -498,12 +630,25 @@ impl<'a> Parser<'a> {
     /// at most one attribute.
     fn block_body(&mut self) -> Option<Body> {
         self.enter()?;
+        let brace = self.pos;
         self.eat(b'{')?;
         let open = self.pos;
         self.sp()?;
         self.opt_line_comment()?;
         let body = if self.line_ending().is_some() {
-            self.body()?
+            let body = grow(|| self.body())?;
+            if self.pos >= self.b.len() {
+                return self.fail(
+                    brace,
+                    "Unclosed configuration block: there is no closing brace `}` for this \
+                     block before the end of the file",
+                );
+            }
+            if self.peek() != Some(b'}') {
+                let at = self.pos;
+                return self.item_required(at);
+            }
+            body
         } else {
             self.pos = open;
             self.sp()?;
@@ -535,7 +680,7 @@ impl<'a> Parser<'a> {
     /// `expr_with_state`): one level deeper.
     fn sub(&mut self, nl: bool) -> Option<Expr> {
         self.enter()?;
-        let e = self.expr(nl)?;
+        let e = grow(|| self.expr(nl))?;
         self.leave();
         Some(e)
     }
@@ -570,10 +715,16 @@ impl<'a> Parser<'a> {
                 let cond = build_binary(operands, operators, self.file)?;
                 self.pos += 1;
                 self.ws_or_sp(nl)?;
+                if !nl {
+                    self.no_break_here("the true value of the conditional is expected after `?`")?;
+                }
                 let yes = self.sub(nl)?;
                 self.ws_or_sp(nl)?;
                 self.eat(b':')?;
                 self.ws_or_sp(nl)?;
+                if !nl {
+                    self.no_break_here("the false value of the conditional is expected after `:`")?;
+                }
                 let no = self.sub(nl)?;
                 return Some(Expr::new(
                     ExprKind::Conditional(Box::new(cond.e), Box::new(yes), Box::new(no)),
@@ -585,11 +736,17 @@ impl<'a> Parser<'a> {
                 break;
             };
             self.ops += 1;
-            if self.ops > MAX_OPERATORS {
-                return None;
+            if self.ops > MAX_DEPTH {
+                return self.fail(
+                    self.pos,
+                    format!("too many operators: more than {MAX_DEPTH} in one value"),
+                );
             }
             self.pos += len;
             self.ws_or_sp(nl)?;
+            if !nl {
+                self.no_break_here("an operand is expected after the operator")?;
+            }
             let at = self.pos;
             let mut operand_nl = nl;
             let e = self.term(&mut operand_nl)?;
@@ -642,26 +799,32 @@ impl<'a> Parser<'a> {
         let base = match self.peek()? {
             b'"' => self.string_term()?,
             b'[' => {
-                *nl = true;
+                // HashiCorp's parser: no line break after it either (hcl-edit allows one).
                 self.array()?
             }
-            b'{' => self.object(nl)?,
+            b'{' => self.object()?,
             b'0'..=b'9' => self.number(start, false)?,
             b'<' => self.heredoc()?,
             b'-' => {
                 self.pos += 1;
-                self.sp()?;
+                self.ws_or_sp(*nl)?;
                 if self.peek().is_some_and(|c| c.is_ascii_digit()) {
                     self.number(start, true)?
                 } else {
                     self.pos = start + 1;
-                    self.sp()?;
+                    self.ws_or_sp(*nl)?;
+                    if !*nl {
+                        self.no_break_here("an operand is expected after `-`")?;
+                    }
                     self.unary(start, UnaryOp::Neg, *nl)?
                 }
             }
             b'!' => {
                 self.pos += 1;
-                self.sp()?;
+                self.ws_or_sp(*nl)?;
+                if !*nl {
+                    self.no_break_here("an operand is expected after `!`")?;
+                }
                 self.unary(start, UnaryOp::Not, *nl)?
             }
             b'(' => {
@@ -683,7 +846,7 @@ impl<'a> Parser<'a> {
     fn unary(&mut self, start: usize, op: UnaryOp, nl: bool) -> Option<Expr> {
         self.enter()?;
         let mut operand_nl = nl;
-        let e = self.term(&mut operand_nl)?;
+        let e = grow(|| self.term(&mut operand_nl))?;
         self.leave();
         Some(Expr::new(
             ExprKind::Unary(op, Box::new(e)),
@@ -697,6 +860,8 @@ impl<'a> Parser<'a> {
         let mut cur = base;
         // After a splat: the base, the rest and the span so far.
         let mut splat: Option<(Expr, Vec<Traverse>, Span)> = None;
+        // Inside an attribute-only splat (`.*`), which a `[` ends.
+        let mut attr_splat = false;
         loop {
             let save = self.pos;
             self.ws_or_sp(nl)?;
@@ -713,15 +878,45 @@ impl<'a> Parser<'a> {
                 Index(Expr),
                 Splat,
             }
+            if c == Some(b'[') {
+                attr_splat = false;
+            }
             let op = if c == Some(b'.') {
-                self.ws()?;
+                self.ws_or_sp(nl)?;
                 match self.peek()? {
                     b'*' => {
+                        if attr_splat {
+                            return self.fail(
+                                self.pos,
+                                "Nested splat expression not allowed: a splat `.*` cannot be \
+                                 used inside another `.*`",
+                            );
+                        }
+                        attr_splat = true;
                         self.pos += 1;
                         Op::Splat
                     }
-                    b'0'..=b'9' => Op::Legacy(self.legacy_index()?),
-                    _ => Op::Attr(self.ident()?),
+                    b'0'..=b'9' => {
+                        let at = self.pos;
+                        let n = self.legacy_index()?;
+                        if self.peek() == Some(b'.')
+                            && self.peek_at(1).is_some_and(|c| c.is_ascii_digit())
+                        {
+                            return self.fail(
+                                at,
+                                "Invalid legacy index syntax: two indexes chained with dots \
+                                 (`.0.1`) are not allowed; write `[0][1]`",
+                            );
+                        }
+                        Op::Legacy(n)
+                    }
+                    _ if self.id_start_at(self.pos) => Op::Attr(self.ident()?),
+                    _ => {
+                        return self.fail(
+                            self.pos,
+                            "Invalid attribute name: a name is required after a dot",
+                        );
+                    }
                 }
             } else {
                 self.ws()?;
@@ -785,11 +980,10 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
             }
         }
-        // `a.0b`, `a.01`, `a.0é`: odd, leave them to hcl-edit.
-        if self
-            .peek()
-            .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
-        {
+        // `a.01`, `a.0é`: odd, leave them to hcl-edit. A letter after the
+        // digits starts the next token for HashiCorp's parser (`[for x in
+        // a : x.1if x.0]`), as here.
+        if self.peek().is_some_and(|c| c.is_ascii_digit() || c >= 0x80) {
             return None;
         }
         self.src.get(start..self.pos)?.parse().ok()
@@ -818,9 +1012,18 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
             }
             if !skip_digits(self) {
-                return None;
+                return self.fail(
+                    start,
+                    "Invalid number literal: an exponent needs digits (`1e3`)",
+                );
             }
             float = true;
+        }
+        if self.peek() == Some(b'.') && self.peek_at(1).is_some_and(|c| c.is_ascii_digit()) {
+            return self.fail(
+                start,
+                "Invalid number literal: a number has at most one decimal point (`1.5`, not `1.5.0`)",
+            );
         }
         let text = self.src.get(digits..self.pos)?;
         let mut v = if float {
@@ -869,7 +1072,7 @@ impl<'a> Parser<'a> {
             name.push_str(part);
         }
         name.shrink_to_fit();
-        *nl = true;
+        // HashiCorp's parser: no line break after it either (hcl-edit allows one).
         self.eat(b'(')?;
         let base = self.scratch.exprs.len();
         let mut expand = false;
@@ -931,9 +1134,19 @@ impl<'a> Parser<'a> {
             second = Some(self.ident()?);
             self.ws()?;
         }
-        self.eat_str(b"in")?;
+        if !self.at_keyword(b"in") {
+            if self.starts_with(b"in") && self.b.get(self.pos + 2).is_some_and(|c| *c < 0x80) {
+                return self.fail(
+                    self.pos,
+                    "Invalid 'for' expression: the `in` keyword is required after its names",
+                );
+            }
+            return None;
+        }
+        self.pos += 2;
         self.ws()?;
-        let coll = self.sub(false)?;
+        // Inside a `for`, line breaks may go anywhere (hcl/v2 ignores them).
+        let coll = self.sub(true)?;
         self.ws()?;
         self.eat(b':')?;
         Some(match second {
@@ -1011,18 +1224,18 @@ impl<'a> Parser<'a> {
         ))
     }
 
-    fn object(&mut self, nl: &mut bool) -> Option<Expr> {
+    fn object(&mut self) -> Option<Expr> {
         let start = self.pos;
         self.eat(b'{')?;
         if self.for_ahead() {
-            *nl = true;
+            // HashiCorp's parser: no line break after it either (hcl-edit allows one).
             let (key_var, value_var, collection) = self.for_intro()?;
             self.ws()?;
-            let key = self.sub(false)?;
+            let key = self.sub(true)?;
             self.ws()?;
             self.eat_str(b"=>")?;
             self.ws()?;
-            let value = self.sub(false)?;
+            let value = self.sub(true)?;
             self.ws()?;
             let grouping = self.eat_str(b"...").is_some();
             if grouping {
@@ -1085,10 +1298,9 @@ impl<'a> Parser<'a> {
             }
         }
         self.eat(b'}')?;
+        // A key written twice is kept twice: HashiCorp's parser accepts it
+        // and evaluation keeps the last value, as Terraform does.
         let items = take(&mut self.scratch.items, base);
-        if has_duplicate_key(&items) {
-            return None;
-        }
         Some(Expr::new(
             ExprKind::Object(items),
             self.span(start, self.pos),
@@ -1104,7 +1316,7 @@ impl<'a> Parser<'a> {
         let rest = self.b.get(from..)?;
         let n = rest
             .iter()
-            .position(|c| matches!(c, b'"' | b'\\' | b'$' | b'%'))?;
+            .position(|c| matches!(c, b'"' | b'\\' | b'$' | b'%' | b'\n' | b'\r'))?;
         if rest.get(n) != Some(&b'"') {
             return None;
         }
@@ -1203,6 +1415,8 @@ impl<'a> Parser<'a> {
     /// way hcl-edit merges them (one literal between two other elements).
     fn elements(&mut self, mode: Mode<'a>) -> Option<(Vec<TemplatePart>, Stop)> {
         let base = self.scratch.parts.len();
+        // A quoted string's opening quote, where its errors are reported.
+        let quote = self.pos.saturating_sub(1);
         // The literal being read: `src[from..pos]`, after `scratch.lit` when
         // that holds escaped text.
         let mut from = self.pos;
@@ -1210,6 +1424,12 @@ impl<'a> Parser<'a> {
             let Some(c) = self.peek() else {
                 match mode {
                     Mode::Directive => break Stop::Eof,
+                    Mode::Quoted => {
+                        return self.fail(
+                            quote,
+                            "Unterminated string: this string has no closing `\"` before the end of the file",
+                        );
+                    }
                     _ => return None,
                 }
             };
@@ -1261,6 +1481,14 @@ impl<'a> Parser<'a> {
                     }
                 }
                 b'\r' | b'\n' => {
+                    if let Mode::Quoted = mode {
+                        return self.fail(
+                            quote,
+                            "Invalid multi-line string: this string is not closed on its line (a \
+                             quoted string cannot go on to the next line; write `\\n` or use a \
+                             heredoc, `<<EOT`)",
+                        );
+                    }
                     if let Mode::Heredoc(delim) = mode {
                         let le = match c {
                             b'\n' => 1,
@@ -1364,7 +1592,7 @@ impl<'a> Parser<'a> {
             }
             self.pos += 2;
             self.ws()?;
-            let cond = self.sub(false)?;
+            let cond = self.sub(true)?;
             self.ws()?;
             self.strip();
             self.eat(b'}')?;
@@ -1407,7 +1635,7 @@ impl<'a> Parser<'a> {
             }
             self.eat_str(b"in")?;
             self.ws()?;
-            self.sub(false)?;
+            self.sub(true)?;
             self.ws()?;
             self.strip();
             self.eat(b'}')?;
@@ -1428,7 +1656,7 @@ impl<'a> Parser<'a> {
     /// The body of a directive, one level deeper.
     fn directive_body(&mut self) -> Option<Vec<TemplatePart>> {
         self.enter()?;
-        let (parts, stop) = self.elements(Mode::Directive)?;
+        let (parts, stop) = grow(|| self.elements(Mode::Directive))?;
         if !matches!(stop, Stop::Control) {
             return None;
         }
@@ -1571,118 +1799,4 @@ fn dedent_lines(s: &str, n: usize, skip_first: bool) -> String {
     }
     out.shrink_to_fit();
     out
-}
-
-/// Whether two keys of an object could be equal for hcl-edit (which rejects
-/// redefined keys). Equal models, spans aside, are necessary for that.
-fn has_duplicate_key(items: &[(Expr, Expr)]) -> bool {
-    if items.len() < 2 {
-        return false;
-    }
-    let mut strs: HashSet<&str> = HashSet::new();
-    let mut others: Vec<&Expr> = Vec::new();
-    for (k, _) in items {
-        match &k.kind {
-            ExprKind::Str(s) => {
-                if !strs.insert(s.as_str()) {
-                    return true;
-                }
-            }
-            _ => {
-                if others.iter().any(|o| same(o, k)) {
-                    return true;
-                }
-                others.push(k);
-            }
-        }
-    }
-    false
-}
-
-/// Structural equality of two expressions, spans aside.
-fn same(a: &Expr, b: &Expr) -> bool {
-    use ExprKind as K;
-    let all =
-        |x: &[Expr], y: &[Expr]| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q));
-    match (&a.kind, &b.kind) {
-        (K::Null, K::Null) => true,
-        (K::Bool(x), K::Bool(y)) => x == y,
-        (K::Number(x), K::Number(y)) => x == y,
-        (K::Str(x), K::Str(y))
-        | (K::Var(x), K::Var(y))
-        | (K::Unsupported(x), K::Unsupported(y)) => x == y,
-        (K::Template(x), K::Template(y)) => same_parts(x, y),
-        (K::Array(x), K::Array(y)) => all(x, y),
-        (K::Object(x), K::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y)
-                    .all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
-        }
-        (K::GetAttr(x, n), K::GetAttr(y, m)) => n == m && same(x, y),
-        (K::Index(x, i), K::Index(y, j)) => same(x, y) && same(i, j),
-        (K::Splat(x, r), K::Splat(y, s)) => {
-            same(x, y)
-                && r.len() == s.len()
-                && r.iter().zip(s).all(|p| match p {
-                    (Traverse::Attr(n), Traverse::Attr(m)) => n == m,
-                    (Traverse::Index(i), Traverse::Index(j)) => same(i, j),
-                    _ => false,
-                })
-        }
-        (
-            K::Call {
-                name: n,
-                args: x,
-                expand: e,
-            },
-            K::Call {
-                name: m,
-                args: y,
-                expand: f,
-            },
-        ) => n == m && e == f && all(x, y),
-        (K::Conditional(a1, b1, c1), K::Conditional(a2, b2, c2)) => {
-            same(a1, a2) && same(b1, b2) && same(c1, c2)
-        }
-        (K::Unary(o, x), K::Unary(p, y)) => o == p && same(x, y),
-        (K::Binary(o, x1, y1), K::Binary(p, x2, y2)) => o == p && same(x1, x2) && same(y1, y2),
-        (K::For(x), K::For(y)) => {
-            let opt = |p: &Option<Expr>, q: &Option<Expr>| match (p, q) {
-                (None, None) => true,
-                (Some(p), Some(q)) => same(p, q),
-                _ => false,
-            };
-            x.key_var == y.key_var
-                && x.value_var == y.value_var
-                && x.grouping == y.grouping
-                && same(&x.collection, &y.collection)
-                && opt(&x.key, &y.key)
-                && same(&x.value, &y.value)
-                && opt(&x.cond, &y.cond)
-        }
-        _ => false,
-    }
-}
-
-fn same_parts(x: &[TemplatePart], y: &[TemplatePart]) -> bool {
-    x.len() == y.len()
-        && x.iter().zip(y).all(|p| match p {
-            (TemplatePart::Literal(s), TemplatePart::Literal(t)) => s == t,
-            (TemplatePart::Interp(e), TemplatePart::Interp(f)) => same(e, f),
-            (
-                TemplatePart::If {
-                    cond: c1,
-                    then: t1,
-                    otherwise: o1,
-                },
-                TemplatePart::If {
-                    cond: c2,
-                    then: t2,
-                    otherwise: o2,
-                },
-            ) => same(c1, c2) && same_parts(t1, t2) && same_parts(o1, o2),
-            (TemplatePart::For(_), TemplatePart::For(_)) => true,
-            _ => false,
-        })
 }

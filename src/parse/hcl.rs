@@ -20,9 +20,10 @@ pub struct SyntaxError {
 /// Parses a whole HCL file: with the [fast parser](super::fast) when it is
 /// sure of the text, else with hcl-edit (whose errors are the ones reported).
 pub fn parse_body(text: &str, file: FileId) -> Result<Body, SyntaxError> {
-    match super::fast::parse_body(text, file) {
-        Some(body) => Ok(body),
-        None => parse_body_hcl_edit(text, file),
+    match super::fast::parse(text, file) {
+        Ok(body) => Ok(body),
+        Err(Some(e)) => Err(e),
+        Err(None) => parse_body_hcl_edit(text, file),
     }
 }
 
