@@ -783,3 +783,60 @@ fn a_usage_error_fails_the_step_with_cercles_message() {
         r.stdout
     );
 }
+
+// ---------------------------------------------------------------------------
+// .github/workflows/release.yml
+
+#[test]
+fn the_release_publishes_what_the_action_downloads() {
+    let release = std::fs::read_to_string(root().join(".github/workflows/release.yml")).unwrap();
+    let install = std::fs::read_to_string(root().join("action/install.sh")).unwrap();
+    // Every target the action downloads is built, archived under the name
+    // it asks for, with its .sha256.
+    let targets: Vec<&str> = install
+        .lines()
+        .filter_map(|l| l.trim().split_once(") echo "))
+        .map(|(_, t)| t.trim_end_matches(" ;;").trim())
+        .filter(|t| !t.is_empty() && *t != "\"\"")
+        .collect();
+    assert_eq!(targets.len(), 5, "{targets:?}");
+    for t in &targets {
+        assert!(
+            release.contains(&format!("- {{ target: {t}, os: ")),
+            "release.yml builds no binary for {t}"
+        );
+    }
+    assert!(install.contains("archive=\"cercle-$target.tar.gz\""));
+    assert!(install.contains("archive=\"cercle-$target.zip\""));
+    assert!(release.contains("name=cercle-${{ matrix.target }}"));
+    assert!(release.contains("archive=$name.tar.gz"));
+    assert!(release.contains("archive=$name.zip"));
+    assert!(release.contains("sha256sum \"$archive\" > \"$archive.sha256\""));
+    // Locked builds, static Linux binaries, the wheels from python/.
+    assert!(release.contains("cargo build --locked --release --target"));
+    assert!(release.contains("x86_64-unknown-linux-musl"));
+    assert!(release.contains("aarch64-unknown-linux-musl"));
+    assert!(release.contains("working-directory: python"));
+    assert!(release.contains("args: --release --locked --out dist"));
+    assert!(!release.contains("cargo install"));
+
+    let out = Command::new("check-jsonschema")
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .arg(root().join(".github/workflows/release.yml"))
+        .output();
+    match out {
+        Ok(o) => assert!(
+            o.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+        Err(_) => {
+            assert!(
+                std::env::var_os("CERCLE_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+                "CERCLE_REQUIRE_TOOLS=1 but check-jsonschema is not installed"
+            );
+            eprintln!("SKIPPED: check-jsonschema is not installed; .ci/run installs it");
+        }
+    }
+}
