@@ -3,12 +3,12 @@
 //! moved, another resource added) do not bring them back, a new finding fails.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 use common::run;
 
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> common::Scratch {
     common::tempdir("baseline", name)
 }
 
@@ -41,7 +41,7 @@ resource \"aws_s3_bucket\" \"archive\" {}
 ";
 
 /// A module with two findings and its baseline.
-fn baselined(name: &str) -> PathBuf {
+fn baselined(name: &str) -> common::Scratch {
     let d = tempdir(name);
     std::fs::write(d.join("providers.tf"), PROVIDERS).unwrap();
     std::fs::write(d.join("main.tf"), MAIN).unwrap();

@@ -1,11 +1,11 @@
 //! The command line: configuration errors, `init`, `rules`, exit codes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 mod common;
 use common::run;
 
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> common::Scratch {
     common::tempdir("cli", name)
 }
 

@@ -1,21 +1,23 @@
-//! The pre-commit hook (SPEC §10), with the real `pre-commit` tool: a
-//! temporary git repository installs the `cercle-system` hook of this
-//! repository's `.pre-commit-hooks.yaml` (the binary just built on PATH), a
-//! commit of a misplaced resource is refused with cercle's diagnostic, the
-//! fixed commit passes.
+//! The pre-commit hooks (SPEC §10), with the real `pre-commit` tool: a
+//! temporary git repository installs a hook of this repository's
+//! `.pre-commit-hooks.yaml`, a commit of a misplaced resource is refused with
+//! cercle's diagnostic, the fixed commit passes.
 //!
-//! Skipped, with a message, when `pre-commit` is not installed, unless
-//! `CERCLE_REQUIRE_TOOLS=1` (as `.ci/run` sets after installing it).
+//! - `cercle-system`: the binary just built, on PATH;
+//! - `cercle` (`language: python`): pre-commit runs `pip install .` on the
+//!   hook repository (the placeholder of `pyproject.toml`), which installs
+//!   the `cercle` wheel built by maturin (`python/pyproject.toml`), offline:
+//!   `CERCLE_WHEEL_DIR` names the directory holding it (`.ci/run` builds it
+//!   there) and pip may look nowhere else.
+//!
+//! Skipped, with a message, when `pre-commit` (or the wheel) is missing,
+//! unless `CERCLE_REQUIRE_TOOLS=1` (as `.ci/run` sets after installing it
+//! and building the wheel).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cercle-precommit-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
 
 fn precommit_installed() -> bool {
     let ok = Command::new("pre-commit")
@@ -43,10 +45,22 @@ fn sh(dir: &Path, cache: &Path, program: &str, args: &[&str]) -> (bool, String) 
         bin_dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
+    sh_env(dir, cache, program, args, &[("PATH", &path)])
+}
+
+/// Runs a command with a clean git identity, a private pre-commit cache and
+/// `env` on top of this process's environment.
+fn sh_env(
+    dir: &Path,
+    cache: &Path,
+    program: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (bool, String) {
     let out = Command::new(program)
         .args(args)
         .current_dir(dir)
-        .env("PATH", path)
+        .envs(env.iter().copied())
         .env("PRE_COMMIT_HOME", cache)
         .env("NO_COLOR", "1")
         .env("GIT_AUTHOR_NAME", "Test")
@@ -90,12 +104,22 @@ resource \"aws_s3_bucket\" \"patients\" {
 ";
 
 /// A git repository holding this repository's hook definitions, as
-/// pre-commit clones it.
+/// pre-commit clones it: the manifest and what `pip install .` reads there
+/// (the placeholder package and Cargo.toml, for its version), not the Rust
+/// sources, so that the `cercle` hook cannot build cercle: it must install
+/// the wheel.
 fn hook_repo(root: &Path, cache: &Path) -> (PathBuf, String) {
     let hooks = root.join("hooks");
-    std::fs::create_dir_all(&hooks).unwrap();
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml");
-    std::fs::copy(manifest, hooks.join(".pre-commit-hooks.yaml")).unwrap();
+    for file in [
+        ".pre-commit-hooks.yaml",
+        "pyproject.toml",
+        "python/pre_commit_placeholder.py",
+        "Cargo.toml",
+    ] {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+        std::fs::create_dir_all(hooks.join(file).parent().unwrap()).unwrap();
+        std::fs::copy(&from, hooks.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
     ok(&hooks, cache, "git", &["init", "-q"]);
     ok(&hooks, cache, "git", &["add", "."]);
     ok(&hooks, cache, "git", &["commit", "-q", "-m", "hooks"]);
@@ -110,7 +134,7 @@ fn the_hook_refuses_a_misplaced_resource_and_accepts_the_fix() {
     if !precommit_installed() {
         return;
     }
-    let root = tempdir("commit");
+    let root = common::tempdir("precommit", "commit");
     let cache = root.join("cache");
     let (hooks, sha) = hook_repo(&root, &cache);
     let repo = root.join("project");
@@ -133,7 +157,13 @@ fn the_hook_refuses_a_misplaced_resource_and_accepts_the_fix() {
         "git",
         &["add", ".pre-commit-config.yaml", "cercle.toml", "README.md"],
     );
+    // No Terraform yet: the hook checks the configuration only, and passes.
     let out = ok(&repo, &cache, "git", &["commit", "-m", "no terraform yet"]);
+    assert!(out.contains("Passed"), "{out}");
+    // A README alone is not the hook's business.
+    write(&repo, "README.md", "infrastructure, soon\n");
+    ok(&repo, &cache, "git", &["add", "README.md"]);
+    let out = ok(&repo, &cache, "git", &["commit", "-m", "readme"]);
     assert!(out.contains("(no files to check)"), "{out}");
 
     // A personal-data bucket in us-east-1: refused, with cercle's diagnostic.
@@ -182,4 +212,133 @@ fn the_hook_refuses_a_misplaced_resource_and_accepts_the_fix() {
     assert_eq!(summaries.len(), 1, "{out}");
     assert!(summaries[0].starts_with("1 error"), "{out}");
     assert!(out.contains("is placed in ap-south-1"), "{out}");
+}
+
+/// The directory holding the `cercle` wheel built by maturin, from
+/// `CERCLE_WHEEL_DIR`; `None` (the test is skipped) when it is not set,
+/// unless `CERCLE_REQUIRE_TOOLS=1`.
+fn wheel_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("CERCLE_WHEEL_DIR").map(PathBuf::from);
+    let found = dir.filter(|d| {
+        std::fs::read_dir(d).is_ok_and(|rd| {
+            rd.filter_map(Result::ok).any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with("cercle-") && name.ends_with(".whl")
+            })
+        })
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CERCLE_REQUIRE_TOOLS").is_none_or(|v| v != "1"),
+            "CERCLE_REQUIRE_TOOLS=1 but CERCLE_WHEEL_DIR names no directory holding a cercle wheel"
+        );
+        eprintln!(
+            "SKIPPED: no wheel (cd python && maturin build --release --out ../target/wheels, then CERCLE_WHEEL_DIR=target/wheels); .ci/run builds it"
+        );
+    }
+    found
+}
+
+#[test]
+fn the_python_hook_installs_the_wheel_offline_and_checks_terraform_and_config() {
+    if !precommit_installed() {
+        return;
+    }
+    let Some(wheels) = wheel_dir() else {
+        return;
+    };
+    let wheels = std::fs::canonicalize(wheels).unwrap();
+    let root = common::tempdir("precommit", "wheel");
+    let cache = root.join("cache");
+    let (hooks, sha) = hook_repo(&root, &cache);
+    let repo = root.join("project");
+    std::fs::create_dir_all(&repo).unwrap();
+    // pip may install only from the built wheels: no index, no network. The
+    // cercle just built is not on PATH: the hook must run the wheel's.
+    let wheels = wheels.to_str().unwrap();
+    let env = [
+        ("PIP_NO_INDEX", "1"),
+        ("PIP_FIND_LINKS", wheels),
+        ("PIP_DISABLE_PIP_VERSION_CHECK", "1"),
+    ];
+    let run = |args: &[&str]| sh_env(&repo, &cache, args[0], &args[1..], &env);
+    let must = |args: &[&str]| {
+        let (success, out) = run(args);
+        assert!(success, "{args:?} failed:\n{out}");
+        out
+    };
+    must(&["git", "init", "-q"]);
+    write(
+        &repo,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: cercle\n",
+            hooks.display()
+        ),
+    );
+    write(&repo, "cercle.toml", "packs = [\"eu-gdpr\"]\n");
+    must(&["pre-commit", "install"]);
+    let started = std::time::Instant::now();
+    must(&["pre-commit", "install-hooks"]);
+    eprintln!(
+        "the cercle hook installed from the wheel in {:.1}s",
+        started.elapsed().as_secs_f64()
+    );
+    // The hook's environment holds the wheel's binary.
+    let envs: Vec<PathBuf> = walk(&cache)
+        .into_iter()
+        .filter(|p| {
+            p.file_name().is_some_and(|n| n == "cercle")
+                && p.parent().is_some_and(|d| d.ends_with("bin"))
+        })
+        .collect();
+    assert_eq!(envs.len(), 1, "{envs:?}");
+
+    // A personal-data bucket in us-east-1: refused, with cercle's diagnostic.
+    write(&repo, "infra/providers.tf", &providers("us-east-1"));
+    write(&repo, "infra/main.tf", MAIN);
+    must(&["git", "add", "."]);
+    let (success, out) = run(&["git", "commit", "-m", "patients bucket"]);
+    assert!(!success, "the commit went through:\n{out}");
+    assert!(out.contains("CRC002"), "{out}");
+    assert!(out.contains("infra/main.tf:2:10"), "{out}");
+
+    // Fixed: the commit passes.
+    write(&repo, "infra/providers.tf", &providers("eu-west-3"));
+    must(&["git", "add", "infra"]);
+    let out = must(&["git", "commit", "-m", "patients bucket in Paris"]);
+    assert!(out.contains("Passed"), "{out}");
+
+    // A commit that only changes the configuration is checked too: a pack
+    // that does not exist is refused with cercle's message.
+    write(&repo, "cercle.toml", "packs = [\"eu-gpdr\"]\n");
+    must(&["git", "add", "cercle.toml"]);
+    let (success, out) = run(&["git", "commit", "-m", "typo in the pack"]);
+    assert!(!success, "the commit went through:\n{out}");
+    assert!(out.contains("unknown pack"), "{out}");
+    assert!(out.contains("cercle.toml:1:10"), "{out}");
+    // ...and a hidden .cercle.toml as well.
+    std::fs::remove_file(repo.join("cercle.toml")).unwrap();
+    write(&repo, "infra/.cercle.toml", "packs = [\"eu-gpdr\"]\n");
+    must(&["git", "add", "-A"]);
+    let (success, out) = run(&["git", "commit", "-m", "config by module"]);
+    assert!(!success, "the commit went through:\n{out}");
+    assert!(out.contains("unknown pack"), "{out}");
+}
+
+/// Every file under `dir` (symbolic links not followed).
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => todo.push(p),
+                Ok(_) => out.push(p),
+                Err(_) => {}
+            }
+        }
+    }
+    out
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 mod common;
 use common::run;
 
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> common::Scratch {
     common::tempdir("reports", name)
 }
 

@@ -3,12 +3,11 @@
 //! was suppressed.
 
 use serde_json::Value;
-use std::path::PathBuf;
 
 mod common;
 use common::run;
 
-fn tempdir(name: &str) -> PathBuf {
+fn tempdir(name: &str) -> common::Scratch {
     common::tempdir("suppress", name)
 }
 

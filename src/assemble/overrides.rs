@@ -114,8 +114,6 @@ impl Module {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn override_file_names() {
         for n in [

@@ -2,7 +2,7 @@
 //! scratch directory.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 /// The `cercle` binary cargo built for the tests.
@@ -10,12 +10,33 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_cercle")
 }
 
-/// A fresh, empty directory for one test (`group` names the test file).
-pub fn tempdir(group: &str, name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("cercle-{group}-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh, empty directory of one test, removed when the test is done
+/// (also when it fails). It derefs to its `Path`: `d.join(..)`, `run(&d, ..)`.
+pub struct Scratch(tempfile::TempDir);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+/// A fresh, empty directory for one test (`group` names the test file,
+/// `name` the test: both are in the directory's name, which is unique, so
+/// parallel runs never share one).
+pub fn tempdir(group: &str, name: &str) -> Scratch {
+    Scratch(
+        tempfile::Builder::new()
+            .prefix(&format!("cercle-{group}-{name}-"))
+            .tempdir()
+            .expect("create a temporary directory"),
+    )
 }
 
 /// Runs cercle in `dir` without colours: exit status, stdout, stderr.
