@@ -27,16 +27,16 @@ DOCS = {
     "scaleway": dict(source="scaleway/scaleway", repo="scaleway/terraform-provider-scaleway", folder="docs/resources",
                      prefix="scaleway_", location=["region", "zone"], nested=[], provider_fallback=True),
     "outscale": dict(source="outscale/outscale", repo="outscale/terraform-provider-outscale", folder="docs/resources",
-                     prefix="outscale_", location=["subregion_name"], nested=["subregion_name"], provider_fallback=True),
+                     prefix="outscale_", parents=False, location=["subregion_name"], nested=["subregion_name"], provider_fallback=True),
     "openstack": dict(source="terraform-provider-openstack/openstack",
                       repo="terraform-provider-openstack/terraform-provider-openstack", folder="docs/resources",
-                      prefix="openstack_", location=["region"], nested=[], provider_fallback=True),
-    "oci": dict(source="oracle/oci", repo="oracle/terraform-provider-oci", folder="website/docs/r", prefix="oci_",
+                      prefix="openstack_", parents=False, location=["region"], nested=[], provider_fallback=True),
+    "oci": dict(source="oracle/oci", repo="oracle/terraform-provider-oci", folder="website/docs/r", prefix="oci_", parents=False,
                 location=["region"], nested=[], provider_fallback=True),
     "alicloud": dict(source="aliyun/alicloud", repo="aliyun/terraform-provider-alicloud", folder="website/docs/r",
-                     prefix="alicloud_", location=["region", "region_id"], nested=[], provider_fallback=True),
+                     prefix="alicloud_", parents=False, location=["region", "region_id"], nested=[], provider_fallback=True),
     "ibm": dict(source="IBM-Cloud/ibm", repo="IBM-Cloud/terraform-provider-ibm", folder="website/docs/r",
-                prefix="ibm_", location=["region", "location"], nested=[], provider_fallback=True),
+                prefix="ibm_", parents=False, location=["region", "location", "region_location", "cross_region_location", "single_site_location"], nested=[], provider_fallback=True),
 }
 
 # Types with no location in their API, by name: (pattern, kind, holds_data,
@@ -48,6 +48,8 @@ NAMED_GLOBAL = {
         (r"^aws_cloudfront_", "global", False, "CloudFront configuration object"),
         (r"^aws_globalaccelerator_accelerator$", "global", True, "Global Accelerator carries traffic through the AWS edge network"),
         (r"^aws_(iam|organizations|route53|shield|account|budgets|ce|cur|waf)_", "global", False, "control plane (IAM, Organizations, Route 53, Shield, account, billing, WAF classic)"),
+        (r"^aws_(globalaccelerator|networkmanager|route53domains|route53recovery\w*|dx_gateway|dx_hosted_connection|cloudfrontkeyvaluestore|notifications|notificationscontacts)(_|$)", "global", False, "global service (Global Accelerator, Network Manager, Route 53 Domains / ARC, Direct Connect gateway, User Notifications)"),
+        (r"^aws_(costoptimizationhub|billing|bcmdataexports|fms_admin_account|ram_sharing_with_organization|cloudtrail_organization_delegated_admin_account|backup_global_settings|chimesdkvoice_global_settings|s3_account_public_access_block|servicecatalog_organizations_access|vpc_ipam_organization_admin_account)", "global", False, "account or organisation setting"),
     ],
     "google": [
         (r"_iam_(member|binding|policy|audit_config)$", "global", False, "IAM policy on a global parent"),
@@ -106,10 +108,20 @@ PROVIDER_FALLBACK["google-beta"] = PROVIDER_FALLBACK["google"]
 NOT_PARENT = re.compile(
     r"^(name|id|project|project_id|resource_group_name|subscription_id|tenant_id|location|region|zone|"
     r".*principal_id|.*object_id|client_id|application_id|.*key_vault_key_id|.*_key_id|kms_key_name|"
-    r"log_analytics_workspace_id|.*workspace_resource_id|.*_subnet_id|subnet_id|network_id|.*network_interface_ids|"
+    r".*network_interface_ids|"
+    r".*region.*|availability_zone.*|"
     r"service_name|org_id|organization|organization_id|folder|folder_id|billing_account|parent|scope|"
     r"member|members|role|policy_data|service|compartment_id|resource_group_id|.*_policy_id|policy_id)$")
-GENERIC_PARENT = {"target_resource_id": "*", "resource_id": "*"}
+GENERIC_PARENT = {"target_resource_id": "*", "resource_id": "*", "parent_id": "*"}
+# Parent arguments whose stem is not the end of the parent's type name.
+STEM_ALIAS = {
+    "azurerm": {"loadbalancer": "azurerm_lb", "configuration_store": "azurerm_app_configuration",
+                "recovery_vault": "azurerm_recovery_services_vault", "logic_app": "azurerm_logic_app_workflow",
+                "azure_firewall": "azurerm_firewall", "log_analytics_workspace": "azurerm_log_analytics_workspace",
+                "kubernetes_cluster": "azurerm_kubernetes_cluster", "app_service": "azurerm_app_service",
+                "function_app": "azurerm_function_app", "web_app": "azurerm_linux_web_app"},
+    "ovh": {"cluster": "ovh_cloud_project_database", "registry": "ovh_cloud_project_containerregistry"},
+}
 
 # ------------------------------------------------------------- classifier
 
@@ -182,8 +194,11 @@ def parent_types_for(ctx, ty, arg):
     stem = re.sub(r"_(id|name|ids|names)$", "", arg)
     if not stem or stem == arg and ctx.provider == "azurerm":
         return []
-    if ty.endswith("_" + stem):  # the type's own name or id (rule_name, config_id)
+    if ctx.provider.startswith("google") and ty.endswith("_" + stem):  # its own name or id (rule_name, config_id)
         return []
+    alias = STEM_ALIAS.get(ctx.provider, {}).get(stem)
+    if alias and alias in ctx.types:
+        return [alias]
     cands = [t for t in ctx.types if t != ty and (t == ctx.prefix + stem or t.endswith("_" + stem))]
     if not cands:
         return []
@@ -230,6 +245,8 @@ def classify(ctx, ty, stack=()):
         if named[1] is not None:
             e["holds_data"] = named[1]
         e["why"] = named[2]
+    elif not ctx.cfg.get("parents", True):
+        pass
     elif not locs or e.get("kind") == "own" and e.get("required") is False:
         cand_args = sorted(((n, a) for n, a in args.items() if a.block is None and not NOT_PARENT.match(n)),
                            key=lambda x: (not x[1].required, x[0]))
@@ -240,6 +257,8 @@ def classify(ctx, ty, stack=()):
             placed = [t for t in pts if t == "*" or (t not in stack and classify(ctx, t, stack + (ty,))["kind"] not in ("global", "account"))]
             parents.append((n, a, pts, bool(placed)))
     placed_parents = [(n, a, pts) for n, a, pts, ok in parents if ok]
+    if any(a.required for _, a, _ in placed_parents):
+        placed_parents = [p for p in placed_parents if p[1].required]
     if placed_parents and "kind" not in e or placed_parents and e.get("kind") == "own" and e.get("required") is False:
         pts = sorted({t for _, _, ts in placed_parents for t in ts})
         e["parent"] = [n for n, _, _ in placed_parents]
@@ -256,8 +275,10 @@ def classify(ctx, ty, stack=()):
         elif parents:
             e["kind"] = "global"
             e["why"] = "its parent (" + ", ".join(sorted({t for _, _, ts, _ in parents for t in ts})) + ") is global"
-        elif ctx.cfg["provider_fallback"] and ctx.provider not in ("google", "google-beta", "azurerm", "aws"):
+        elif ctx.cfg["provider_fallback"] and ctx.provider not in ("google", "google-beta", "azurerm"):
             e["kind"] = "provider"
+            if ctx.provider == "aws":
+                e["why"] = "no region argument in the schema; the request goes to the provider's regional endpoint"
         else:
             e["kind"] = "global"
             e["why"] = "no location argument in the schema"
@@ -304,7 +325,7 @@ def main(argv):
         pkg, out = argv[2], argv[3]
         source, version, npm, types = cdktf.load_package(pkg)
         provider = source.split("/")[1]
-        cfg = dict(prefix=provider.split("-")[0] + "_", provider_fallback=False,
+        cfg = dict(prefix=provider.split("-")[0] + "_", provider_fallback=provider == "aws",
                    location={"aws": ["region"], "azurerm": ["location"]}.get(provider, ["region", "location", "zone"]),
                    nested=[] if provider in ("aws", "azurerm") else ["region", "zone", "location"])
         ctx = Ctx(provider, types, cfg)

@@ -85,7 +85,7 @@ def parse_schema(lines):
 def parse_arguments(text):
     """{name: Arg} of the Argument Reference section (nested blocks as .block)."""
     lines = text.splitlines()
-    if not any(HEAD.match(l) and re.search(r"argument", l, re.I) for l in lines) and any(l.strip() == "## Schema" for l in lines):
+    if not any(HEAD.match(l) and re.match(r"`?arguments?\b", HEAD.match(l).group(2), re.I) for l in lines) and any(l.strip() == "## Schema" for l in lines):
         top = parse_schema(lines[[l.strip() for l in lines].index("## Schema"):])
         for a in list(top.values()):
             if a.block == {}:
@@ -94,7 +94,7 @@ def parse_arguments(text):
     start = None
     for i, l in enumerate(lines):
         m = HEAD.match(l)
-        if m and re.search(r"argument", m.group(2), re.I):
+        if m and re.match(r"`?arguments?\b", m.group(2), re.I):
             start = i + 1
             level = len(m.group(1))
             break
@@ -102,6 +102,7 @@ def parse_arguments(text):
         return {}
     top = {}
     stack = [(-1, top)]  # (indent, dict)
+    section_required = False
     block_ctx = None  # dict of a block introduced by a paragraph
     last_at_indent = {}
     for l in lines[start:]:
@@ -110,6 +111,11 @@ def parse_arguments(text):
             if re.search(r"attribute|import|timeouts", m.group(2), re.I):
                 break
             continue
+        if m and re.match(r"(Required|Optional)\b", m.group(2)):
+            section_required = m.group(2).startswith("Required")
+            continue
+        if m and re.match(r"Read-Only", m.group(2)):
+            break
         if m:  # sub-heading: "### nodes" or "### `nodes` block"
             nm = re.search(r"`?(\w+)`?", m.group(2))
             if nm and nm.group(1) in top and top[nm.group(1)].block is not None:
@@ -135,7 +141,7 @@ def parse_arguments(text):
         indent = len(b.group("indent").replace("\t", "    "))
         name = b.group("name").split(".")[-1]
         rest = b.group("rest")
-        required = bool(re.match(r"\(\s*Required", rest, re.I)) or rest.lower().startswith("(required")
+        required = bool(re.match(r"\(\s*Required", rest, re.I)) or (section_required and not re.match(r"\(\s*Optional", rest, re.I))
         while stack and stack[-1][0] >= indent:
             stack.pop()
         if not stack:
@@ -166,6 +172,8 @@ def parse_arguments(text):
                 if not a.block:
                     a.block = None
     prune(top)
+    if not top and any(l.strip() == "## Schema" for l in lines):
+        return parse_arguments("\n".join(l for l in lines if not re.search(r"argument", l, re.I) or not HEAD.match(l)))
     return top
 
 
