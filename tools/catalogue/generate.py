@@ -150,11 +150,37 @@ def geographic(doc):
     return bool(re.search(r"\b(region|zone|regions|zones|location where|geographic|datacenter|data center)\b", doc, re.I)) and not re.search(r"expression", doc, re.I)
 
 
+CORRECTIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "rules", "providers", "corrections")
+
+
+def load_corrections(provider):
+    """The reviewed corrections of a provider ({type: entry}); google's apply
+    to google-beta too (FORMAT.md)."""
+    import tomllib
+    out = {}
+    names = ["google", "google-beta"] if provider == "google-beta" else [provider]
+    for n in names:
+        path = os.path.join(CORRECTIONS, n + ".toml")
+        if os.path.exists(path):
+            with open(path, "rb") as fh:
+                out.update(tomllib.load(fh).get("types", {}))
+    return out
+
+
 class Ctx:
     def __init__(self, provider, types, cfg):
         self.provider, self.types, self.cfg = provider, types, cfg
         self.prefix = cfg["prefix"]
         self.memo = {}
+        self.corrections = load_corrections(provider)
+
+    def placed(self, ty, stack):
+        """Whether a resource of this type has a placement a child can take
+        (its correction decides when it has one)."""
+        if ty in self.corrections:
+            c = self.corrections[ty]
+            return c["kind"] not in ("global", "account") or bool(c.get("regions_from"))
+        return ty not in stack and classify(self, ty, stack)["kind"] not in ("global", "account")
 
 
 def location_args(ctx, ty, args):
@@ -254,7 +280,7 @@ def classify(ctx, ty, stack=()):
             pts = parent_types_for(ctx, ty, n)
             if not pts:
                 continue
-            placed = [t for t in pts if t == "*" or (t not in stack and classify(ctx, t, stack + (ty,))["kind"] not in ("global", "account"))]
+            placed = [t for t in pts if t == "*" or ctx.placed(t, stack + (ty,))]
             parents.append((n, a, pts, bool(placed)))
     placed_parents = [(n, a, pts) for n, a, pts, ok in parents if ok]
     if any(a.required for _, a, _ in placed_parents):
@@ -346,7 +372,7 @@ def main(argv):
         source, version, npm, types = cdktf.load_package(pkg)
         provider = source.split("/")[1]
         cfg = dict(prefix=provider.split("-")[0] + "_", provider_fallback=provider == "aws",
-                   location={"aws": ["region"], "azurerm": ["location"]}.get(provider, ["region", "location", "zone"]),
+                   location={"aws": ["region"], "azurerm": ["location"]}.get(provider, ["region", "location", "zone", "location_id"]),
                    nested=[] if provider in ("aws", "azurerm") else ["region", "zone", "location"])
         ctx = Ctx(provider, types, cfg)
         header = dict(provider=source, provider_version=version, source_ref="cdktf-" + provider,
