@@ -32,7 +32,7 @@ KINDS = {
     # kind: (required fields, allowed fields)
     "own": ({"location"}, {"location", "required"}),
     "default": ({"location", "default"}, {"location", "default"}),
-    "parent": ({"parent", "parent_types"}, {"location", "parent", "parent_types", "parent_name_attr"}),
+    "parent": ({"parent", "parent_types"}, {"location", "parent", "parent_types", "parent_name_attr", "fallback"}),
     "provider": (set(), {"location", "why"}),
     "global": (set(), {"holds_data", "why"}),
     "account": (set(), {"holds_data", "why"}),
@@ -69,6 +69,8 @@ def check_entry(ty, e, known_types, whys, errors, correction=False):
             errors.append(f"{ty}: parent type {t} is not a type of this provider")
     if "parent_name_attr" in e and e["parent_name_attr"] not in ("id", "name"):
         errors.append(f"{ty}: parent_name_attr must be id or name")
+    if "fallback" in e and e["fallback"] != "provider":
+        errors.append(f"{ty}: fallback can only be \"provider\"")
     if "holds_data" in e and not isinstance(e["holds_data"], bool):
         errors.append(f"{ty}: holds_data must be true or false")
     if "required" in e and e["required"] is not False:

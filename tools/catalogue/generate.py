@@ -240,12 +240,43 @@ def parent_types_for(ctx, ty, arg):
     return sorted(top)
 
 
+IAM = re.compile(r"^(?P<base>\w+?)_iam_(binding|member|policy|audit_config)$")
+IAM_ARGS = {"role", "member", "members", "policy_data", "condition", "id", "timeouts", "project", "location", "region", "zone"}
+
+
+def classify_google_iam(ctx, ty, args, locs, stack):
+    """google_X_iam_*: an IAM policy of a resource of type google_X, named by
+    its one required argument besides the role and members (`name`, `bucket`,
+    `key_ring_id`...). It is where X is; X global: global."""
+    m = IAM.match(ty)
+    if not m or m.group("base") not in ctx.types:
+        return None
+    base = m.group("base")
+    pargs = [n for n, a in args.items() if a.required and a.block is None and n not in IAM_ARGS]
+    if len(pargs) != 1:
+        return None
+    if not ctx.placed(base, stack + (ty,)):
+        return {"kind": "global", "holds_data": False, "why": "IAM policy on a global parent"}
+    e = {"kind": "parent"}
+    if locs:
+        e["location"] = [p for p, _ in locs]
+    e.update(parent=pargs, parent_types=[base], parent_name_attr="id" if pargs[0].endswith("_id") else "name")
+    if locs:
+        e["fallback"] = "provider"  # "taken from the provider configuration" when neither gives it
+    return e
+
+
 def classify(ctx, ty, stack=()):
     if ty in ctx.memo:
         return ctx.memo[ty]
     args = ctx.types[ty]
     e = {}
     locs = location_args(ctx, ty, args)
+    if ctx.provider in ("google", "google-beta"):
+        iam = classify_google_iam(ctx, ty, args, locs, stack)
+        if iam is not None:
+            ctx.memo[ty] = iam
+            return iam
     named = next(((k, h, why) for pat, k, h, why in NAMED_GLOBAL.get(ctx.provider, []) if re.search(pat, ty)), None)
     if locs:
         e["location"] = [p for p, _ in locs]
@@ -326,7 +357,7 @@ def toml_val(v):
     return toml_str(v)
 
 
-ORDER = ["kind", "location", "required", "default", "parent", "parent_types", "parent_name_attr", "holds_data", "why"]
+ORDER = ["kind", "location", "required", "default", "parent", "parent_types", "parent_name_attr", "fallback", "holds_data", "why"]
 
 
 def slug(text, used):
