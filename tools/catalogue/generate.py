@@ -132,7 +132,7 @@ DEFAULT_RES = [
     re.compile(r"(?:default value is|defaults to)\s+(US|EU|global)\b"),
     re.compile(r"['\"`]+(global)['\"`]+ will be used as the default", re.I),
 ]
-PROVIDER_RES = re.compile(r"provider(?:'s)? (?:configuration'?s? )?(?:default )?(?:region|zone|location)|region (?:set|defined) in the provider|from the provider|Defaults to the Region set in the|Defaults to provider|defaults to the provider|the provider region|the provider zone|provider['\"`]* (?:region|zone)|region of the provider|zone of the provider|If (?:it is )?not provided, the provider", re.I)
+PROVIDER_RES = re.compile(r"provider(?:'s)? (?:configuration'?s? )?(?:default )?(?:region|zone|location)|region (?:set |defined )?in the (?:\w+ )?provider|from the provider|Defaults to the Region set in the|Defaults to provider|defaults to the provider|the provider region|the provider zone|provider['\"`]* (?:region|zone)|region of the provider|zone of the provider|If (?:it is )?not provided, the provider", re.I)
 LOCATIONISH = re.compile(r"^(global|[A-Za-z]{2,}(?:[-\w]*\d[-\w]*)?|[A-Z]{2,4}\d?)$")
 
 
@@ -287,7 +287,7 @@ def classify(ctx, ty, stack=()):
             prov = True  # the Google provider fills an omitted region/zone from its configuration
         if ty in PROVIDER_FALLBACK.get(ctx.provider, ()):
             prov = True
-        if required:
+        if required and not any(PROVIDER_RES.search(a.doc) for _, a in locs):
             e["kind"] = "own"
         elif default:
             e["kind"], e["default"] = "default", default
