@@ -60,7 +60,7 @@ NAMED_GLOBAL = {
         (r"^google_pubsub_topic$", "global", True, "Pub/Sub messages are stored in the region nearest the publisher unless message_storage_policy restricts them"),
         (r"^google_monitoring_", "global", False, "Cloud Monitoring configuration: global"),
         (r"^google_logging_.*(sink|exclusion)$", "global", False, "log sinks route to their destination; the sink holds nothing"),
-        (r"^google_compute_(network|firewall|route|global_|health_check|backend_service|backend_bucket|url_map|target_http|target_ssl|target_tcp|ssl_|security_policy|image|snapshot|instance_template|http_health|https_health|project_|shared_vpc)", "global", None, "Compute Engine global resource"),
+        (r"^google_compute_(network|network_peering|network_peering_routes_config|network_firewall_policy\w*|firewall|firewall_policy\w*|route|global_\w+|health_check|http_health_check|https_health_check|backend_service|backend_service_signed_url_key|backend_bucket|backend_bucket_signed_url_key|url_map|target_https?_proxy|target_ssl_proxy|target_tcp_proxy|target_grpc_proxy|ssl_certificate|managed_ssl_certificate|ssl_policy|security_policy\w*|image|snapshot|instance_template|project_metadata\w*|project_default_network_tier|project_cloud_armor_tier|shared_vpc_\w+|xpn_\w+)$", "global", None, "Compute Engine global resource"),
     ],
     "azurerm": [
         (r"^azurerm_(role_|policy_|management_group|subscription|tenant|marketplace|resource_provider|management_lock|pim_)", "global", False, "Azure Resource Manager control plane (RBAC, policy, management groups, subscriptions, locks)"),
@@ -297,6 +297,12 @@ def classify(ctx, ty, stack=()):
                 e["required"] = False
     parents = []
     strong = named is not None and not re.search(r"_iam_", ty)
+    # A Compute Engine global resource whose optional zone/region names
+    # something else (a snapshot's source disk zone, an instance template's
+    # regional references) stays global.
+    if locs and strong and named[2] == "Compute Engine global resource" and e.get("kind") != "own":
+        e = {}
+        locs = []
     if not locs and strong:
         e["kind"] = named[0]
         if named[1] is not None:
