@@ -270,6 +270,9 @@ def classify(ctx, ty, stack=()):
     if ty in ctx.memo:
         return ctx.memo[ty]
     args = ctx.types[ty]
+    undocumented = args is None
+    if undocumented:
+        args = {}
     e = {}
     locs = location_args(ctx, ty, args)
     if ctx.provider in ("google", "google-beta"):
@@ -342,6 +345,8 @@ def classify(ctx, ty, stack=()):
             e["kind"] = "provider"
             if ctx.provider == "aws":
                 e["why"] = "no region argument in the schema; the request goes to the provider's regional endpoint"
+            elif undocumented:
+                e["why"] = "registered in the provider's code but has no resource page; the provider's region applies"
         else:
             e["kind"] = "global"
             e["why"] = "no location argument in the schema"
@@ -368,7 +373,7 @@ ORDER = ["kind", "location", "required", "default", "parent", "parent_types", "p
 
 def slug(text, used):
     words = re.findall(r"[a-z0-9]+", text.lower().split(";")[0].split("(")[0])
-    words = [w for w in words if w not in ("a", "an", "the", "of", "in", "its", "is", "on", "no")]
+    words = [w for w in words if len(w) > 1 and w not in ("an", "the", "of", "in", "its", "is", "on", "no")]
     base = "-".join(words[:3]) or "why"
     key, n = base, 2
     while key in used and used[key] != text:
@@ -417,7 +422,7 @@ def main(argv):
     elif len(argv) >= 5 and argv[1] == "docs":
         provider, repo, out = argv[2], argv[3], argv[4]
         cfg = DOCS[provider]
-        r, types = mddocs.load_repo(repo, cfg["folder"], cfg["prefix"])
+        r, types, undocumented = mddocs.load_repo(repo, cfg["folder"], cfg["prefix"])
         ctx = Ctx(provider, types, cfg)
         header = dict(provider=cfg["source"], provider_version=r.tag().lstrip("v"), source_ref="repo-" + provider,
                       schema=f"https://github.com/{cfg['repo']}", schema_commit=r.commit(),

@@ -188,15 +188,63 @@ def find(args, name):
     return None
 
 
+def registered_types(repo, prefix):
+    """The resource types the provider's Go code registers: SDKv2
+    `ResourcesMap` entries (`"prefix_x": pkg.ResourceX()`), OCI's
+    `RegisterResource("oci_x", ...)`, and plugin-framework resources
+    (`resp.TypeName = req.ProviderTypeName + "_x"` in a resource file).
+    Best effort: a registration written another way is missed, which only
+    means its page's file name is trusted."""
+    out = set()
+    pat = (r'"' + prefix + r'[a-z0-9_]+":\s*[A-Za-z_.]*[Rr]esource[A-Za-z0-9_]*\(|RegisterResource\("'
+           + prefix + r'[a-z0-9_]+"|ProviderTypeName \+ "_[a-z0-9_]+"')
+    try:
+        grep = repo.git("grep", "-n", "-E", pat, "HEAD", "--", "*.go")
+    except subprocess.CalledProcessError:
+        return out
+    for line in grep.splitlines():
+        _, path, _, text = line.split(":", 3)
+        if path.endswith("_test.go"):
+            continue
+        for m in re.finditer(r'"(' + prefix + r'[a-z0-9_]+)":\s*([A-Za-z_.]*[Rr]esource[A-Za-z0-9_]*)\(', text):
+            ctor = m.group(2).lower()
+            if "datasource" not in ctor and "validator" not in ctor:
+                out.add(m.group(1))
+        for m in re.finditer(r'RegisterResource\("(' + prefix + r'[a-z0-9_]+)"', text):
+            out.add(m.group(1))
+        m = re.search(r'ProviderTypeName \+ "_([a-z0-9_]+)"', text)
+        if m:
+            b = os.path.basename(path)
+            if "resource" in b and not any(w in b for w in ("data", "ephemeral", "action", "list")):
+                out.add(prefix + m.group(1))
+    return out
+
+
 def load_repo(path, folder, prefix):
+    """(repo, {type: args}, {type: note}). A page's type is its file name
+    (lower case, `-` as `_`), or the name in its title when only that one is
+    registered by the code; registered types with no page get no arguments
+    (None) and a note."""
     repo = Repo(path)
-    types = {}
+    registered = registered_types(repo, prefix)
+    types, notes = {}, {}
     for f in repo.list(folder):
         base = os.path.basename(f)
         m = re.match(r"^(.*?)(?:\.html)?\.(?:md|markdown)$", base)
         if not m:
             continue
-        name = m.group(1)
+        name = m.group(1).lower().replace("-", "_")
         tftype = name if name.startswith(prefix) else prefix + name
-        types[tftype] = parse_arguments(repo.read(f))
-    return repo, types
+        text = repo.read(f)
+        if tftype not in registered:
+            h = re.search(r"^#\s+(?:Resource:\s*)?`?(" + prefix + r"[\w-]+)`?", text, re.M) or \
+                re.search(r"page_title:.*?\b(" + prefix + r"[\w-]+)", text)
+            if h and h.group(1) in registered and h.group(1) not in types:
+                tftype = h.group(1)
+        if tftype in types:
+            continue
+        types[tftype] = parse_arguments(text)
+    for t in sorted(registered - set(types)):
+        types[t] = None
+        notes[t] = "registered in the provider's code, no resource page"
+    return repo, types, notes
