@@ -322,6 +322,12 @@ def classify(ctx, ty, stack=()):
                 continue
             placed = [t for t in pts if t == "*" or ctx.placed(t, stack + (ty,))]
             parents.append((n, a, pts, bool(placed)))
+    if ctx.provider in ("google", "google-beta") and not locs and "kind" not in e and "parent" in args \
+            and args["parent"].block is None and "locations/" in args["parent"].doc and not parents:
+        # `parent`: the full name of the resource it lives in,
+        # projects/P/locations/L/... (Dialogflow CX agents, VMware Engine
+        # private clouds): that resource's placement, or L of a literal name.
+        parents.append(("parent", args["parent"], ["*"], True))
     placed_parents = [(n, a, pts) for n, a, pts, ok in parents if ok]
     if any(a.required for _, a, _ in placed_parents):
         placed_parents = [p for p in placed_parents if p[1].required]
