@@ -87,10 +87,14 @@ NAMED_GLOBAL = {
         (r"^oci_identity_", "account", False, "IAM objects live in the tenancy's home region"),
     ],
     "alicloud": [
-        (r"^alicloud_(ram_|resource_manager_|alidns_|dns|cdn_|dcdn_|cen_instance$|cen_instance_attachment|cloud_sso_|account$)", "global", None, "account-level service (RAM, Resource Manager, DNS, CDN, CEN, Cloud SSO)"),
+        (r"^alicloud_(cdn_|dcdn_)", "global", True, "CDN / DCDN serve content from edge nodes worldwide"),
+        (r"^alicloud_(ram_|resource_manager_|alidns_|dns|cloud_sso_|account$)", "global", False, "account-level control plane (RAM, Resource Manager, DNS, Cloud SSO)"),
+        (r"^alicloud_(cen_instance$|cen_instance_attachment)", "global", False, "Cloud Enterprise Network instance: a global network object"),
     ],
     "ibm": [
-        (r"^ibm_(iam_|resource_group|resource_tag|enterprise|account_|cis|dns_domain|dns_record|cm_|billing|onboarding_|sm_|cbr_)", "global", None, "account-level service (IAM, resource groups, enterprise, CIS, tags)"),
+        (r"^ibm_cis_", "global", False, "configuration of a Cloud Internet Services instance (a global edge service)"),
+        (r"^ibm_(iam_|resource_group|resource_tag|enterprise|account_|dns_domain|dns_record|billing|cbr_)", "global", False, "account-level control plane (IAM, resource groups, enterprise, tags, context-based restrictions, classic DNS)"),
+        (r"^ibm_(cm_|onboarding_)", "global", None, "account-level service (catalog management, partner onboarding)"),
     ],
 }
 NAMED_GLOBAL["google-beta"] = NAMED_GLOBAL["google"]
