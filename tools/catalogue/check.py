@@ -5,6 +5,8 @@
   check.py --schemas DIR   # also: the generated type lists are exactly the
                            # resource types of the cdktf packages in DIR
                            # (DIR/node_modules/@cdktf/provider-*)
+  check.py --repo ovh=PATH ...  # also: every resource type the provider's code
+                           # registers at PATH has an entry (docs-based files)
 
 Asserts: every provider of issue 13 has a generated file; every type in it has
 exactly one placement kind, with the fields that kind needs and no others;
@@ -97,6 +99,7 @@ def schema_types(schemas, name):
 
 def main(argv):
     schemas = argv[argv.index("--schemas") + 1] if "--schemas" in argv else None
+    repos = dict(argv[i + 1].split("=", 1) for i, a in enumerate(argv) if a == "--repo")
     sources = set(load(os.path.join(ROOT, "rules", "catalogue.toml"))["sources"])
     sources |= set(load(os.path.join(COR, "sources.toml"))["sources"])
     failed = False
@@ -139,6 +142,14 @@ def main(argv):
                 errors.append(f"{len(missing)} types of the schema are missing: {sorted(missing)[:10]}")
             if extra:
                 errors.append(f"{len(extra)} types are not in the schema: {sorted(extra)[:10]}")
+        if name in repos:
+            sys.path.insert(0, HERE)
+            import generate
+            import mddocs
+            reg = mddocs.registered_types(mddocs.Repo(repos[name]), generate.DOCS[name]["prefix"])
+            missing = reg - set(types)
+            if missing:
+                errors.append(f"{len(missing)} registered types have no entry: {sorted(missing)[:10]}")
         types_of[name] = types
         totals[name] = count
         if errors:
