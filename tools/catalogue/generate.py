@@ -63,7 +63,7 @@ NAMED_GLOBAL = {
         (r"^google_compute_(network|network_peering|network_peering_routes_config|network_firewall_policy\w*|firewall|firewall_policy\w*|route|global_\w+|health_check|http_health_check|https_health_check|backend_service|backend_service_signed_url_key|backend_bucket|backend_bucket_signed_url_key|url_map|target_https?_proxy|target_ssl_proxy|target_tcp_proxy|target_grpc_proxy|ssl_certificate|managed_ssl_certificate|ssl_policy|security_policy\w*|image|snapshot|instance_template|project_metadata\w*|project_default_network_tier|project_cloud_armor_tier|shared_vpc_\w+|xpn_\w+)$", "global", None, "Compute Engine global resource"),
     ],
     "azurerm": [
-        (r"^azurerm_(role_|policy_|management_group|subscription|tenant|marketplace|resource_provider|management_lock|pim_)", "global", False, "Azure Resource Manager control plane (RBAC, policy, management groups, subscriptions, locks)"),
+        (r"^azurerm_(role_|policy_|(resource|resource_group|subscription|management_group)_policy_|management_group|subscription|tenant|marketplace|resource_provider|management_lock|pim_)", "global", False, "Azure Resource Manager control plane (RBAC, policy, management groups, subscriptions, locks)"),
         (r"^azurerm_(dns_|private_dns_)", "global", False, "Azure DNS: global"),
         (r"^azurerm_(cdn_frontdoor_|frontdoor)", "global", True, "Front Door serves content from edge locations worldwide"),
         (r"^azurerm_traffic_manager", "global", False, "Traffic Manager is DNS-based: global"),
@@ -307,7 +307,8 @@ def classify(ctx, ty, stack=()):
     # A Compute Engine global resource whose optional zone/region names
     # something else (a snapshot's source disk zone, an instance template's
     # regional references) stays global.
-    if locs and strong and named[2] == "Compute Engine global resource" and e.get("kind") != "own":
+    if locs and strong and (named[2] == "Compute Engine global resource" and e.get("kind") != "own"
+                            or e.get("kind") == "own" and e.get("required") is False):
         e = {}
         locs = []
     if not locs and strong:
