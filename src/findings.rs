@@ -1,6 +1,6 @@
 //! Findings: what a check reports, with the codes of SPEC §5.
 
-use crate::source::{FileId, Span};
+use crate::source::{FileId, SourceMap, Span};
 use serde::Serialize;
 
 /// How serious a finding is.
@@ -279,4 +279,64 @@ mod tests {
         assert_eq!(Code::parse("CRC010"), None);
         assert_eq!(Code::parse("Crc00"), None);
     }
+}
+
+/// A resolved location: display path and 1-based line/column range.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Loc {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+pub fn loc(sources: &SourceMap, span: Span) -> Loc {
+    let s = sources.start(span);
+    let e = sources.end(span);
+    Loc {
+        file: sources.get(span.file).display.clone(),
+        line: s.line,
+        column: s.column,
+        end_line: e.line,
+        end_column: e.column,
+    }
+}
+
+/// The location of a finding (a file without span: its first line).
+pub fn finding_loc(sources: &SourceMap, f: &Finding) -> Loc {
+    match f.span {
+        Some(s) => loc(sources, s),
+        None => Loc {
+            file: sources.get(f.file).display.clone(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+        },
+    }
+}
+
+type SortKey = (String, usize, usize, Code, String, Option<String>);
+
+fn sort_key(sources: &SourceMap, f: &Finding) -> SortKey {
+    let l = finding_loc(sources, f);
+    (
+        l.file,
+        l.line,
+        l.column,
+        f.code,
+        f.message.clone(),
+        f.address.clone(),
+    )
+}
+
+/// Sorts findings by file, line, column, code (SPEC §7), then message.
+pub fn sort_findings(sources: &SourceMap, findings: &mut [Finding]) {
+    findings.sort_by_cached_key(|f| sort_key(sources, f));
+}
+
+/// Sorts hidden findings like [`sort_findings`].
+pub fn sort_hidden(sources: &SourceMap, hidden: &mut [Hidden]) {
+    hidden.sort_by_cached_key(|h| sort_key(sources, &h.finding));
 }

@@ -5,9 +5,6 @@
 //! [`discover`] → [`load`] (parse, in parallel) → [`module`] (assemble) →
 //! [`eval`] and [`place`] (per root module, in parallel) → checks → reports.
 
-// `analyse::concat` fills a vector in parallel with `set_len` (its SAFETY
-// comment says why): the one `unsafe` outside `sys/`, until it moves there.
-#[allow(unsafe_code)]
 pub mod analyse;
 pub mod analysis;
 pub mod assemble;

@@ -31,7 +31,7 @@ pub use crate::analysis::{Analysis, CallChain, Resource};
 use crate::analysis::{RegionVal, index};
 use crate::assemble::{Module, tfvars_rank};
 use crate::catalogue::Catalogue;
-use crate::discover::{self, Candidate, Discovered};
+use crate::discover::{self, Candidate, Discovered, Discovery};
 use crate::eval::value::Origin;
 use crate::eval::{CliValues, Eval, InstId, Modules, Resolver};
 use crate::findings::{Code, Finding, Related};
@@ -94,11 +94,82 @@ pub fn analyse(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageError> 
 
 fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageError> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let disc = discover_paths(opts, &cwd)?;
+    crate::sys::stages::mark("discovered");
+    let mut an = Analysis::default();
+    for e in &disc.errors {
+        let f = load::walk_error_finding(e, &mut an.sources, &cwd);
+        an.findings.push(f);
+    }
+    let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
+    let file_args = disc.file_args;
+    let tree = load_tree(disc.files, &cli, &mut an, &cwd);
+    crate::sys::stages::mark("shells loaded");
+    let Tree {
+        mut modules,
+        index,
+        manifests,
+    } = assemble(tree, &an.sources);
+    let roots = find_roots(&modules, &index, &manifests, &cli);
+    // Every other module in full, for the whole run.
+    let mut kinds: Vec<Option<FileKind>> = vec![None; an.sources.len()];
+    for (id, k) in &an.file_kinds {
+        kinds[*id as usize] = Some(*k);
+    }
+    let is_root: HashSet<usize> = roots.iter().copied().collect();
+    complete_shared(&mut modules, &is_root, &kinds, &mut an);
+    for &r in &roots {
+        drop_early_values(&mut modules[r]);
+    }
+    crate::sys::stages::mark("shared modules full");
+    let ctx = RootsCtx {
+        modules: &modules,
+        index: &index,
+        manifests: &manifests,
+        is_root: &is_root,
+        kinds: &kinds,
+        cli: &cli,
+        cat,
+        tier_tags: &opts.tier_tags,
+    };
+    let (results, orphans, broken) = ctx.evaluate(&roots, &an.sources);
+    mark_broken(&mut modules, broken, &mut an.findings);
+    crate::sys::stages::mark("roots evaluated");
+    an.roots = roots.iter().chain(orphans.iter()).copied().collect();
+    let mut lists = Vec::with_capacity(results.len());
+    for r in results {
+        lists.push(r.resources);
+        an.findings.extend(r.findings);
+    }
+    place_files(&mut an, &mut modules, &mut lists, cat, &opts.tier_tags);
+    an.resources = crate::sys::concat::concat(lists);
+    crate::sys::stages::mark("concatenated");
+    sort_resources(&mut an.resources, &file_ranks(&an.sources));
+    crate::sys::stages::mark("sorted");
+    an.findings.dedup();
+    if file_args {
+        an.explicit_files = Some(
+            modules
+                .iter()
+                .flat_map(|m| m.explicit.iter().copied())
+                .collect(),
+        );
+    }
+    an.root_names = modules
+        .iter()
+        .map(|m| crate::source::display_path(&m.dir, &cwd))
+        .collect();
+    an.modules = modules;
+    Ok(an)
+}
+
+/// The paths to read, checked, and what discovery finds under them.
+fn discover_paths(opts: &Options, cwd: &Path) -> Result<Discovery, UsageError> {
     let exclude = build_globs(&opts.exclude)?;
-    let base = absolute(&opts.exclude_base, &cwd);
+    let base = absolute(&opts.exclude_base, cwd);
     let excluded = |p: &Path| {
         exclude.as_ref().is_some_and(|g| {
-            let rel = crate::source::display_path(&absolute(p, &cwd), &base);
+            let rel = crate::source::display_path(&absolute(p, cwd), &base);
             g.is_match(&rel) || g.is_match(p)
         })
     };
@@ -116,17 +187,21 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             return Err(UsageError(format!("{}: {why}", p.display())));
         }
     }
-    let disc = discover::discover(&paths, &excluded);
-    crate::sys::stages::mark("discovered");
-    let mut an = Analysis::default();
-    for e in &disc.errors {
-        let f = load::walk_error_finding(e, &mut an.sources, &cwd);
-        an.findings.push(f);
-    }
-    let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
+    Ok(discover::discover(&paths, &excluded))
+}
 
-    // Load files, then the module directories they call, until nothing is new.
-    let mut scanned: Vec<PathBuf> = disc.files.iter().map(|f| dir_of(&f.path)).collect();
+/// The module directories read so far, before assembly.
+struct Shells {
+    by_dir: BTreeMap<PathBuf, Module>,
+    manifests: HashMap<PathBuf, HashMap<String, PathBuf>>,
+    /// The directories discovery found (not only reached through calls).
+    scanned: BTreeSet<PathBuf>,
+}
+
+/// Loads the discovered files, then the module directories they call, until
+/// nothing is new.
+fn load_tree(files: Vec<Discovered>, cli: &CliValues, an: &mut Analysis, cwd: &Path) -> Shells {
+    let mut scanned: Vec<PathBuf> = files.iter().map(|f| dir_of(&f.path)).collect();
     // The files of a directory come together (discovery sorts them).
     scanned.dedup();
     let scanned: BTreeSet<PathBuf> = scanned.into_iter().collect();
@@ -138,11 +213,11 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             .entry(d.clone())
             .or_insert_with(|| Module::new(d.clone()));
     }
-    let mut pending: Vec<Discovered> = disc.files;
+    let mut pending: Vec<Discovered> = files;
     let mut walk_errors = Vec::new();
     while !pending.is_empty() {
         let batch = std::mem::take(&mut pending);
-        let parsed = load::load_shells(batch, &mut an.sources, &cwd, &mut an.findings);
+        let parsed = load::load_shells(batch, &mut an.sources, cwd, &mut an.findings);
         an.files += parsed.len();
         an.file_kinds.extend(parsed.iter().map(|f| (f.id, f.kind)));
         let mut touched = BTreeSet::new();
@@ -161,14 +236,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         }
         for dir in touched {
             let Some(m) = by_dir.get(&dir) else { continue };
-            let mut targets = Vec::new();
-            for c in &m.calls {
-                if let Some(src) = c.local_source() {
-                    targets.push(discover::normalize(&dir.join(src)));
-                } else if let Some(src) = crate::eval::early::local_source(m, c, true, &cli) {
-                    targets.push(discover::normalize(&dir.join(src)));
-                }
-            }
+            let mut targets = call_targets(m, &dir, cli);
             // Modules installed by `terraform init`, from this root's manifest.
             let manifest = dir.join(".terraform/modules/modules.json");
             if !manifests.contains_key(&dir)
@@ -191,13 +259,45 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             }
         }
     }
-    crate::sys::stages::mark("shells loaded");
     for e in &walk_errors {
-        let f = load::walk_error_finding(e, &mut an.sources, &cwd);
+        let f = load::walk_error_finding(e, &mut an.sources, cwd);
         an.findings.push(f);
     }
+    Shells {
+        by_dir,
+        manifests,
+        scanned,
+    }
+}
 
-    // Assemble: modules in path order; variable files in precedence order.
+/// The local directories a module's calls name (literally, or through
+/// OpenTofu's early evaluation).
+fn call_targets(m: &Module, dir: &Path, cli: &CliValues) -> Vec<PathBuf> {
+    let mut targets = Vec::new();
+    for c in &m.calls {
+        if let Some(src) = c.local_source() {
+            targets.push(discover::normalize(&dir.join(src)));
+        } else if let Some(src) = crate::eval::early::local_source(m, c, true, cli) {
+            targets.push(discover::normalize(&dir.join(src)));
+        }
+    }
+    targets
+}
+
+/// The assembled modules, in path order, and how to find them.
+struct Tree {
+    modules: Vec<Module>,
+    index: HashMap<PathBuf, usize>,
+    manifests: HashMap<usize, HashMap<String, PathBuf>>,
+}
+
+/// Assembly: modules in path order; variable files in precedence order.
+fn assemble(shells: Shells, sources: &SourceMap) -> Tree {
+    let Shells {
+        by_dir,
+        manifests,
+        scanned,
+    } = shells;
     let mut modules: Vec<Module> = by_dir.into_values().collect();
     for m in &mut modules {
         m.apply_overrides();
@@ -207,7 +307,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             .tfvars
             .iter()
             .map(|(id, _)| {
-                let p = &an.sources.get(*id).path;
+                let p = &sources.get(*id).path;
                 tfvars_rank(
                     &p.file_name()
                         .map(|n| n.to_string_lossy().into_owned())
@@ -231,13 +331,26 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         .into_iter()
         .filter_map(|(d, m)| index.get(&d).map(|i| (*i, m)))
         .collect();
-    // Roots: scanned modules that no other loaded module calls by path.
+    Tree {
+        modules,
+        index,
+        manifests,
+    }
+}
+
+/// Roots: scanned modules that no other loaded module calls by path.
+fn find_roots(
+    modules: &[Module],
+    index: &HashMap<PathBuf, usize>,
+    manifests: &HashMap<usize, HashMap<String, PathBuf>>,
+    cli: &CliValues,
+) -> Vec<usize> {
     let mut called: HashSet<usize> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
         for c in &m.calls {
             // A source computed by OpenTofu's early evaluation counts too: a
             // dir no root then reaches is still evaluated, as an orphan.
-            let early = crate::eval::early::local_source(m, c, true, &cli);
+            let early = crate::eval::early::local_source(m, c, true, cli);
             if let Some(src) = c.local_source().or(early.as_deref())
                 && let Some(t) = index.get(&discover::normalize(&m.dir.join(src)))
                 && *t != i
@@ -248,7 +361,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     }
     // Local modules a root's manifest records are called too (a source
     // computed by OpenTofu's early evaluation is not a literal path).
-    for (r, entries) in &manifests {
+    for (r, entries) in manifests {
         for d in entries.values() {
             if let Some(t) = index.get(d)
                 && t != r
@@ -257,85 +370,114 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             }
         }
     }
-    let roots: Vec<usize> = (0..modules.len())
+    (0..modules.len())
         .filter(|i| modules[*i].scanned && !called.contains(i))
-        .collect();
-    // Every other module in full, for the whole run.
-    let mut kinds: Vec<Option<FileKind>> = vec![None; an.sources.len()];
-    for (id, k) in &an.file_kinds {
-        kinds[*id as usize] = Some(*k);
-    }
-    let is_root: HashSet<usize> = roots.iter().copied().collect();
-    {
-        let sources = &an.sources;
-        let kinds = &kinds;
-        let broken: Vec<Vec<Finding>> = modules
-            .par_iter_mut()
-            .enumerate()
-            .filter(|(i, _)| !is_root.contains(i))
-            .map(|(_, m)| {
-                let (full, broken) = full_module(m, sources, kinds);
-                *m = full;
-                broken
-            })
-            .collect();
-        an.findings.extend(broken.into_iter().flatten());
-    }
-    for &r in &roots {
-        drop_early_values(&mut modules[r]);
-    }
-    crate::sys::stages::mark("shared modules full");
-    let resolver = DirResolver {
-        modules: &modules,
-        index: &index,
-        manifests: &manifests,
-        cli: &cli,
-    };
+        .collect()
+}
+
+/// Parses every module that is not a root in full, for the whole run (roots
+/// are parsed in full only while they are evaluated).
+fn complete_shared(
+    modules: &mut [Module],
+    is_root: &HashSet<usize>,
+    kinds: &[Option<FileKind>],
+    an: &mut Analysis,
+) {
     let sources = &an.sources;
-    let load = Loader {
-        modules: &modules,
-        index: &index,
-        manifests: &manifests,
-        lazy: &is_root,
-        sources,
-        kinds: &kinds,
-        broken: Mutex::default(),
-    };
-    let run = |roots: &[usize]| -> Vec<RootResult> {
-        roots
-            .par_iter()
-            .map(|r| {
-                // This root's model, in full, for this evaluation only.
-                let overlay = load.overlay(*r);
-                let view = Modules {
-                    base: &modules,
-                    overlay: &overlay,
-                };
-                evaluate_root(*r, view, sources, cat, &cli, &resolver, &opts.tier_tags)
-            })
-            .collect()
-    };
-    let mut results = run(&roots);
-    // Scanned modules no root reaches (a call cycle with no entry): their own roots.
-    let reached: HashSet<usize> = results
-        .iter()
-        .flat_map(|r| r.reached.iter().copied())
+    let broken: Vec<Vec<Finding>> = modules
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(i, _)| !is_root.contains(i))
+        .map(|(_, m)| {
+            let (full, broken) = full_module(m, sources, kinds);
+            *m = full;
+            broken
+        })
         .collect();
-    let orphans: Vec<usize> = (0..modules.len())
-        .filter(|i| modules[*i].scanned && !reached.contains(i))
-        .collect();
-    results.extend(run(&orphans));
-    let broken = load.take_broken();
-    mark_broken(&mut modules, broken, &mut an.findings);
-    crate::sys::stages::mark("roots evaluated");
-    an.roots = roots.iter().chain(orphans.iter()).copied().collect();
-    let mut lists = Vec::with_capacity(results.len());
-    for r in results {
-        lists.push(r.resources);
-        an.findings.extend(r.findings);
+    an.findings.extend(broken.into_iter().flatten());
+}
+
+/// What the evaluation of every root reads.
+struct RootsCtx<'a> {
+    modules: &'a [Module],
+    index: &'a HashMap<PathBuf, usize>,
+    manifests: &'a HashMap<usize, HashMap<String, PathBuf>>,
+    is_root: &'a HashSet<usize>,
+    kinds: &'a [Option<FileKind>],
+    cli: &'a CliValues,
+    cat: &'a Catalogue,
+    tier_tags: &'a [String],
+}
+
+impl RootsCtx<'_> {
+    /// Evaluates every root in parallel, then the scanned modules that no
+    /// root reaches (a call cycle with no entry) as their own roots. Returns
+    /// the results, those orphans, and the files found broken on the way.
+    fn evaluate(
+        &self,
+        roots: &[usize],
+        sources: &SourceMap,
+    ) -> (Vec<RootResult>, Vec<usize>, Vec<(usize, Finding)>) {
+        let modules = self.modules;
+        let resolver = DirResolver {
+            modules,
+            index: self.index,
+            manifests: self.manifests,
+            cli: self.cli,
+        };
+        let load = Loader {
+            modules,
+            index: self.index,
+            manifests: self.manifests,
+            lazy: self.is_root,
+            sources,
+            kinds: self.kinds,
+            broken: Mutex::default(),
+        };
+        let run = |roots: &[usize]| -> Vec<RootResult> {
+            roots
+                .par_iter()
+                .map(|r| {
+                    // This root's model, in full, for this evaluation only.
+                    let overlay = load.overlay(*r);
+                    let view = Modules {
+                        base: modules,
+                        overlay: &overlay,
+                    };
+                    evaluate_root(
+                        *r,
+                        view,
+                        sources,
+                        self.cat,
+                        self.cli,
+                        &resolver,
+                        self.tier_tags,
+                    )
+                })
+                .collect()
+        };
+        let mut results = run(roots);
+        let reached: HashSet<usize> = results
+            .iter()
+            .flat_map(|r| r.reached.iter().copied())
+            .collect();
+        let orphans: Vec<usize> = (0..modules.len())
+            .filter(|i| modules[*i].scanned && !reached.contains(i))
+            .collect();
+        results.extend(run(&orphans));
+        (results, orphans, load.take_broken())
     }
-    // Plans: resources placed from their planned values.
-    // Plans and ARM templates: resources placed from the file alone.
+}
+
+/// Plans and ARM templates: resources placed from the file alone, each file
+/// its own module.
+fn place_files(
+    an: &mut Analysis,
+    modules: &mut Vec<Module>,
+    lists: &mut Vec<Vec<Resource>>,
+    cat: &Catalogue,
+    tier_tags: &[String],
+) {
     let placed_files: Vec<(FileId, FileKind)> = an
         .file_kinds
         .iter()
@@ -346,9 +488,9 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         let text = an.sources.get(id).text.clone();
         let module = modules.len();
         let placed = if kind == FileKind::Arm {
-            crate::place::arm::place(&text, id, cat, &opts.tier_tags, module)
+            crate::place::arm::place(&text, id, cat, tier_tags, module)
         } else {
-            crate::place::plan::place(&text, id, cat, &opts.tier_tags, module)
+            crate::place::plan::place(&text, id, cat, tier_tags, module)
         };
         match placed {
             Ok(planned) => {
@@ -365,25 +507,6 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             )),
         }
     }
-    an.resources = concat(lists);
-    crate::sys::stages::mark("concatenated");
-    sort_resources(&mut an.resources, &file_ranks(&an.sources));
-    crate::sys::stages::mark("sorted");
-    an.findings.dedup();
-    if disc.file_args {
-        an.explicit_files = Some(
-            modules
-                .iter()
-                .flat_map(|m| m.explicit.iter().copied())
-                .collect(),
-        );
-    }
-    an.root_names = modules
-        .iter()
-        .map(|m| crate::source::display_path(&m.dir, &cwd))
-        .collect();
-    an.modules = modules;
-    Ok(an)
 }
 
 /// Each file's rank in the order of display paths (by [`FileId`]): the first
@@ -437,30 +560,6 @@ fn sort_resources(resources: &mut [Resource], rank: &[u64]) {
         }
         from[k] = k;
     }
-}
-
-/// The items of `lists`, in order, in one list: the lists are moved in
-/// parallel, each freed once moved (so the memory they take is not doubled).
-fn concat<T: Send>(lists: Vec<Vec<T>>) -> Vec<T> {
-    let total = lists.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(total);
-    let mut rest = &mut out.spare_capacity_mut()[..total];
-    let mut parts = Vec::with_capacity(lists.len());
-    for list in lists {
-        let (part, tail) = std::mem::take(&mut rest).split_at_mut(list.len());
-        parts.push((part, list));
-        rest = tail;
-    }
-    parts.into_par_iter().for_each(|(part, list)| {
-        for (slot, item) in part.iter_mut().zip(list) {
-            slot.write(item);
-        }
-    });
-    // SAFETY: the parts cover the first `total` places (the lists' lengths
-    // add up to `total`), and each part was filled from its list, as long as
-    // the part.
-    unsafe { out.set_len(total) };
-    out
 }
 
 fn build_globs(patterns: &[String]) -> Result<Option<globset::GlobSet>, UsageError> {
@@ -1048,16 +1147,5 @@ mod tests {
     #[test]
     fn a_resource_stays_small() {
         assert!(std::mem::size_of::<super::Resource>() <= 224);
-    }
-
-    #[test]
-    fn concat_keeps_the_order_of_lists_and_items() {
-        let lists = vec![
-            vec!["a".to_string(), "b".to_string()],
-            vec![],
-            vec!["c".to_string()],
-        ];
-        assert_eq!(super::concat(lists), ["a", "b", "c"]);
-        assert!(super::concat(Vec::<Vec<String>>::new()).is_empty());
     }
 }

@@ -244,9 +244,9 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
         out.retain(touches);
         suppressed.retain(|h| touches(&h.finding));
     }
-    crate::report::sort_findings(&an.sources, &mut out);
+    crate::findings::sort_findings(&an.sources, &mut out);
     out.dedup();
-    crate::report::sort_hidden(&an.sources, &mut suppressed);
+    crate::findings::sort_hidden(&an.sources, &mut suppressed);
     suppressed.dedup();
     Outcome {
         tiers,

@@ -43,7 +43,7 @@
 //! after a keyword or a legacy index, duplicate object keys that differ only
 //! in spelling (`a` and `"a"`, which hcl-edit accepts).
 
-use super::hcl::SyntaxError;
+use super::error::SyntaxError;
 use crate::model::{
     Attribute, BinaryOp, Block, Body, Expr, ExprKind, ForExpr, TemplatePart, Traverse, UnaryOp,
 };

@@ -10,12 +10,7 @@ use hcl_edit::expr::{self as hx, Expression, TraversalOperator};
 use hcl_edit::structure as hs;
 use hcl_edit::template as ht;
 
-/// A syntax error at a byte offset.
-#[derive(Debug, Clone)]
-pub struct SyntaxError {
-    pub offset: usize,
-    pub message: String,
-}
+pub use super::error::SyntaxError;
 
 /// Parses a whole HCL file: with the [fast parser](super::fast) when it is
 /// sure of the text, else with hcl-edit (whose errors are the ones reported).

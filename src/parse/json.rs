@@ -7,7 +7,7 @@
 //! keeps duplicate keys in order and never panics.
 
 use crate::model::FileKind;
-use crate::parse::hcl::SyntaxError;
+use crate::parse::error::SyntaxError;
 use crate::source::{FileId, Span};
 use std::borrow::Cow;
 

@@ -2,6 +2,7 @@
 
 pub mod load;
 
+pub mod error;
 pub mod fast;
 pub mod hcl;
 pub mod json;

@@ -18,7 +18,7 @@
 use crate::analysis::Resource;
 use crate::catalogue::Catalogue;
 use crate::findings::Related;
-use crate::parse::hcl::SyntaxError;
+use crate::parse::error::SyntaxError;
 use crate::parse::json::{self, Value, ValueKind};
 use crate::place::tags::TagTier;
 use crate::place::{PlaceKind, Unresolved};

@@ -17,7 +17,7 @@ use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::value::{Key, Origin, V, Val};
 use crate::eval::{Eval, InstId, InstanceKey, Oracle, Scope, join_addr};
 use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use crate::model::{Block, ExprKind};
+use crate::model::{Block, Expr, ExprKind};
 use crate::source::Span;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -203,6 +203,15 @@ impl Oracle for PlaceState<'_> {
     }
 }
 
+/// `aws.by_region[each.key]` → (`["aws", "by_region"]`, the index);
+/// `aws.us` → (`["aws", "us"]`, None).
+pub fn split_index(e: &Expr) -> Option<(Vec<&str>, Option<&Expr>)> {
+    match &e.kind {
+        ExprKind::Index(base, idx) => base.as_path().map(|p| (p, Some(&**idx))),
+        _ => e.as_path().map(|p| (p, None)),
+    }
+}
+
 /// Generic region arguments for providers the catalogue does not know.
 const GENERIC_RESOURCE_REGION: &[&str] = &["region", "location"];
 const GENERIC_PROVIDER_REGION: &[&str] = &["region"];
@@ -211,7 +220,7 @@ impl Placer<'_, '_, '_> {
     /// The provider local name and alias a resource asks for.
     pub fn provider_request(d: &ResourceDecl) -> (String, Option<String>) {
         if let Some(a) = d.block.body.attr("provider")
-            && let Some((p, _)) = crate::place::provider_each::split_index(&a.expr)
+            && let Some((p, _)) = split_index(&a.expr)
             && let Some(first) = p.first()
         {
             return (first.to_string(), p.get(1).map(|s| s.to_string()));
@@ -296,7 +305,7 @@ impl Placer<'_, '_, '_> {
                     for (k, v) in items {
                         let kp = k.as_path().map(|p| p.join("."));
                         if kp.as_deref() == Some(key.as_str())
-                            && let Some((p, index)) = crate::place::provider_each::split_index(v)
+                            && let Some((p, index)) = split_index(v)
                         {
                             let alias = p.get(1).copied();
                             let r = self.resolve_provider(parent.inst, p[0], alias);

@@ -8,18 +8,9 @@
 use crate::assemble::ResourceDecl;
 use crate::eval::value::Key;
 use crate::eval::{InstId, Scope};
-use crate::model::{Expr, ExprKind};
+use crate::model::Expr;
 use crate::place::Placer;
-use crate::place::ProviderRef;
-
-/// `aws.by_region[each.key]` → (`["aws", "by_region"]`, the index);
-/// `aws.us` → (`["aws", "us"]`, None).
-pub fn split_index(e: &Expr) -> Option<(Vec<&str>, Option<&Expr>)> {
-    match &e.kind {
-        ExprKind::Index(base, idx) => base.as_path().map(|p| (p, Some(&**idx))),
-        _ => e.as_path().map(|p| (p, None)),
-    }
-}
+use crate::place::{ProviderRef, split_index};
 
 impl Placer<'_, '_, '_> {
     /// `r` narrowed to the instance `index` names, evaluated in `sc`; an
