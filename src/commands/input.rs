@@ -66,12 +66,34 @@ fn var_args(i: &InputArgs) -> Vec<VarArg> {
     var_args.into_iter().map(|(_, v)| v).collect()
 }
 
+/// The most worker threads, whatever the cores: each has a 64 MiB stack
+/// reserved, and thousands of them only cost time.
+pub const MAX_THREADS: usize = 256;
+
+/// `--threads n` on a machine with `cores` cores: at least 1, at most 4 per
+/// core and [`MAX_THREADS`]; true when `n` was cut.
+pub fn cap_threads(n: usize, cores: usize) -> (usize, bool) {
+    let max = cores.saturating_mul(4).clamp(1, MAX_THREADS);
+    (n.clamp(1, max), n > max)
+}
+
 /// The analysis options of a run.
 pub fn options(i: &InputArgs, config: &Config) -> Options {
     // The stages after the analysis (tiers, checks, reports) run on rayon's
     // global pool: `--threads` bounds it too. It can only be set once; a
     // second call (tests running the CLI in one process) keeps the first.
-    if let Some(n) = i.threads {
+    let threads = i.threads.map(|n| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (n, capped) = cap_threads(n, cores);
+        if capped {
+            eprintln!(
+                "cercle: --threads {} is more than this machine can use: {n} threads (4 per core on {cores} cores, at most {MAX_THREADS})",
+                i.threads.unwrap_or(0)
+            );
+        }
+        n
+    });
+    if let Some(n) = threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(n.max(1))
             .build_global();
@@ -79,7 +101,7 @@ pub fn options(i: &InputArgs, config: &Config) -> Options {
     Options {
         paths: i.paths.clone(),
         var_args: var_args(i),
-        threads: i.threads,
+        threads,
         exclude: config.exclude.clone(),
         exclude_base: config.dir.clone(),
         tier_tags: config.tier_tags.clone(),

@@ -26,6 +26,13 @@ const MAX_DEPTH: u32 = 600;
 /// At most this many instances of one `count` or `for_each` are expanded;
 /// past it, a CRC003 says so ([`Eval::capped`]).
 pub const MAX_INSTANCES: usize = 10_000;
+/// At most this many instances (of resources, module calls and providers)
+/// are expanded in one root module, whatever the nesting: ten module levels
+/// of `count = 10000` would otherwise ask for 10^40. Past it, a CRC003 names
+/// the expression and the bound ([`Eval::capped`]).
+pub const MAX_ROOT_INSTANCES: usize = 1_000_000;
+/// At most this many module instances in one root module.
+pub const MAX_MODULE_INSTANCES: usize = 10_000;
 
 pub type InstId = usize;
 
@@ -172,6 +179,11 @@ pub struct Eval<'a> {
     instance_events: Cell<u64>,
     /// How many evaluations were cut short by a cycle guard so far.
     cycles: Cell<u64>,
+    /// Instances expanded so far by `count`/`for_each`: see
+    /// [`MAX_ROOT_INSTANCES`].
+    expanded: Cell<usize>,
+    /// Set once [`MAX_MODULE_INSTANCES`] is reached (reported once).
+    module_bound_hit: Cell<bool>,
     pub findings: RefCell<Vec<Finding>>,
 }
 
@@ -211,6 +223,8 @@ impl<'a> Eval<'a> {
             depth: Cell::new(0),
             instance_events: Cell::new(0),
             cycles: Cell::new(0),
+            expanded: Cell::new(0),
+            module_bound_hit: Cell::new(false),
             findings: RefCell::default(),
         }
     }
@@ -364,8 +378,20 @@ impl<'a> Eval<'a> {
             cur = i.parent.as_ref().map(|p| self.inst(p.inst));
         }
         let exp = self.expand(&call.block.body, Scope::of(inst));
+        let room = MAX_MODULE_INSTANCES.saturating_sub(self.insts.borrow().len());
+        if exp.instances.len() > room && !self.module_bound_hit.replace(true) {
+            let span = call.block.head_span();
+            let msg = format!(
+                "module {} gives {} instances, past the bound of {MAX_MODULE_INSTANCES} module instances in one root module: only {room} are checked, and no instance of a later module call; the placement of the others is not determined",
+                call.name,
+                exp.instances.len()
+            );
+            self.findings
+                .borrow_mut()
+                .push(Finding::new(Code::Crc003, span.file, Some(span), msg));
+        }
         let mut out = Vec::new();
-        for (key, scope) in &exp.instances {
+        for (key, scope) in exp.instances.iter().take(room) {
             let addr = join_addr(
                 &me.addr,
                 &format!(
@@ -415,10 +441,7 @@ impl<'a> Eval<'a> {
                 };
             }
             let total = max.unwrap_or(0);
-            if total > MAX_INSTANCES as i64 {
-                self.capped(a, total as usize);
-            }
-            let n = total.min(MAX_INSTANCES as i64);
+            let n = self.bounded(a, usize::try_from(total).unwrap_or(usize::MAX)) as i64;
             let instances = (0..n)
                 .map(|i| {
                     let mut s = scope.clone();
@@ -475,12 +498,10 @@ impl<'a> Eval<'a> {
                     counted: Some(false),
                 };
             }
-            if items.len() > MAX_INSTANCES {
-                self.capped(a, items.len());
-            }
+            let n = self.bounded(a, items.len());
             let instances = items
                 .into_iter()
-                .take(MAX_INSTANCES)
+                .take(n)
                 .map(|(k, x)| {
                     let mut s = scope.clone();
                     s.each = Some(Rc::new((Val::str(&k), x)));
@@ -500,14 +521,33 @@ impl<'a> Eval<'a> {
         }
     }
 
-    /// Reports a `count` or `for_each` with more than [`MAX_INSTANCES`]
-    /// instances: the others are not checked, and that must be visible.
-    fn capped(&self, a: &crate::model::Attribute, total: usize) {
+    /// How many of the `total` instances of `count`/`for_each` `a` are
+    /// expanded: at most [`MAX_INSTANCES`], and what is left of
+    /// [`MAX_ROOT_INSTANCES`]. Past either, a CRC003 says so.
+    fn bounded(&self, a: &crate::model::Attribute, total: usize) -> usize {
+        let room = MAX_ROOT_INSTANCES.saturating_sub(self.expanded.get());
+        let n = total.min(MAX_INSTANCES).min(room);
+        self.expanded.set(self.expanded.get() + n);
+        if total > MAX_INSTANCES {
+            self.capped(a, total, MAX_INSTANCES, "");
+        } else if total > n {
+            let why = format!(
+                " (the bound of {MAX_ROOT_INSTANCES} instances in one root module is reached)"
+            );
+            self.capped(a, total, n, &why);
+        }
+        n
+    }
+
+    /// Reports a `count` or `for_each` of which only `kept` of `total`
+    /// instances are expanded: the others are not checked, and that must be
+    /// visible.
+    fn capped(&self, a: &crate::model::Attribute, total: usize, kept: usize, why: &str) {
         let msg = format!(
-            "{} = {} gives {total} instances: only the first {MAX_INSTANCES} are checked; the placement of the other {} is not determined",
+            "{} = {} gives {total} instances: only the first {kept} are checked{why}; the placement of the other {} is not determined",
             a.name,
             self.text(a.expr.span),
-            total - MAX_INSTANCES
+            total - kept
         );
         let f = Finding::new(Code::Crc003, a.expr.span.file, Some(a.expr.span), msg);
         self.findings.borrow_mut().push(f);

@@ -862,6 +862,9 @@ impl<'a> Parser<'a> {
         let mut splat: Option<(Expr, Vec<Traverse>, Span)> = None;
         // Inside an attribute-only splat (`.*`), which a `[` ends.
         let mut attr_splat = false;
+        // Each step nests the expression one level deeper (and every later
+        // stage walks it recursively): bounded as nesting is.
+        let mut steps = 0usize;
         loop {
             let save = self.pos;
             self.ws_or_sp(nl)?;
@@ -869,6 +872,13 @@ impl<'a> Parser<'a> {
             if !(c == Some(b'.') || c == Some(b'[')) || self.starts_with(b"..") {
                 self.pos = save;
                 break;
+            }
+            steps += 1;
+            if steps > MAX_DEPTH {
+                return self.fail(
+                    self.pos,
+                    format!("traversal too long: more than {MAX_DEPTH} steps (`.name` or `[index]`) in one reference"),
+                );
             }
             let op_start = self.pos;
             self.pos += 1;
