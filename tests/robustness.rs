@@ -1470,3 +1470,204 @@ fn function_results_are_bounded_and_named_in_crc003() {
     let inv = t.inventory();
     placed_in_paris(&inv, "aws_s3_bucket.good");
 }
+
+// ----- bounds of issue 12: tfvars, module instances, reports, threads --------
+
+/// A variable file holds constants: a file function there (which needs a
+/// module directory) is unknown, never a panic, whether the file is
+/// `terraform.tfvars`, an auto file or `--var-file`.
+#[test]
+fn file_functions_in_tfvars_are_unknown_not_a_panic() {
+    for (i, call) in [
+        "abspath(\"x\")",
+        "file(\"x\")",
+        "fileexists(\"x\")",
+        "filebase64(\"x\")",
+        "templatefile(\"x\", {})",
+        "fileset(\".\", \"*\")",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let t = Tree::new(&format!("tfvars-file-fn-{i}"));
+        t.write("variables.tf", "variable \"region\" {}\n");
+        t.write(
+            "regional.tf",
+            "provider \"aws\" {\n  alias  = \"r\"\n  region = var.region\n}\n\n\
+             resource \"aws_s3_bucket\" \"r\" {\n  provider = aws.r\n}\n",
+        );
+        t.write("terraform.tfvars", format!("region = {call}\n"));
+        t.write("extra.tfvars", format!("region = {call}\n"));
+        t.write("b.auto.tfvars", format!("region = {call}\n"));
+        let c = t.check();
+        assert!(crc000_files(&c).is_empty(), "{call}: {:#}", c["findings"]);
+        good_survives(&t.inventory());
+        let c = t.check_args(&["--var-file", "extra.tfvars"]);
+        assert!(crc000_files(&c).is_empty(), "{call}: {:#}", c["findings"]);
+        good_survives(&t.inventory_args(&["--var-file", "extra.tfvars"]));
+    }
+}
+
+/// `w = a.a.a...` with 250,000 steps overflowed the stack (when the
+/// variable file was copied for its root module). A traversal is bounded as
+/// nesting is: past 20,000 steps, a CRC000 at the place.
+#[test]
+fn a_250000_step_traversal_in_tfvars_is_an_error_not_a_stack_overflow() {
+    let t = Tree::new("long-traversal");
+    let long = format!("a{}", ".a".repeat(250_000));
+    t.write("variables.tf", "variable \"w\" {\n  default = 1\n}\n");
+    t.write("terraform.tfvars", format!("w = {long}\n"));
+    t.write("x.tfvars", format!("w = {long}\n"));
+    t.write("locals.tf", format!("locals {{\n  w = {long}[0]\n}}\n"));
+    for extra in [&[][..], &["--var-file", "x.tfvars"][..]] {
+        let c = t.check_args(extra);
+        for file in ["terraform.tfvars", "locals.tf"] {
+            let f = crc000(&c, file);
+            assert!(
+                f["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("traversal too long: more than 20000 steps"),
+                "{f:#}"
+            );
+        }
+        good_survives(&t.inventory_args(extra));
+    }
+    // Just under the bound is read.
+    let t = Tree::new("long-traversal-ok");
+    t.write(
+        "locals.tf",
+        format!("locals {{\n  w = a{}\n}}\n", ".a".repeat(19_999)),
+    );
+    let c = t.check();
+    assert!(crc000_files(&c).is_empty(), "{:#}", c["findings"]);
+}
+
+/// Three levels of `count = 1e12` modules asked for 10^36 instances and hung;
+/// a module that calls itself with an argument that refers to itself too.
+/// Module instances are bounded per root module, and the bound is named.
+#[test]
+fn nested_module_counts_are_bounded_and_say_so() {
+    let t = Tree::new("module-counts");
+    t.write(
+        "calls.tf",
+        "module \"a\" {\n  source = \"./m1\"\n  count  = 1e12\n}\n\n\
+         module \"s\" {\n  source = \"./self\"\n  count  = 1e12\n  n      = 1\n}\n",
+    );
+    t.write(
+        "m1/main.tf",
+        "module \"b\" {\n  source = \"../m2\"\n  count  = 1e12\n}\n",
+    );
+    t.write(
+        "m2/main.tf",
+        "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \"x\"\n}\n",
+    );
+    t.write(
+        "self/main.tf",
+        "variable \"n\" {}\n\nmodule \"self\" {\n  source = \"../self\"\n  count  = 1e12\n  n      = module.self[0].x\n}\n\n\
+         output \"x\" {\n  value = var.n\n}\n",
+    );
+    let r = t.run_within(&["check", ".", "--format", "json"], QUICK);
+    r.assert_sane();
+    assert!(
+        r.peak_kib < MEMORY_KIB,
+        "peaked at {} MiB",
+        r.peak_kib / 1024
+    );
+    let c = r.json();
+    let bound = findings(&c).iter().any(|f| {
+        f["code"] == "CRC003"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("past the bound of 10000 module instances in one root module")
+    });
+    assert!(
+        bound,
+        "no CRC003 names the module bound: {:#}",
+        c["findings"]
+    );
+    let count = findings(&c).iter().any(|f| {
+        f["code"] == "CRC003"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("count = 1e12 gives 1000000000000 instances: only the first 10000")
+    });
+    assert!(count, "{:#}", c["findings"]);
+    let r = t.run_within(&["inventory", ".", "--format", "json"], QUICK);
+    r.assert_sane();
+    let r = t.run_within(&["inventory", ".", "--format", "json"], QUICK);
+    r.assert_sane();
+    good_survives(&r.json());
+}
+
+/// miette pads a label to its column with a 16-bit width: a label at column
+/// 65,536 or beyond panicked, in a configuration file and in a `.tf` file
+/// (human format). The place is named without a snippet.
+#[test]
+fn an_error_past_column_65536_is_reported_without_a_panic() {
+    let t = Tree::new("wide-config");
+    t.write(
+        "cercle.toml",
+        format!("default_tier = \"{}\" nonsense\n", "x".repeat(70_000)),
+    );
+    let r = t.run(&["check", "."]);
+    r.assert_sane();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cercle.toml:1:"), "{}", r.stderr);
+    assert!(r.stderr.len() < 10_000, "the long line is not printed");
+
+    let t = Tree::new("wide-tf");
+    t.write(
+        "wide.tf",
+        format!("locals {{\n  w = \"{}\" + + }}\n", "x".repeat(70_000)),
+    );
+    for args in [&["check", ".", "--no-color"][..], &["check", "."][..]] {
+        let r = t.run(args);
+        r.assert_sane();
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stdout
+                .contains("wide.tf:2:70012: the line is too long to show"),
+            "{}",
+            r.stdout.chars().take(3000).collect::<String>()
+        );
+        assert!(r.stdout.len() < 20_000, "the long line is not printed");
+    }
+    // Just under the bound, the snippet is drawn.
+    let t = Tree::new("wide-tf-ok");
+    t.write(
+        "wide.tf",
+        format!("locals {{\n  w = \"{}\" + + }}\n", "x".repeat(9_000)),
+    );
+    let r = t.run(&["check", ".", "--no-color"]);
+    r.assert_sane();
+    assert!(r.stdout.contains("╭─[wide.tf:2:"), "{}", r.stdout.len());
+}
+
+/// `--threads 100000` panicked and `--threads 4000` took over a minute: the
+/// count is capped at 4 per core (at most 256), with a message on stderr,
+/// and the reports are those of any other count.
+#[test]
+fn threads_are_capped_with_a_message() {
+    let t = Tree::new("threads-cap");
+    for n in ["100000", "4000"] {
+        let r = t.run_within(&["check", ".", "--format", "json", "--threads", n], QUICK);
+        r.assert_sane();
+        assert!(
+            r.stderr
+                .contains(&format!("--threads {n} is more than this machine can use")),
+            "{}",
+            r.stderr
+        );
+        let i = t.run_within(
+            &["inventory", ".", "--format", "json", "--threads", n],
+            QUICK,
+        );
+        i.assert_sane();
+        good_survives(&i.json());
+    }
+    let r = t.run(&["check", ".", "--format", "json", "--threads", "1"]);
+    assert!(!r.stderr.contains("more than this machine"), "{}", r.stderr);
+}

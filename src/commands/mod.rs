@@ -72,7 +72,12 @@ fn print_file_error(e: &PackError) {
         GraphicalTheme::unicode_nocolor()
     };
     let mut out = String::new();
-    if e.span.is_some()
+    // A place too far along its line for a snippet: the plain form names it.
+    let fits = e
+        .span
+        .as_ref()
+        .is_some_and(|s| crate::report::human::fits_snippet(&e.text, s.start, s.end));
+    if fits
         && GraphicalReportHandler::new_themed(theme)
             .render_report(&mut out, report.as_ref())
             .is_ok()

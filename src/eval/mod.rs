@@ -30,7 +30,7 @@ pub const MAX_INSTANCES: usize = 10_000;
 /// are expanded in one root module, whatever the nesting: ten module levels
 /// of `count = 10000` would otherwise ask for 10^40. Past it, a CRC003 names
 /// the expression and the bound ([`Eval::capped`]).
-pub const MAX_ROOT_INSTANCES: usize = 1_000_000;
+pub const MAX_ROOT_INSTANCES: usize = 100_000;
 /// At most this many module instances in one root module.
 pub const MAX_MODULE_INSTANCES: usize = 10_000;
 

@@ -103,6 +103,47 @@ impl Diagnostic for Diag {
     }
 }
 
+/// Past this many bytes from the start of its line, a label is not drawn:
+/// miette pads to its column with a width that must fit in 16 bits (it
+/// panicked at column 65,536), and a snippet that wide helps nobody.
+pub const MAX_SNIPPET_COLUMN: usize = 10_000;
+
+/// Whether a label on `start..end` of `text` can be drawn in a snippet: both
+/// ends lie within [`MAX_SNIPPET_COLUMN`] bytes of their line's start.
+pub fn fits_snippet(text: &str, start: usize, end: usize) -> bool {
+    let column = |at: usize| {
+        let at = at.min(text.len());
+        let line_start = text.as_bytes()[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        at - line_start
+    };
+    column(start) <= MAX_SNIPPET_COLUMN && column(end) <= MAX_SNIPPET_COLUMN
+}
+
+/// A diagnostic with a label too far along its line to draw: no snippet, the
+/// place named in the message.
+fn without_snippet(mut d: Diag, map: &SourceMap, span: Span) -> Diag {
+    let f = map.get(span.file);
+    let p = f.position(span.start);
+    d.message = format!(
+        "{} ({}:{}:{}: the line is too long to show)",
+        d.message, f.display, p.line, p.column
+    );
+    d.source = None;
+    d.labels.clear();
+    d
+}
+
+fn fits(map: &SourceMap, span: Span) -> bool {
+    fits_snippet(
+        &map.get(span.file).text,
+        span.start as usize,
+        span.end as usize,
+    )
+}
+
 fn label(span: Span, text: &str, primary: bool) -> LabeledSpan {
     let len = (span.end - span.start) as usize;
     if primary {
@@ -139,7 +180,7 @@ fn diag(f: &Finding, srcs: &mut Sources) -> Diag {
                 labels.push(label(r.span, &r.message, false));
             }
         } else {
-            related.push(Diag {
+            let d = Diag {
                 message: r.message.clone(),
                 code: String::new(),
                 severity: Severity::Note,
@@ -148,10 +189,20 @@ fn diag(f: &Finding, srcs: &mut Sources) -> Diag {
                 labels: vec![label(r.span, &r.message, true)],
                 related: Vec::new(),
                 url: None,
+            };
+            related.push(if fits(srcs.map, r.span) {
+                d
+            } else {
+                without_snippet(d, srcs.map, r.span)
             });
         }
     }
-    Diag {
+    let wide = f
+        .span
+        .into_iter()
+        .chain(f.related.iter().map(|r| r.span))
+        .find(|s| s.file == file && !fits(srcs.map, *s));
+    let d = Diag {
         message: f.message.clone(),
         code: format!("{}({})", f.code.as_str(), f.code.name()),
         severity: f.severity,
@@ -163,6 +214,10 @@ fn diag(f: &Finding, srcs: &mut Sources) -> Diag {
         labels,
         related,
         url: None,
+    };
+    match wide {
+        Some(s) => without_snippet(d, srcs.map, s),
+        None => d,
     }
 }
 
