@@ -67,6 +67,71 @@ pub struct Discovery {
     /// Whether a PATH argument was a file: then findings are limited to the
     /// files named (SPEC §1).
     pub file_args: bool,
+    /// Symbolic links not followed because their target lies outside
+    /// [`Discovery::fence`].
+    pub skipped: Vec<WalkError>,
+    /// Where the scan may read.
+    pub fence: Fence,
+}
+
+/// The directories a scan may read: for each path given, the repository
+/// holding it (the nearest directory above it with a `.git`), else the
+/// working directory when the path is below it, else the path itself. A
+/// symbolic link, a module `source` or an installed module whose target lies
+/// outside is never read: a pull request must not make the report print a
+/// file of the machine that checks it (`leak.tf -> ~/.ssh/id_rsa`), nor walk
+/// `/proc`. Paths named on the command line are read wherever they are.
+#[derive(Clone, Debug, Default)]
+pub struct Fence {
+    /// Canonical directories.
+    roots: Vec<PathBuf>,
+}
+
+impl Fence {
+    /// The fence of a scan of `paths` from `cwd`.
+    pub fn new(paths: &[PathBuf], cwd: &Path) -> Fence {
+        let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for p in paths {
+            let Ok(c) = std::fs::canonicalize(cwd.join(p)) else {
+                continue;
+            };
+            let dir = if c.is_dir() {
+                c
+            } else {
+                c.parent().map(Path::to_path_buf).unwrap_or(c)
+            };
+            let repo = dir.ancestors().find(|a| a.join(".git").exists());
+            let root = match repo {
+                Some(r) => r.to_path_buf(),
+                None if dir.starts_with(&cwd) => cwd.clone(),
+                None => dir,
+            };
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+        Fence { roots }
+    }
+
+    /// Where `path` really lies when that is outside the fence; `None` when
+    /// it is inside (or does not exist: nothing is read then).
+    pub fn outside(&self, path: &Path) -> Option<PathBuf> {
+        let real = std::fs::canonicalize(path).ok()?;
+        (!self.roots.iter().any(|r| real.starts_with(r))).then_some(real)
+    }
+
+    /// The message of a symbolic link not followed. It names the link, never
+    /// the target's content.
+    pub fn skipped(path: &Path) -> WalkError {
+        WalkError {
+            path: path.to_path_buf(),
+            message: format!(
+                "{} is a symbolic link to a place outside the repository: not read",
+                path.display()
+            ),
+        }
+    }
 }
 
 /// The kind a file name announces, or `None` for files cercle does not read.
@@ -121,7 +186,11 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// Walks the PATH arguments. `excluded` says whether a path is excluded by
 /// the configuration (explicitly named files are read anyway).
 pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) -> Discovery {
-    let mut out = Discovery::default();
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut out = Discovery {
+        fence: Fence::new(paths, &cwd),
+        ..Discovery::default()
+    };
     let mut seen = HashSet::new();
     for arg in paths {
         let arg = normalize(arg);
@@ -150,7 +219,7 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
             } else {
                 dir
             };
-            for d in list_dir(&dir, &mut out.errors) {
+            for d in list_dir(&dir, &out.fence, &mut out.errors) {
                 if !excluded(&d.path) {
                     push(&mut out.files, &mut seen, d.path, d.candidate, false);
                 }
@@ -183,6 +252,9 @@ fn walk(
     out: &mut Discovery,
     seen: &mut HashSet<PathBuf>,
 ) {
+    let fence = out.fence.clone();
+    let skipped = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let skip = skipped.clone();
     let mut builder = ignore::WalkBuilder::new(root);
     builder
         .hidden(true)
@@ -196,9 +268,12 @@ fn walk(
         // Siblings by name: the order of their paths, without comparing
         // their common parents.
         .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             let name = e.file_name();
-            !(e.depth() > 0 && (name == ".git" || name == ".terraform"))
+            if e.depth() > 0 && (name == ".git" || name == ".terraform") {
+                return false;
+            }
+            fenced(e, &fence, &skip)
         });
     for entry in builder.build() {
         match entry {
@@ -217,6 +292,21 @@ fn walk(
             Err(err) => out.errors.push(walk_error(root, &err)),
         }
     }
+    if let Ok(mut s) = skipped.lock() {
+        out.skipped.append(&mut s);
+    }
+}
+
+/// Whether the walk may enter `e`: anything but a symbolic link (below the
+/// path given) whose target lies outside the fence, which is noted in `skip`.
+fn fenced(e: &ignore::DirEntry, fence: &Fence, skip: &std::sync::Mutex<Vec<WalkError>>) -> bool {
+    if e.depth() == 0 || !e.path_is_symlink() || fence.outside(e.path()).is_none() {
+        return true;
+    }
+    if let Ok(mut s) = skip.lock() {
+        s.push(Fence::skipped(&normalize(e.path())));
+    }
+    false
 }
 
 fn walk_error(root: &Path, err: &ignore::Error) -> WalkError {
@@ -241,7 +331,7 @@ fn io_path(err: &ignore::Error) -> Option<PathBuf> {
 
 /// The configuration files of one directory (not recursive, no ignore files):
 /// a module directory loaded because a module call or the manifest names it.
-pub fn list_dir(dir: &Path, errors: &mut Vec<WalkError>) -> Vec<Discovered> {
+pub fn list_dir(dir: &Path, fence: &Fence, errors: &mut Vec<WalkError>) -> Vec<Discovered> {
     let rd = match std::fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
@@ -255,6 +345,14 @@ pub fn list_dir(dir: &Path, errors: &mut Vec<WalkError>) -> Vec<Discovered> {
     let mut files: Vec<Discovered> = rd
         .filter_map(|e| e.ok())
         .filter(|e| std::fs::metadata(e.path()).is_ok_and(|m| m.is_file()))
+        .filter(|e| {
+            let link = e.file_type().is_ok_and(|t| t.is_symlink());
+            if link && fence.outside(&e.path()).is_some() {
+                errors.push(Fence::skipped(&normalize(&e.path())));
+                return false;
+            }
+            true
+        })
         .filter_map(|e| {
             let path = normalize(&e.path());
             let candidate = classify(&path)?;

@@ -1671,3 +1671,94 @@ fn threads_are_capped_with_a_message() {
     let r = t.run(&["check", ".", "--format", "json", "--threads", "1"]);
     assert!(!r.stderr.contains("more than this machine"), "{}", r.stderr);
 }
+
+/// A pull request that adds `leak.tf -> ~/.ssh/id_rsa` got the first lines
+/// of the key printed in the human report; a directory symlink to `/proc`
+/// hung the walk. A symbolic link (or a module `source`) whose target lies
+/// outside the repository is never read and never printed: a CRC003 names
+/// the link. Symlinks inside the repository still work; a FIFO is never read.
+#[cfg(unix)]
+#[test]
+fn symlinks_outside_the_repository_are_not_read() {
+    let t = Tree::new("fence");
+    let secret = t.root.join("outside");
+    fs::create_dir_all(&secret).unwrap();
+    fs::write(
+        secret.join("id_rsa"),
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRETKEYMATERIAL\n",
+    )
+    .unwrap();
+    fs::write(
+        secret.join("main.tf"),
+        "resource \"aws_s3_bucket\" \"outside\" {\n  bucket = \"SECRETKEYMATERIAL\"\n}\n",
+    )
+    .unwrap();
+    let outside = secret.to_str().unwrap().to_string();
+    t.symlink(&format!("{outside}/id_rsa"), "leak.tf");
+    t.symlink(&format!("{outside}/id_rsa"), "sub/leak.tf");
+    t.symlink(&outside, "outdir");
+    t.symlink("/proc", "proc");
+    t.symlink("/proc/self", "procself");
+    // An ancestor: a loop (CRC000), not followed either.
+    t.symlink("..", "parent");
+    t.symlink(".", "itself");
+    t.write(
+        "calls.tf",
+        "module \"out\" {\n  source = \"../outside\"\n}\n\nmodule \"sub\" {\n  source = \"./sub\"\n}\n",
+    );
+    // Inside the repository: followed.
+    t.write(
+        "real/inner.tf",
+        "resource \"aws_s3_bucket\" \"inner\" {\n  bucket = \"i\"\n}\n",
+    );
+    t.symlink("real", "linked");
+    t.symlink("../main.tf", "sub/main.tf");
+    let fifo = t.path("pipe.tf");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        t.symlink("pipe.tf", "pipelink.tf");
+    }
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let r = t.run_within(&["check", ".", "--format", format], QUICK);
+        r.assert_sane();
+        assert!(
+            !r.stdout.contains("SECRETKEYMATERIAL") && !r.stderr.contains("SECRETKEYMATERIAL"),
+            "{format}: a file outside the repository was printed:\n{}",
+            r.stdout
+        );
+        assert!(!r.stdout.contains("PRIVATE KEY"), "{}", r.stdout);
+    }
+    let c = t.check();
+    let skipped = |what: &str| {
+        findings(&c)
+            .iter()
+            .any(|f| f["code"] == "CRC003" && f["message"].as_str().unwrap().contains(what))
+    };
+    for link in [
+        "leak.tf is a symbolic link to a place outside the repository: not read",
+        "outdir is a symbolic link",
+        "proc is a symbolic link",
+        "procself is a symbolic link",
+        "source ../outside resolves outside the repository",
+    ] {
+        assert!(skipped(link), "no CRC003 for {link}: {:#}", c["findings"]);
+    }
+    let inv = t.inventory();
+    good_survives(&inv);
+    let addresses: Vec<&str> = resources(&inv)
+        .iter()
+        .map(|r| r["address"].as_str().unwrap())
+        .collect();
+    assert!(
+        !addresses.contains(&"aws_s3_bucket.outside"),
+        "{addresses:?}"
+    );
+    assert!(addresses.contains(&"aws_s3_bucket.inner"), "{addresses:?}");
+    assert!(
+        addresses.contains(&"module.sub.aws_s3_bucket.good"),
+        "a symlink inside the repository is read: {addresses:?}"
+    );
+}

@@ -31,7 +31,7 @@ pub use crate::analysis::{Analysis, CallChain, Resource};
 use crate::analysis::{RegionVal, index};
 use crate::assemble::{Module, tfvars_rank};
 use crate::catalogue::Catalogue;
-use crate::discover::{self, Candidate, Discovered, Discovery};
+use crate::discover::{self, Candidate, Discovered, Discovery, Fence};
 use crate::eval::value::Origin;
 use crate::eval::{CliValues, Eval, InstId, Modules, Resolver};
 use crate::findings::{Code, Finding, Related};
@@ -101,9 +101,16 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         let f = load::walk_error_finding(e, &mut an.sources, &cwd);
         an.findings.push(f);
     }
+    for e in &disc.skipped {
+        let mut f = load::walk_error_finding(e, &mut an.sources, &cwd);
+        f.code = Code::Crc003;
+        f.severity = Code::Crc003.default_severity();
+        an.findings.push(f);
+    }
+    let fence = disc.fence.clone();
     let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
     let file_args = disc.file_args;
-    let tree = load_tree(disc.files, &cli, &mut an, &cwd);
+    let tree = load_tree(disc.files, &cli, &mut an, &cwd, &fence);
     crate::sys::stages::mark("shells loaded");
     let Tree {
         mut modules,
@@ -131,6 +138,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         cli: &cli,
         cat,
         tier_tags: &opts.tier_tags,
+        fence: &fence,
     };
     let (results, orphans, broken) = ctx.evaluate(&roots, &an.sources);
     mark_broken(&mut modules, broken, &mut an.findings);
@@ -200,7 +208,13 @@ struct Shells {
 
 /// Loads the discovered files, then the module directories they call, until
 /// nothing is new.
-fn load_tree(files: Vec<Discovered>, cli: &CliValues, an: &mut Analysis, cwd: &Path) -> Shells {
+fn load_tree(
+    files: Vec<Discovered>,
+    cli: &CliValues,
+    an: &mut Analysis,
+    cwd: &Path,
+    fence: &Fence,
+) -> Shells {
     let mut scanned: Vec<PathBuf> = files.iter().map(|f| dir_of(&f.path)).collect();
     // The files of a directory come together (discovery sorts them).
     scanned.dedup();
@@ -246,12 +260,14 @@ fn load_tree(files: Vec<Discovered>, cli: &CliValues, an: &mut Analysis, cwd: &P
                 manifests.insert(dir.clone(), entries);
             }
             for t in targets {
-                if known_dirs.insert(t.clone()) && t.is_dir() {
+                // A module outside the repository is not read: the call
+                // says so (DirResolver::resolve).
+                if known_dirs.insert(t.clone()) && t.is_dir() && fence.outside(&t).is_none() {
                     by_dir
                         .entry(t.clone())
                         .or_insert_with(|| Module::new(t.clone()));
                     pending.extend(
-                        discover::list_dir(&t, &mut walk_errors)
+                        discover::list_dir(&t, fence, &mut walk_errors)
                             .into_iter()
                             .filter(|f| f.candidate != Candidate::Json),
                     );
@@ -407,6 +423,7 @@ struct RootsCtx<'a> {
     cli: &'a CliValues,
     cat: &'a Catalogue,
     tier_tags: &'a [String],
+    fence: &'a Fence,
 }
 
 impl RootsCtx<'_> {
@@ -424,6 +441,7 @@ impl RootsCtx<'_> {
             index: self.index,
             manifests: self.manifests,
             cli: self.cli,
+            fence: self.fence,
         };
         let load = Loader {
             modules,
@@ -627,6 +645,7 @@ struct DirResolver<'a> {
     index: &'a HashMap<PathBuf, usize>,
     manifests: &'a HashMap<usize, HashMap<String, PathBuf>>,
     cli: &'a CliValues,
+    fence: &'a Fence,
 }
 
 impl Resolver for DirResolver<'_> {
@@ -666,6 +685,18 @@ impl Resolver for DirResolver<'_> {
         };
         if c.local_source().is_some() {
             let target = discover::normalize(&m.dir.join(src));
+            if !self.index.contains_key(&target)
+                && let Some(real) = self.fence.outside(&target)
+            {
+                return Err((
+                    Code::Crc003,
+                    format!(
+                        "module {}: source {src} resolves outside the repository ({}): not read; its resources cannot be placed",
+                        c.name,
+                        real.display()
+                    ),
+                ));
+            }
             return self.index.get(&target).copied().ok_or_else(|| {
                 (
                     Code::Crc000,
