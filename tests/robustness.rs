@@ -1762,3 +1762,47 @@ fn symlinks_outside_the_repository_are_not_read() {
         "a symlink inside the repository is read: {addresses:?}"
     );
 }
+
+/// Evaluation steps are bounded per expression: a `for` inside a `for` over
+/// 3,000 × 3,000 elements (9 million steps) is cut at 4,000,000 steps, its
+/// value is unknown, and a CRC003 names the expression and the bound. A
+/// string built by a template is bounded as function results are (16 MiB).
+#[test]
+fn evaluation_steps_and_template_strings_are_bounded_and_named() {
+    let t = Tree::new("step-budget");
+    t.write(
+        "steps.tf",
+        "locals {\n  grid = [for x in range(3000) : [for y in range(3000) : y]]\n\
+         \x20 big  = join(\"\", [for i in range(500000) : \"abcdefghijklmnopqrst\"])\n}\n\n\
+         resource \"aws_s3_bucket\" \"grid\" {\n  region = local.grid[0][0]\n}\n\n\
+         resource \"aws_s3_bucket\" \"long\" {\n  region = \"${local.big}${local.big}\"\n}\n",
+    );
+    let r = t.run_within(&["check", ".", "--format", "json"], QUICK);
+    r.assert_sane();
+    assert!(
+        r.peak_kib < MEMORY_KIB,
+        "check peaked at {} MiB",
+        r.peak_kib / 1024
+    );
+    let c = r.json();
+    let crc003 = with_code(&c, "CRC003", "steps.tf");
+    let on = |line: u64| -> Vec<String> {
+        crc003
+            .iter()
+            .filter(|f| f["line"] == line)
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        on(2).iter().any(|m| m.contains("[for x in range(3000)")
+            && m.contains("more than 4000000 evaluation steps, the bound for one expression")),
+        "{:#}",
+        c["findings"]
+    );
+    assert!(
+        on(11).iter().any(|m| m.contains("16777216")),
+        "{:#}",
+        c["findings"]
+    );
+    placed_in_paris(&t.inventory(), "aws_s3_bucket.good");
+}

@@ -33,8 +33,28 @@ pub const MAX_INSTANCES: usize = 10_000;
 pub const MAX_ROOT_INSTANCES: usize = 100_000;
 /// At most this many module instances in one root module.
 pub const MAX_MODULE_INSTANCES: usize = 10_000;
+/// At most this many evaluation steps (one per expression node evaluated,
+/// `for` bodies and the locals, variables and outputs it reads included) for
+/// one expression evaluated from the outside. Past it, the value is unknown
+/// and a CRC003 names the expression and the bound ([`Eval::over_budget`]).
+/// Real code takes a few thousand at most: a `for` over the longest list a
+/// function may make (1,000,000 elements) still fits.
+pub const MAX_STEPS: u64 = 4_000_000;
+/// At most this many evaluation steps in one root module, all expressions
+/// together: many expressions each just under [`MAX_STEPS`] are bounded too.
+pub const MAX_ROOT_STEPS: u64 = 40_000_000;
 
 pub type InstId = usize;
+
+/// Why an evaluation was cut: the step bound of its expression (`own`) or
+/// of its root module.
+fn budget_why(own: bool) -> String {
+    if own {
+        format!("more than {MAX_STEPS} evaluation steps, the bound for one expression")
+    } else {
+        format!("more than {MAX_ROOT_STEPS} evaluation steps, the bound for one root module")
+    }
+}
 
 /// A resource instance: module instance, declaration, instance key.
 pub type InstanceKey = (InstId, usize, Option<Key>);
@@ -184,6 +204,17 @@ pub struct Eval<'a> {
     expanded: Cell<usize>,
     /// Set once [`MAX_MODULE_INSTANCES`] is reached (reported once).
     module_bound_hit: Cell<bool>,
+    /// Evaluation steps of the expression evaluated from the outside, and
+    /// of all of them: see [`MAX_STEPS`] and [`MAX_ROOT_STEPS`].
+    steps: Cell<u64>,
+    root_steps: Cell<u64>,
+    /// The expression evaluated from the outside (depth 0) or on a budget of
+    /// its own ([`Eval::own_budget`]), and whether its evaluation was cut by
+    /// a step bound (`Some(true)`: its own, `Some(false)`: the root's).
+    top: Cell<Option<Span>>,
+    cut: Cell<Option<bool>>,
+    /// Set once [`MAX_ROOT_STEPS`] is reported.
+    root_budget_reported: Cell<bool>,
     pub findings: RefCell<Vec<Finding>>,
 }
 
@@ -225,6 +256,11 @@ impl<'a> Eval<'a> {
             cycles: Cell::new(0),
             expanded: Cell::new(0),
             module_bound_hit: Cell::new(false),
+            steps: Cell::new(0),
+            root_steps: Cell::new(0),
+            top: Cell::new(None),
+            cut: Cell::new(None),
+            root_budget_reported: Cell::new(false),
             findings: RefCell::default(),
         }
     }
@@ -290,6 +326,22 @@ impl<'a> Eval<'a> {
 
     /// Guards against cycles: runs `f` unless `(inst, kind, name)` is already
     /// being evaluated.
+    /// Runs `f`, the evaluation of the expression at `span` (a local or an
+    /// output), on a step budget of its own ([`MAX_STEPS`]): the bound then
+    /// names the expression that takes the steps, not the one that reads it.
+    fn own_budget(&self, span: Span, f: impl FnOnce() -> Val) -> Val {
+        let steps = self.steps.replace(0);
+        let top = self.top.replace(Some(span));
+        let cut = self.cut.replace(None);
+        let v = f();
+        self.steps.set(steps);
+        self.top.set(top);
+        match self.cut.replace(cut) {
+            Some(own) => Val::unknown(span, budget_why(own)),
+            None => v,
+        }
+    }
+
     fn guarded(&self, key: (InstId, u8, String), span: Span, f: impl FnOnce() -> Val) -> Val {
         if !self.active.borrow_mut().insert(key.clone()) {
             self.note_cycle();
@@ -759,11 +811,12 @@ impl<'a> Eval<'a> {
         let module = self.module_of(inst);
         let v = match module.locals.get(name) {
             Some((a, _)) => self.guarded((inst, 1, name.to_string()), at, || {
-                self.eval(&a.expr, &Scope::of(inst)).through(Origin {
-                    span: a.expr.span,
-                    message: format!("local.{name}").into(),
-                    resource: None,
-                })
+                self.own_budget(a.expr.span, || self.eval(&a.expr, &Scope::of(inst)))
+                    .through(Origin {
+                        span: a.expr.span,
+                        message: format!("local.{name}").into(),
+                        resource: None,
+                    })
             }),
             None => Val::error(at, format!("local.{name} is not declared")),
         };
@@ -784,10 +837,54 @@ impl<'a> Eval<'a> {
             self.note_instance_event();
             return Val::unknown(e.span, "expression nested too deeply");
         }
+        if d == 0 {
+            self.top.set(Some(e.span));
+            self.steps.set(0);
+            self.cut.set(None);
+        }
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        let root_steps = self.root_steps.get() + 1;
+        self.root_steps.set(root_steps);
+        if steps > MAX_STEPS || root_steps > MAX_ROOT_STEPS {
+            return self.over_budget(e.span, steps > MAX_STEPS);
+        }
         self.depth.set(d + 1);
         let v = self.eval_inner(e, sc);
         self.depth.set(d);
-        v
+        match self.cut.get() {
+            // A value cut short is unknown as a whole, not a list of which
+            // only the first elements are real.
+            Some(own) if d == 0 => Val::unknown(e.span, budget_why(own)),
+            _ => v,
+        }
+    }
+
+    /// The value of an expression evaluated past its step budget (`own`:
+    /// [`MAX_STEPS`], else [`MAX_ROOT_STEPS`]): unknown, and a CRC003 (once
+    /// per expression, and once for the root) names the expression and the
+    /// bound.
+    #[cold]
+    fn over_budget(&self, at: Span, own: bool) -> Val {
+        self.note_instance_event();
+        let top = self.top.get().unwrap_or(at);
+        let first = self.cut.replace(Some(own)).is_none();
+        let report = if own {
+            first
+        } else {
+            !self.root_budget_reported.replace(true)
+        };
+        let why = budget_why(own);
+        if report {
+            let msg = format!(
+                "{} takes {why}: its value is unknown and what depends on it is not determined",
+                self.text(top)
+            );
+            self.findings
+                .borrow_mut()
+                .push(Finding::new(Code::Crc003, top.file, Some(top), msg));
+        }
+        Val::unknown(at, why)
     }
 
     fn eval_inner(&self, e: &Expr, sc: &Scope) -> Val {
@@ -925,6 +1022,9 @@ impl<'a> Eval<'a> {
                         }
                     };
                     let head = a.as_str().unwrap_or("");
+                    if let Err(why) = funcs::check_len(head.len() + s.len()) {
+                        return Val::error(span, format!("string template: {why}"));
+                    }
                     next.push(Val::str(&format!("{head}{s}")).with_via(&b.via));
                     if next.len() >= crate::eval::value::MAX_CHOICES {
                         break;
@@ -1300,11 +1400,12 @@ impl<'a> Eval<'a> {
         match module.outputs.get(name) {
             Some((b, _)) => match b.body.attr("value") {
                 Some(a) => self.guarded((inst, 2, name.to_string()), at, || {
-                    self.eval(&a.expr, &Scope::of(inst)).through(Origin {
-                        span: a.expr.span,
-                        message: format!("output {name}").into(),
-                        resource: None,
-                    })
+                    self.own_budget(a.expr.span, || self.eval(&a.expr, &Scope::of(inst)))
+                        .through(Origin {
+                            span: a.expr.span,
+                            message: format!("output {name}").into(),
+                            resource: None,
+                        })
                 }),
                 None => Val::unknown(b.span, format!("output {name} has no value")),
             },

@@ -87,32 +87,57 @@ pub(super) fn merge(a: &[Val], _: Span) -> R {
     Ok(Val::map(out))
 }
 
-/// The elements without repeats, in their first order. Known scalars are
-/// deduplicated by their text, in linear time.
-pub(super) fn dedup(xs: Vec<Val>) -> Vec<Val> {
-    let mut out: Vec<Val> = Vec::new();
-    let mut seen = HashSet::new();
-    for x in xs {
-        let key = match &x.v {
+/// A set of values: known scalars by their text (linear time over a
+/// collection), the others compared one by one.
+#[derive(Default)]
+struct Members {
+    keys: HashSet<String>,
+    rest: Vec<Val>,
+}
+
+impl Members {
+    fn of(xs: &[Val]) -> Members {
+        let mut m = Members::default();
+        for x in xs {
+            m.insert(x);
+        }
+        m
+    }
+
+    fn key(x: &Val) -> Option<String> {
+        match &x.v {
             V::Str(t) => Some(format!("s{t}")),
             V::Num(n) => Some(format!("n{}", fmt_num(*n))),
             V::Bool(b) => Some(format!("b{b}")),
             _ => None,
-        };
-        match key {
-            Some(k) => {
-                if seen.insert(k) {
-                    out.push(x);
-                }
-            }
+        }
+    }
+
+    fn contains(&self, x: &Val) -> bool {
+        match Members::key(x) {
+            Some(k) => self.keys.contains(&k),
+            None => self.rest.contains(x),
+        }
+    }
+
+    /// Whether `x` was not a member yet.
+    fn insert(&mut self, x: &Val) -> bool {
+        match Members::key(x) {
+            Some(k) => self.keys.insert(k),
+            None if self.rest.contains(x) => false,
             None => {
-                if !out.contains(&x) {
-                    out.push(x);
-                }
+                self.rest.push(x.clone());
+                true
             }
         }
     }
-    out
+}
+
+/// The elements without repeats, in their first order. Known scalars are
+/// deduplicated by their text, in linear time.
+pub(super) fn dedup(xs: Vec<Val>) -> Vec<Val> {
+    let mut seen = Members::default();
+    xs.into_iter().filter(|x| seen.insert(x)).collect()
 }
 
 pub(super) fn distinct(a: &[Val], _: Span) -> R {
@@ -126,23 +151,27 @@ pub(super) fn sort_set(out: &mut [Val]) {
 
 pub(super) fn setunion(a: &[Val], _: Span) -> R {
     let mut out: Vec<Val> = Vec::new();
+    let mut seen = Members::default();
     for l in a {
-        for x in list(l)? {
-            if !out.contains(&x) {
-                out.push(x);
-            }
-        }
+        out.extend(list(l)?.into_iter().filter(|x| seen.insert(x)));
     }
     sort_set(&mut out);
     Ok(Val::list(out))
 }
 
-fn set_filter(a: &[Val], keep: impl Fn(&[Vec<Val>], &Val) -> bool) -> R {
+/// The elements of the first set that `keep` keeps, given the other sets.
+/// Membership is hashed for known scalars: `setintersection(range(65536))`
+/// was quadratic (20 s, found by tests/fuzz_eval.rs).
+fn set_filter(a: &[Val], keep: impl Fn(&[Members], &Val) -> bool) -> R {
     let first = list(arg(a, 0)?)?;
-    let others: Vec<Vec<Val>> = a[1..].iter().map(list).collect::<Result<_, _>>()?;
+    let others: Vec<Members> = a[1..]
+        .iter()
+        .map(|o| list(o).map(|xs| Members::of(&xs)))
+        .collect::<Result<_, _>>()?;
+    let mut seen = Members::default();
     let mut out: Vec<Val> = Vec::new();
     for x in first {
-        if keep(&others, &x) && !out.contains(&x) {
+        if keep(&others, &x) && seen.insert(&x) {
             out.push(x);
         }
     }

@@ -157,11 +157,12 @@ pub(super) fn indent(a: &[Val], _: Span) -> R {
     let spaces = n(arg(a, 0)?)?.max(0.0);
     let text = s(arg(a, 1)?)?;
     let breaks = text.matches('\n').count();
-    let grow = if breaks == 0 {
-        0.0
-    } else {
-        spaces * breaks as f64
-    };
+    if breaks == 0 {
+        // Nothing to indent: a huge width must not be allocated (found by
+        // tests/fuzz_eval.rs: `indent(1e300, "x")` was a capacity overflow).
+        return Ok(Val::str(&text));
+    }
+    let grow = spaces * breaks as f64;
     if grow + text.len() as f64 > super::MAX_STRING as f64 {
         check_len(usize::MAX)?;
     }
@@ -240,6 +241,10 @@ mod tests {
         // A huge indent of a single line adds nothing.
         assert_eq!(
             run("indent", vec![Val::num(1e9), Val::str("x")]),
+            Val::str("x")
+        );
+        assert_eq!(
+            run("indent", vec![Val::num(1e300), Val::str("x")]),
             Val::str("x")
         );
         let big = "a".repeat(200_000);
