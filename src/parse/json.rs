@@ -279,7 +279,7 @@ impl<'a> Parser<'a> {
                     start,
                     base: self.items.len(),
                 });
-                return Ok(None);
+                Ok(None)
             }
         } else if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -294,7 +294,7 @@ impl<'a> Parser<'a> {
                 base: self.members.len(),
                 key: Some(key),
             });
-            return Ok(None);
+            Ok(None)
         }
     }
 
@@ -313,7 +313,7 @@ impl<'a> Parser<'a> {
                 match self.peek() {
                     Some(b',') => {
                         self.pos += 1;
-                        return Ok(None);
+                        Ok(None)
                     }
                     Some(b']') => {
                         self.pos += 1;
@@ -325,21 +325,17 @@ impl<'a> Parser<'a> {
                             span: self.span(start, self.pos),
                         }))
                     }
-                    None => {
-                        return Err(err(
-                            *start,
-                            "unterminated array: expected ',' or ']' after array element",
-                        ));
-                    }
-                    Some(_) => {
-                        return Err(err(
-                            self.pos,
-                            format!(
-                                "expected ',' or ']' after array element, found {}",
-                                self.describe_at(self.pos)
-                            ),
-                        ));
-                    }
+                    None => Err(err(
+                        *start,
+                        "unterminated array: expected ',' or ']' after array element",
+                    )),
+                    Some(_) => Err(err(
+                        self.pos,
+                        format!(
+                            "expected ',' or ']' after array element, found {}",
+                            self.describe_at(self.pos)
+                        ),
+                    )),
                 }
             }
             Frame::Object { start, base, key } => {
@@ -354,7 +350,7 @@ impl<'a> Parser<'a> {
                         self.pos += 1;
                         self.skip_ws();
                         *key = Some(self.key(true)?);
-                        return Ok(None);
+                        Ok(None)
                     }
                     Some(b'}') => {
                         self.pos += 1;
@@ -366,21 +362,17 @@ impl<'a> Parser<'a> {
                             span: self.span(start, self.pos),
                         }))
                     }
-                    None => {
-                        return Err(err(
-                            *start,
-                            "unterminated object: expected ',' or '}' after object member",
-                        ));
-                    }
-                    Some(_) => {
-                        return Err(err(
-                            self.pos,
-                            format!(
-                                "expected ',' or '}}' after object member, found {}",
-                                self.describe_at(self.pos)
-                            ),
-                        ));
-                    }
+                    None => Err(err(
+                        *start,
+                        "unterminated object: expected ',' or '}' after object member",
+                    )),
+                    Some(_) => Err(err(
+                        self.pos,
+                        format!(
+                            "expected ',' or '}}' after object member, found {}",
+                            self.describe_at(self.pos)
+                        ),
+                    )),
                 }
             }
         }
