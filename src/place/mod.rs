@@ -6,6 +6,8 @@
 //! code here.
 
 pub mod arm;
+pub mod backend;
+pub mod cluster;
 pub mod egress;
 pub mod plan;
 pub mod provider_each;
@@ -16,9 +18,9 @@ use crate::assemble::ResourceDecl;
 use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::value::{Key, Origin, V, Val};
 use crate::eval::{Eval, InstId, InstanceKey, Oracle, Scope, join_addr};
-use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::model::{Block, Expr, ExprKind};
 use crate::source::Span;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -341,7 +343,11 @@ impl Placer<'_, '_, '_> {
         if let Some(p) = self.st.provider_cache.borrow().get(r) {
             return p.clone();
         }
-        let p = Rc::new(self.provider_place_uncached(r, at));
+        // A Kubernetes provider is where its cluster is (place/cluster.rs).
+        let p = Rc::new(
+            self.cluster_provider(r, at)
+                .unwrap_or_else(|| self.provider_place_uncached(r, at)),
+        );
         self.st
             .provider_cache
             .borrow_mut()
@@ -600,6 +606,11 @@ impl Placer<'_, '_, '_> {
             origins: Vec::new(),
             copies_data: false,
         };
+        // In a Kubernetes cluster: where the cluster is (place/cluster.rs).
+        if cluster::is_cluster_provider(&dp.source) {
+            self.take_provider(&mut placed, &pp);
+            return placed;
+        }
         let facts = self.type_facts(&source, &d.ty);
         placed.copies_data = facts.copies_data;
         if facts.inert {
