@@ -854,6 +854,18 @@ impl<'a> Parser<'a> {
         ))
     }
 
+    /// Each step of a traversal nests the expression one level deeper (and
+    /// every later stage walks it recursively): bounded as nesting is.
+    fn traversal_step(&mut self, steps: usize) -> Option<()> {
+        if steps > MAX_DEPTH {
+            return self.fail(
+                self.pos,
+                format!("traversal too long: more than {MAX_DEPTH} steps (`.name` or `[index]`) in one reference"),
+            );
+        }
+        Some(())
+    }
+
     /// `.name`, `.0`, `.*`, `[expr]`, `[*]` after a term, as the conversion
     /// in `hcl.rs` builds them.
     fn traversal(&mut self, base: Expr, nl: bool) -> Option<Expr> {
@@ -862,8 +874,6 @@ impl<'a> Parser<'a> {
         let mut splat: Option<(Expr, Vec<Traverse>, Span)> = None;
         // Inside an attribute-only splat (`.*`), which a `[` ends.
         let mut attr_splat = false;
-        // Each step nests the expression one level deeper (and every later
-        // stage walks it recursively): bounded as nesting is.
         let mut steps = 0usize;
         loop {
             let save = self.pos;
@@ -874,12 +884,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             steps += 1;
-            if steps > MAX_DEPTH {
-                return self.fail(
-                    self.pos,
-                    format!("traversal too long: more than {MAX_DEPTH} steps (`.name` or `[index]`) in one reference"),
-                );
-            }
+            self.traversal_step(steps)?;
             let op_start = self.pos;
             self.pos += 1;
             enum Op<'s> {
