@@ -67,6 +67,21 @@ pub struct Discovery {
     /// Whether a PATH argument was a file: then findings are limited to the
     /// files named (SPEC §1).
     pub file_args: bool,
+    /// Terragrunt units: directories holding `terragrunt.hcl` (or
+    /// `terragrunt.hcl.json`), sorted, including the units a stack generated
+    /// under `.terragrunt-stack/`.
+    pub units: Vec<PathBuf>,
+    /// Terragrunt configuration files named on the command line
+    /// (`region.hcl`, `root.hcl`, a unit's `terragrunt.hcl`).
+    pub terragrunt_args: Vec<PathBuf>,
+}
+
+/// The names of a Terragrunt unit's configuration file.
+pub const UNIT_FILE_NAMES: [&str; 2] = ["terragrunt.hcl", "terragrunt.hcl.json"];
+
+/// Whether a file name is a unit's Terragrunt configuration.
+pub fn is_unit_file(name: &str) -> bool {
+    UNIT_FILE_NAMES.contains(&name)
 }
 
 /// The kind a file name announces, or `None` for files cercle does not read.
@@ -137,6 +152,11 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
         };
         if meta.is_file() {
             out.file_args = true;
+            if arg.to_string_lossy().ends_with(".hcl")
+                || arg.to_string_lossy().ends_with(".hcl.json")
+            {
+                out.terragrunt_args.push(arg.clone());
+            }
             // A file cercle does not read (`prod.tfvars`) still loads its module.
             if let Some(candidate) = classify(&arg) {
                 push(&mut out.files, &mut seen, arg.clone(), candidate, true);
@@ -150,6 +170,9 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
             } else {
                 dir
             };
+            if UNIT_FILE_NAMES.iter().any(|n| dir.join(n).is_file()) {
+                out.units.push(dir.clone());
+            }
             for d in list_dir(&dir, &mut out.errors) {
                 if !excluded(&d.path) {
                     push(&mut out.files, &mut seen, d.path, d.candidate, false);
@@ -160,6 +183,8 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
         }
     }
     out.files = prefer_tofu(std::mem::take(&mut out.files));
+    out.units.sort();
+    out.units.dedup();
     out
 }
 
@@ -185,7 +210,6 @@ fn walk(
 ) {
     let mut builder = ignore::WalkBuilder::new(root);
     builder
-        .hidden(true)
         .git_global(false)
         .git_exclude(true)
         .git_ignore(true)
@@ -196,9 +220,14 @@ fn walk(
         // Siblings by name: the order of their paths, without comparing
         // their common parents.
         .sort_by_file_name(|a, b| a.cmp(b))
+        .hidden(false)
         .filter_entry(|e| {
             let name = e.file_name();
-            !(e.depth() > 0 && (name == ".git" || name == ".terraform"))
+            // Hidden entries are skipped, but for the units a Terragrunt
+            // stack generates (`.terragrunt-stack/`).
+            !(e.depth() > 0
+                && name.as_encoded_bytes().starts_with(b".")
+                && name != ".terragrunt-stack")
         });
     for entry in builder.build() {
         match entry {
@@ -209,6 +238,17 @@ fn walk(
                 let path = normalize(e.path());
                 if excluded(&path) {
                     continue;
+                }
+                if path
+                    .file_name()
+                    .is_some_and(|n| is_unit_file(&n.to_string_lossy()))
+                {
+                    out.units.push(
+                        path.parent()
+                            .filter(|p| !p.as_os_str().is_empty())
+                            .map(Path::to_path_buf)
+                            .unwrap_or_else(|| PathBuf::from(".")),
+                    );
                 }
                 if let Some(c) = classify(&path) {
                     push(&mut out.files, seen, path, c, false);

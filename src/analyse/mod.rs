@@ -62,6 +62,8 @@ pub struct Options {
     pub exclude: Vec<String>,
     /// Tag and label keys that carry a tier (SPEC §3).
     pub tier_tags: Vec<String>,
+    /// `[[source]]`: remote module sources read from local checkouts.
+    pub sources: crate::terragrunt::source::SourceMap,
 }
 
 #[derive(Clone, Debug)]
@@ -103,7 +105,17 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     }
     let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
     let file_args = disc.file_args;
-    let tree = load_tree(disc.files, &cli, &mut an, &cwd);
+    let units =
+        crate::terragrunt::evaluate_units(&disc.units, &mut an.sources, &cwd, &opts.sources);
+    an.findings.extend(units.findings);
+    an.units = units.units.len();
+    let unit_sources: Vec<PathBuf> = units
+        .units
+        .iter()
+        .filter_map(|u| u.module.clone())
+        .collect();
+    let mut tree = load_tree(disc.files, &unit_sources, &cli, &mut an, &cwd);
+    unit_modules(&mut tree, units.units, &mut an);
     crate::sys::stages::mark("shells loaded");
     let Tree {
         mut modules,
@@ -157,7 +169,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     }
     an.root_names = modules
         .iter()
-        .map(|m| crate::source::display_path(&m.dir, &cwd))
+        .map(|m| crate::source::display_path(m.unit.as_ref().unwrap_or(&m.dir), &cwd))
         .collect();
     an.modules = modules;
     Ok(an)
@@ -196,11 +208,19 @@ struct Shells {
     manifests: HashMap<PathBuf, HashMap<String, PathBuf>>,
     /// The directories discovery found (not only reached through calls).
     scanned: BTreeSet<PathBuf>,
+    /// The root modules of Terragrunt units.
+    units: Vec<Module>,
 }
 
 /// Loads the discovered files, then the module directories they call, until
 /// nothing is new.
-fn load_tree(files: Vec<Discovered>, cli: &CliValues, an: &mut Analysis, cwd: &Path) -> Shells {
+fn load_tree(
+    files: Vec<Discovered>,
+    unit_sources: &[PathBuf],
+    cli: &CliValues,
+    an: &mut Analysis,
+    cwd: &Path,
+) -> Shells {
     let mut scanned: Vec<PathBuf> = files.iter().map(|f| dir_of(&f.path)).collect();
     // The files of a directory come together (discovery sorts them).
     scanned.dedup();
@@ -215,6 +235,19 @@ fn load_tree(files: Vec<Discovered>, cli: &CliValues, an: &mut Analysis, cwd: &P
     }
     let mut pending: Vec<Discovered> = files;
     let mut walk_errors = Vec::new();
+    // The modules of Terragrunt units, loaded as called modules are.
+    for t in unit_sources {
+        if known_dirs.insert(t.clone()) && t.is_dir() {
+            by_dir
+                .entry(t.clone())
+                .or_insert_with(|| Module::new(t.clone()));
+            pending.extend(
+                discover::list_dir(t, &mut walk_errors)
+                    .into_iter()
+                    .filter(|f| f.candidate != Candidate::Json),
+            );
+        }
+    }
     while !pending.is_empty() {
         let batch = std::mem::take(&mut pending);
         let parsed = load::load_shells(batch, &mut an.sources, cwd, &mut an.findings);
@@ -267,7 +300,87 @@ fn load_tree(files: Vec<Discovered>, cli: &CliValues, an: &mut Analysis, cwd: &P
         by_dir,
         manifests,
         scanned,
+        units: Vec::new(),
     }
+}
+
+/// The root module of each Terragrunt unit whose module could be read: the
+/// module's files (but those a `generate` block overwrites), the generated
+/// files, its variable files, the unit's `inputs` and `remote_state`. The
+/// module's directory is then checked through its units only.
+fn unit_modules(shells: &mut Shells, units: Vec<crate::terragrunt::Unit>, an: &mut Analysis) {
+    for u in units {
+        let Some(src) = u.module else { continue };
+        let mut m = Module::new(src.clone());
+        let name_of = |id: FileId, an: &Analysis| {
+            an.sources
+                .get(id)
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let kinds: HashMap<FileId, FileKind> = an.file_kinds.iter().copied().collect();
+        if let Some(shell) = shells.by_dir.get(&src) {
+            for &id in &shell.files {
+                let name = name_of(id, an);
+                if u.generated
+                    .iter()
+                    .any(|g| g.name == name && !g.skip_if_exists)
+                {
+                    continue;
+                }
+                let Some(kind) = kinds.get(&id).copied() else {
+                    continue;
+                };
+                if let Ok(body) = load::reparse(&an.sources.get(id).text, kind, id) {
+                    add_unit_file(&mut m, id, kind, body, &name);
+                }
+            }
+            m.tfvars = shell.tfvars.clone();
+            m.broken = shell.broken.clone();
+        }
+        for g in &u.generated {
+            let exists = m.files.iter().any(|id| name_of(*id, an) == g.name);
+            if g.skip_if_exists && exists {
+                continue;
+            }
+            let file = an.sources.get(g.id).clone();
+            match load::reparse(&file.text, FileKind::Hcl, g.id) {
+                Ok(body) => {
+                    an.file_kinds.push((g.id, FileKind::Hcl));
+                    add_unit_file(&mut m, g.id, FileKind::Hcl, body, &g.name);
+                }
+                Err((offset, message)) => {
+                    an.findings
+                        .push(load::parse_error_finding(&file, offset, message));
+                }
+            }
+        }
+        if u.backend.is_some() {
+            m.backend = u.backend;
+        }
+        m.inputs = vec![(u.config, u.inputs)];
+        m.unit = Some(u.dir);
+        m.scanned = true;
+        shells.scanned.remove(&src);
+        shells.units.push(m);
+    }
+}
+
+fn add_unit_file(m: &mut Module, id: FileId, kind: FileKind, body: Body, name: &str) {
+    m.add(
+        ParsedFile {
+            id,
+            kind,
+            path: PathBuf::new(),
+            dir: PathBuf::new(),
+            explicit: false,
+            is_override: crate::discover::is_override(name),
+            body: Some(load::shell_body(kind, body)),
+        },
+        name,
+    );
 }
 
 /// The local directories a module's calls name (literally, or through
@@ -297,11 +410,14 @@ fn assemble(shells: Shells, sources: &SourceMap) -> Tree {
         by_dir,
         manifests,
         scanned,
+        units,
     } = shells;
     let mut modules: Vec<Module> = by_dir.into_values().collect();
+    modules.extend(units);
     for m in &mut modules {
         m.apply_overrides();
-        m.scanned = scanned.contains(&m.dir) && !crate::eval::is_installed_dir(&m.dir);
+        m.scanned = m.unit.is_some()
+            || (scanned.contains(&m.dir) && !crate::eval::is_installed_dir(&m.dir));
         m.installed = crate::eval::is_installed_dir(&m.dir);
         let names: Vec<(u8, String)> = m
             .tfvars
@@ -322,9 +438,11 @@ fn assemble(shells: Shells, sources: &SourceMap) -> Tree {
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         m.tfvars = pairs.into_iter().map(|(_, t)| t).collect();
     }
+    // A unit's module is never the target of a call.
     let index: HashMap<PathBuf, usize> = modules
         .iter()
         .enumerate()
+        .filter(|(_, m)| m.unit.is_none())
         .map(|(i, m)| (m.dir.clone(), i))
         .collect();
     let manifests: HashMap<usize, HashMap<String, PathBuf>> = manifests
@@ -848,6 +966,8 @@ fn full_module(
     m.broken.sort_unstable();
     m.scanned = shell.scanned;
     m.installed = shell.installed;
+    m.unit = shell.unit.clone();
+    m.inputs = shell.inputs.clone();
     (m, broken)
 }
 

@@ -83,6 +83,21 @@ pub fn options(i: &InputArgs, config: &Config) -> Options {
         exclude: config.exclude.clone(),
         exclude_base: config.dir.clone(),
         tier_tags: config.tier_tags.clone(),
+        sources: source_mappings(config),
+    }
+}
+
+/// `[[source]]` of the configuration, with `local` from its directory.
+fn source_mappings(config: &Config) -> crate::terragrunt::source::SourceMap {
+    crate::terragrunt::source::SourceMap {
+        mappings: config
+            .sources
+            .iter()
+            .map(|s| crate::terragrunt::source::Mapping {
+                remote: s.remote.value.clone(),
+                local: crate::discover::normalize(&config.dir.join(&s.local.value)),
+            })
+            .collect(),
     }
 }
 

@@ -622,6 +622,21 @@ impl<'a> Eval<'a> {
                 return self.tfvars_value(decl, a, *file, name);
             }
         }
+        // Terragrunt `inputs`, passed as `TF_VAR_` variables.
+        for (_, body) in module.inputs.iter().rev() {
+            if let Some(a) = body.attr(name) {
+                let v = self.eval(&a.expr, &Scope::of(usize::MAX));
+                return v.through(Origin {
+                    span: a.expr.span,
+                    message: format!(
+                        "var.{name} set by inputs in {}",
+                        self.sources.get(a.expr.span.file).display
+                    )
+                    .into(),
+                    resource: None,
+                });
+            }
+        }
         if let Some(d) = default() {
             return d;
         }
