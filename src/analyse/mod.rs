@@ -349,6 +349,9 @@ fn unit_modules(shells: &mut Shells, units: Vec<crate::terragrunt::Unit>, an: &m
             match load::reparse(&file.text, FileKind::Hcl, g.id) {
                 Ok(body) => {
                     an.file_kinds.push((g.id, FileKind::Hcl));
+                    m.given.extend(g.given.iter().map(|(s, e, via)| {
+                        (Span::new(g.id, *s as usize, *e as usize), via.clone())
+                    }));
                     add_unit_file(&mut m, g.id, FileKind::Hcl, body, &g.name);
                 }
                 Err((offset, message)) => {
@@ -968,6 +971,7 @@ fn full_module(
     m.installed = shell.installed;
     m.unit = shell.unit.clone();
     m.inputs = shell.inputs.clone();
+    m.given = shell.given.clone();
     (m, broken)
 }
 

@@ -126,6 +126,9 @@ pub struct Module {
     /// A Terragrunt unit's `inputs`: variable values above the defaults,
     /// below the variable files (`TF_VAR_`).
     pub inputs: Vec<(FileId, Body)>,
+    /// Values Terragrunt wrote into a generated file (a span of its text),
+    /// with the places they came through, newest first.
+    pub given: Vec<(Span, Vec<(Span, String)>)>,
 }
 
 impl Module {

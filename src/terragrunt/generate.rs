@@ -9,10 +9,14 @@ use super::eval::Scope;
 use crate::eval::value::Val;
 use crate::findings::{Code, Finding};
 use crate::model::{Block, ExprKind, TemplatePart};
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+
+/// A value written at (start, end) of a generated text, with the places it
+/// came through, newest first.
+pub type GivenAt = (u32, u32, Vec<(Span, String)>);
 
 /// A file written by a `generate` block.
 #[derive(Debug, Clone)]
@@ -23,6 +27,9 @@ pub struct Generated {
     pub id: FileId,
     /// `if_exists = "skip"`: a file of the module with this name is kept.
     pub skip_if_exists: bool,
+    /// Where values were written in the text (start, end), with the places
+    /// each came through, newest first.
+    pub given: Vec<GivenAt>,
 }
 
 /// The `generate` blocks of the parents and the unit (the unit's win, by
@@ -62,13 +69,16 @@ fn one(
     let skip_if_exists = attr("if_exists").is_some_and(|v| v.as_str() == Some("skip"));
     let contents = b.body.attr("contents")?;
     let file = contents.expr.span.file;
+    let mut given = Vec::new();
+    let start = contents.expr.span.start as usize;
     let text = match &contents.expr.kind {
-        ExprKind::Template(parts) => in_place(s, file, contents.expr.span.start as usize, parts),
+        ExprKind::Template(parts) => in_place(s, file, start, parts, &mut given),
         ExprKind::Str(lit) => in_place(
             s,
             file,
-            contents.expr.span.start as usize,
+            start,
             &[TemplatePart::Literal(lit.clone())],
+            &mut given,
         ),
         _ => None,
     };
@@ -96,6 +106,7 @@ fn one(
         name,
         id,
         skip_if_exists,
+        given,
     })
 }
 
@@ -104,7 +115,13 @@ fn one(
 /// Terragrunt interpolation replaced by its value (an unknown one is kept as
 /// written, for Terraform's evaluation to name). `None` for a template with
 /// directives.
-fn in_place(s: &Scope, file: FileId, start: usize, parts: &[TemplatePart]) -> Option<String> {
+fn in_place(
+    s: &Scope,
+    file: FileId,
+    start: usize,
+    parts: &[TemplatePart],
+    given: &mut Vec<GivenAt>,
+) -> Option<String> {
     let src = s.files.sources.borrow().get(file).text.clone();
     let head = src.get(..start)?;
     let rest = src.get(start..)?;
@@ -126,7 +143,16 @@ fn in_place(s: &Scope, file: FileId, start: usize, parts: &[TemplatePart]) -> Op
             TemplatePart::Interp(e) => {
                 let v = s.eval(e);
                 match v.to_string_value() {
-                    Some(t) => out.push_str(&t.replace("${", "$${").replace("%{", "%%{")),
+                    Some(t) => {
+                        let at = out.len() as u32;
+                        out.push_str(&t.replace("${", "$${").replace("%{", "%%{"));
+                        let via = v
+                            .origins()
+                            .into_iter()
+                            .map(|o| (o.span, o.message.to_string()))
+                            .collect();
+                        given.push((at, out.len() as u32, via));
+                    }
                     None => {
                         out.push_str("${");
                         out.push_str(s.files.sources.borrow().slice(e.span));
