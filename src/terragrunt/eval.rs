@@ -46,6 +46,9 @@ pub struct Dirs {
     /// The repository root (the directory holding `.git`), for
     /// `get_path_to_repo_root`.
     pub repo: PathBuf,
+    /// The unit's includes by name, with their directories
+    /// (`get_parent_terragrunt_dir("root")`).
+    pub named: Vec<(String, PathBuf)>,
 }
 
 /// One configuration file being evaluated: its body and its namespaces.
@@ -57,6 +60,8 @@ pub struct Scope<'a> {
     pub include: BTreeMap<String, Val>,
     /// `dependency.NAME`.
     pub dependency: BTreeMap<String, Val>,
+    /// `values`: a stack unit's `terragrunt.values.hcl`.
+    pub values: Option<Val>,
     pub nesting: usize,
     locals: RefCell<HashMap<String, Val>>,
     active: RefCell<HashSet<String>>,
@@ -70,6 +75,7 @@ impl<'a> Scope<'a> {
             dirs,
             include: BTreeMap::new(),
             dependency: BTreeMap::new(),
+            values: None,
             nesting,
             locals: RefCell::default(),
             active: RefCell::default(),
@@ -174,6 +180,9 @@ impl<'a> Scope<'a> {
         match name {
             "include" => Val::map(self.include.clone()),
             "dependency" => Val::map(self.dependency.clone()),
+            "values" => self.values.clone().unwrap_or_else(|| {
+                Val::error(at, "values: no terragrunt.values.hcl beside this unit")
+            }),
             "local" => Val::error(at, "local alone is not a value"),
             _ => Val::error(
                 at,
@@ -248,7 +257,13 @@ impl<'a> Scope<'a> {
                 None => Val::unknown(span, format!("{} (the environment is not read)", text())),
             },
             "get_terragrunt_dir" | "get_original_terragrunt_dir" => path(&d.unit),
-            "get_parent_terragrunt_dir" => path(d.parent.as_ref().unwrap_or(&d.here)),
+            "get_parent_terragrunt_dir" => {
+                let named = s(0).and_then(|n| d.named.iter().find(|(k, _)| *k == n));
+                match named {
+                    Some((_, dir)) => path(dir),
+                    None => path(d.parent.as_ref().unwrap_or(&d.here)),
+                }
+            }
             "get_repo_root" => path(&d.repo),
             "get_path_to_repo_root" => Val::str(&relative(&d.repo, &d.unit)),
             "get_path_from_repo_root" => Val::str(&relative(&d.unit, &d.repo)),

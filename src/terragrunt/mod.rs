@@ -74,6 +74,7 @@ pub fn evaluate_units(
             here: abs,
             parent: None,
             repo: repo.clone(),
+            named: Vec::new(),
         };
         if let Some(u) = unit(&files, dir, &config, dirs, mappings, &mut out.findings) {
             out.units.push(u);
@@ -125,6 +126,18 @@ fn unit(
     };
     let mut scope = Scope::new(files, &child.body, dirs.clone(), 0);
     let parents = includes(&scope, files, findings);
+    let mut dirs = dirs;
+    dirs.named = parents
+        .iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                dir_of(&files.sources.borrow().get(p.file.id).path),
+            )
+        })
+        .collect();
+    scope.dirs.named = dirs.named.clone();
+    let values = stack_values(files, &dirs);
     let parent_scopes: Vec<Scope> = parents
         .iter()
         .map(|p| {
@@ -134,9 +147,12 @@ fn unit(
                 parent: Some(here),
                 ..dirs.clone()
             };
-            Scope::new(files, &p.file.body, d, 1)
+            let mut s = Scope::new(files, &p.file.body, d, 1);
+            s.values = values.clone();
+            s
         })
         .collect();
+    scope.values = values.clone();
     let mut include = BTreeMap::new();
     for (p, s) in parents.iter().zip(&parent_scopes) {
         if p.expose {
@@ -170,6 +186,29 @@ fn unit(
         backend,
         read,
     })
+}
+
+/// A stack unit's `terragrunt.values.hcl` (written by `terragrunt stack
+/// generate` from the `values` of its `unit` block), as the `values` object.
+fn stack_values(files: &ConfigFiles, dirs: &Dirs) -> Option<Val> {
+    let path = dirs.unit.join("terragrunt.values.hcl");
+    if !path.is_file() {
+        return None;
+    }
+    let Loaded::Ok(f) = files.get(&path) else {
+        return None;
+    };
+    let s = Scope::new(files, &f.body, dirs.clone(), 1);
+    let mut m = BTreeMap::new();
+    for a in &f.body.attrs {
+        let v = s.eval(&a.expr).through(crate::eval::value::Origin {
+            span: a.expr.span,
+            message: format!("values.{}", a.name).into(),
+            resource: None,
+        });
+        m.insert(a.name.clone(), v);
+    }
+    Some(Val::map(m))
 }
 
 /// The files a unit's `include` blocks name, in order.
