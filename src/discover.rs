@@ -188,6 +188,17 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
     out
 }
 
+/// The Terragrunt units under `root` (walked as [`discover`] does): the
+/// units that may read a Terragrunt file named on the command line.
+pub fn find_units(root: &Path, excluded: &(dyn Fn(&Path) -> bool + Sync)) -> Vec<PathBuf> {
+    let mut out = Discovery::default();
+    let mut seen = HashSet::new();
+    walk(root, excluded, &mut out, &mut seen);
+    out.units.sort();
+    out.units.dedup();
+    out.units
+}
+
 fn push(
     files: &mut Vec<Discovered>,
     seen: &mut HashSet<PathBuf>,

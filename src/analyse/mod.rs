@@ -105,17 +105,10 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     }
     let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
     let file_args = disc.file_args;
-    let units =
-        crate::terragrunt::evaluate_units(&disc.units, &mut an.sources, &cwd, &opts.sources);
-    an.findings.extend(units.findings);
-    an.units = units.units.len();
-    let unit_sources: Vec<PathBuf> = units
-        .units
-        .iter()
-        .filter_map(|u| u.module.clone())
-        .collect();
+    let (units, named_hcl) = terragrunt_units(&disc, opts, &mut an, &cwd);
+    let unit_sources: Vec<PathBuf> = units.iter().filter_map(|u| u.module.clone()).collect();
     let mut tree = load_tree(disc.files, &unit_sources, &cli, &mut an, &cwd);
-    unit_modules(&mut tree, units.units, &mut an);
+    unit_modules(&mut tree, units, &mut an);
     crate::sys::stages::mark("shells loaded");
     let Tree {
         mut modules,
@@ -164,6 +157,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             modules
                 .iter()
                 .flat_map(|m| m.explicit.iter().copied())
+                .chain(named_hcl)
                 .collect(),
         );
     }
@@ -200,6 +194,64 @@ fn discover_paths(opts: &Options, cwd: &Path) -> Result<Discovery, UsageError> {
         }
     }
     Ok(discover::discover(&paths, &excluded))
+}
+
+/// The Terragrunt units to check, and the files of theirs named on the
+/// command line (with the files their `generate` blocks wrote). A named
+/// Terragrunt file (`region.hcl`, `root.hcl`: what a pre-commit hook passes)
+/// brings in every unit of the repository that reads it, and only those.
+fn terragrunt_units(
+    disc: &Discovery,
+    opts: &Options,
+    an: &mut Analysis,
+    cwd: &Path,
+) -> (Vec<crate::terragrunt::Unit>, Vec<FileId>) {
+    let mut dirs = disc.units.clone();
+    if let Some(first) = disc.terragrunt_args.first() {
+        let start = absolute(&dir_of(first), cwd);
+        let root = start
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .unwrap_or(cwd)
+            .to_path_buf();
+        let root = match root.strip_prefix(cwd) {
+            Ok(r) if r.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(r) => r.to_path_buf(),
+            Err(_) => root.clone(),
+        };
+        let exclude = build_globs(&opts.exclude).ok().flatten();
+        let excluded = |p: &Path| exclude.as_ref().is_some_and(|g| g.is_match(p));
+        dirs.extend(discover::find_units(&root, &excluded));
+        dirs.sort();
+        dirs.dedup();
+    }
+    let units = crate::terragrunt::evaluate_units(&dirs, &mut an.sources, cwd, &opts.sources);
+    an.findings.extend(units.findings);
+    let mut units = units.units;
+    if disc.terragrunt_args.is_empty() {
+        an.units = units.len();
+        return (units, Vec::new());
+    }
+    let named_paths: HashSet<PathBuf> = disc
+        .terragrunt_args
+        .iter()
+        .map(|p| absolute(p, cwd))
+        .collect();
+    let named: Vec<FileId> = (0..an.sources.len() as FileId)
+        .filter(|id| named_paths.contains(&absolute(&an.sources.get(*id).path, cwd)))
+        .collect();
+    units.retain(|u| disc.units.contains(&u.dir) || u.read.iter().any(|r| named.contains(r)));
+    let mut out = named.clone();
+    for u in &units {
+        out.extend(
+            u.generated
+                .iter()
+                .filter(|g| named.contains(&g.from))
+                .map(|g| g.id),
+        );
+    }
+    an.units = units.len();
+    (units, out)
 }
 
 /// The module directories read so far, before assembly.

@@ -36,6 +36,8 @@ pub struct ConfigFiles {
     cache: RefCell<HashMap<PathBuf, Rc<ReadResult>>>,
     /// CRC000 for files that do not parse, once each.
     pub findings: RefCell<Vec<Finding>>,
+    /// The files read since [`ConfigFiles::take_touched`] (cached or not).
+    touched: RefCell<Vec<FileId>>,
 }
 
 impl ConfigFiles {
@@ -45,7 +47,16 @@ impl ConfigFiles {
             cwd: cwd.to_path_buf(),
             cache: RefCell::default(),
             findings: RefCell::default(),
+            touched: RefCell::default(),
         }
+    }
+
+    /// The files [`ConfigFiles::get`] gave since the last call.
+    pub fn take_touched(&self) -> Vec<FileId> {
+        let mut t = std::mem::take(&mut *self.touched.borrow_mut());
+        t.sort_unstable();
+        t.dedup();
+        t
     }
 
     pub fn into_sources(self) -> (SourceMap, Vec<Finding>) {
@@ -66,7 +77,10 @@ impl ConfigFiles {
             }
         };
         match &*r {
-            Ok(l) => Loaded::Ok(l.clone()),
+            Ok(l) => {
+                self.touched.borrow_mut().push(l.id);
+                Loaded::Ok(l.clone())
+            }
             Err((true, why)) => Loaded::Missing(why.clone()),
             Err((false, why)) => Loaded::Broken(why.clone()),
         }

@@ -25,6 +25,8 @@ pub struct Generated {
     pub name: String,
     /// Its text in the source map.
     pub id: FileId,
+    /// The file whose `generate` block wrote it.
+    pub from: FileId,
     /// `if_exists = "skip"`: a file of the module with this name is kept.
     pub skip_if_exists: bool,
     /// Where values were written in the text (start, end), with the places
@@ -105,6 +107,7 @@ fn one(
     Some(Generated {
         name,
         id,
+        from: file,
         skip_if_exists,
         given,
     })

@@ -43,7 +43,8 @@ pub struct Unit {
     pub generated: Vec<Generated>,
     /// `remote_state`, as a `backend "TYPE" {}` block.
     pub backend: Option<(Block, FileId)>,
-    /// The configuration files this unit read (for the pre-commit hook).
+    /// The configuration files this unit read (its own, included ones,
+    /// `read_terragrunt_config`'s), sorted: what decides its placement.
     pub read: Vec<FileId>,
 }
 
@@ -121,6 +122,7 @@ fn unit(
     findings: &mut Vec<Finding>,
 ) -> Option<Unit> {
     let abs_config = crate::discover::normalize(&files.cwd().join(config));
+    files.take_touched();
     let Loaded::Ok(child) = files.get(&abs_config) else {
         return None;
     };
@@ -174,8 +176,7 @@ fn unit(
     let generated = generate::blocks(&all, dir, findings);
     let backend = all.iter().rev().find_map(|s| remote_state(s));
     let (module, mapping) = source::resolve(&all, dir, child.id, mappings, findings);
-    let mut read = vec![child.id];
-    read.extend(parents.iter().map(|p| p.file.id));
+    let read = files.take_touched();
     Some(Unit {
         dir: dir.to_path_buf(),
         config: child.id,
