@@ -203,3 +203,38 @@ fn listing(d: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+#[test]
+fn a_source_mapping_applies_to_terraform_module_calls_too() {
+    let d = tempdir("terragrunt", "tf-mapping");
+    let root = d.join("root");
+    let checkout = d.join("modules/queue");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&checkout).unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        "provider \"aws\" {\n  region = \"eu-west-3\"\n}\n\nmodule \"q\" {\n  source = \"git::https://github.com/acme/modules.git//queue?ref=v1.0.0\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        checkout.join("main.tf"),
+        "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(&root, &["inventory", ".", "--format", "json"]);
+    assert!(
+        json(&out)["resources"].as_array().unwrap().is_empty(),
+        "{out}"
+    );
+    std::fs::write(
+        root.join("cercle.toml"),
+        "[[source]]\nremote = \"git::https://github.com/acme/modules.git\"\nlocal = \"../modules\"\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&root, &["inventory", ".", "--format", "json"]);
+    let v = json(&out);
+    let res = v["resources"].as_array().unwrap();
+    assert_eq!(res.len(), 1, "{out} {err}");
+    assert_eq!(res[0]["address"], "module.q.aws_sqs_queue.q");
+    assert_eq!(res[0]["regions"][0], "eu-west-3");
+}

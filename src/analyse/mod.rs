@@ -40,6 +40,7 @@ use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
 use crate::parse::load::{self, ParsedFile};
 use crate::place::{PlaceState, Placer};
 use crate::source::{FileId, SourceMap, Span};
+use crate::terragrunt::source::SourceMap as SourceMappings;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -107,7 +108,14 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     let file_args = disc.file_args;
     let (units, named_hcl) = terragrunt_units(&disc, opts, &mut an, &cwd);
     let unit_sources: Vec<PathBuf> = units.iter().filter_map(|u| u.module.clone()).collect();
-    let mut tree = load_tree(disc.files, &unit_sources, &cli, &mut an, &cwd);
+    let mut tree = load_tree(
+        disc.files,
+        &unit_sources,
+        &cli,
+        &opts.sources,
+        &mut an,
+        &cwd,
+    );
     unit_modules(&mut tree, units, &mut an);
     crate::sys::stages::mark("shells loaded");
     let Tree {
@@ -115,7 +123,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         index,
         manifests,
     } = assemble(tree, &an.sources);
-    let roots = find_roots(&modules, &index, &manifests, &cli);
+    let roots = find_roots(&modules, &index, &manifests, &cli, &opts.sources);
     // Every other module in full, for the whole run.
     let mut kinds: Vec<Option<FileKind>> = vec![None; an.sources.len()];
     for (id, k) in &an.file_kinds {
@@ -136,6 +144,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         cli: &cli,
         cat,
         tier_tags: &opts.tier_tags,
+        sources: &opts.sources,
     };
     let (results, orphans, broken) = ctx.evaluate(&roots, &an.sources);
     mark_broken(&mut modules, broken, &mut an.findings);
@@ -270,6 +279,7 @@ fn load_tree(
     files: Vec<Discovered>,
     unit_sources: &[PathBuf],
     cli: &CliValues,
+    sources: &SourceMappings,
     an: &mut Analysis,
     cwd: &Path,
 ) -> Shells {
@@ -321,7 +331,7 @@ fn load_tree(
         }
         for dir in touched {
             let Some(m) = by_dir.get(&dir) else { continue };
-            let mut targets = call_targets(m, &dir, cli);
+            let mut targets = call_targets(m, &dir, cli, sources);
             // Modules installed by `terraform init`, from this root's manifest.
             let manifest = dir.join(".terraform/modules/modules.json");
             if !manifests.contains_key(&dir)
@@ -440,16 +450,27 @@ fn add_unit_file(m: &mut Module, id: FileId, kind: FileKind, body: Body, name: &
 
 /// The local directories a module's calls name (literally, or through
 /// OpenTofu's early evaluation).
-fn call_targets(m: &Module, dir: &Path, cli: &CliValues) -> Vec<PathBuf> {
+fn call_targets(m: &Module, dir: &Path, cli: &CliValues, sources: &SourceMappings) -> Vec<PathBuf> {
     let mut targets = Vec::new();
     for c in &m.calls {
         if let Some(src) = c.local_source() {
             targets.push(discover::normalize(&dir.join(src)));
         } else if let Some(src) = crate::eval::early::local_source(m, c, true, cli) {
             targets.push(discover::normalize(&dir.join(src)));
+        } else if let Some(d) = mapped(c, sources) {
+            targets.push(d);
         }
     }
     targets
+}
+
+/// The local checkout a `[[source]]` maps a remote module call to.
+fn mapped(c: &crate::assemble::ModuleCall, sources: &SourceMappings) -> Option<PathBuf> {
+    if sources.mappings.is_empty() {
+        return None;
+    }
+    let (src, _) = c.source()?;
+    sources.map(src).map(|(d, _)| d)
 }
 
 /// The assembled modules, in path order, and how to find them.
@@ -517,6 +538,7 @@ fn find_roots(
     index: &HashMap<PathBuf, usize>,
     manifests: &HashMap<usize, HashMap<String, PathBuf>>,
     cli: &CliValues,
+    sources: &SourceMappings,
 ) -> Vec<usize> {
     let mut called: HashSet<usize> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
@@ -527,6 +549,11 @@ fn find_roots(
             if let Some(src) = c.local_source().or(early.as_deref())
                 && let Some(t) = index.get(&discover::normalize(&m.dir.join(src)))
                 && *t != i
+            {
+                called.insert(*t);
+            }
+            if let Some(d) = mapped(c, sources)
+                && let Some(t) = index.get(&d)
             {
                 called.insert(*t);
             }
@@ -580,6 +607,7 @@ struct RootsCtx<'a> {
     cli: &'a CliValues,
     cat: &'a Catalogue,
     tier_tags: &'a [String],
+    sources: &'a SourceMappings,
 }
 
 impl RootsCtx<'_> {
@@ -593,6 +621,7 @@ impl RootsCtx<'_> {
     ) -> (Vec<RootResult>, Vec<usize>, Vec<(usize, Finding)>) {
         let modules = self.modules;
         let resolver = DirResolver {
+            sources: self.sources,
             modules,
             index: self.index,
             manifests: self.manifests,
@@ -796,6 +825,7 @@ fn read_manifest(path: &Path, root: &Path) -> Option<HashMap<String, PathBuf>> {
 }
 
 struct DirResolver<'a> {
+    sources: &'a SourceMappings,
     modules: &'a [Module],
     index: &'a HashMap<PathBuf, usize>,
     manifests: &'a HashMap<usize, HashMap<String, PathBuf>>,
@@ -855,6 +885,11 @@ impl Resolver for DirResolver<'_> {
             .get(&root_module)
             .and_then(|m| m.get(key_path))
             && let Some(i) = self.index.get(dir)
+        {
+            return Ok(*i);
+        }
+        if let Some(d) = mapped(c, self.sources)
+            && let Some(i) = self.index.get(&d)
         {
             return Ok(*i);
         }

@@ -87,6 +87,18 @@ pub fn options(i: &InputArgs, config: &Config) -> Options {
     }
 }
 
+/// A directory relative to the working directory when below it (as
+/// discovery names module directories), else absolute.
+fn near(dir: &std::path::Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = crate::discover::normalize(&cwd.join(dir));
+    match abs.strip_prefix(&cwd) {
+        Ok(r) if r.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(r) => r.to_path_buf(),
+        Err(_) => abs,
+    }
+}
+
 /// `[[source]]` of the configuration, with `local` from its directory.
 fn source_mappings(config: &Config) -> crate::terragrunt::source::SourceMap {
     crate::terragrunt::source::SourceMap {
@@ -95,7 +107,7 @@ fn source_mappings(config: &Config) -> crate::terragrunt::source::SourceMap {
             .iter()
             .map(|s| crate::terragrunt::source::Mapping {
                 remote: s.remote.value.clone(),
-                local: crate::discover::normalize(&config.dir.join(&s.local.value)),
+                local: near(&config.dir.join(&s.local.value)),
             })
             .collect(),
     }
