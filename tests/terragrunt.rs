@@ -238,3 +238,36 @@ fn a_source_mapping_applies_to_terraform_module_calls_too() {
     assert_eq!(res[0]["address"], "module.q.aws_sqs_queue.q");
     assert_eq!(res[0]["regions"][0], "eu-west-3");
 }
+
+#[test]
+fn init_in_a_terragrunt_repository_says_so_and_maps_the_sibling_checkout() {
+    let d = tempdir("terragrunt", "init");
+    let live = d.join("live");
+    copy_dir(
+        &fixture("terragrunt-dependencies-includes").join("live/legacy"),
+        &live.join("legacy"),
+    );
+    std::fs::copy(
+        fixture("terragrunt-dependencies-includes").join("root.hcl"),
+        live.join("root.hcl"),
+    )
+    .unwrap();
+    let modules = d.join("infrastructure-modules/legacy");
+    std::fs::create_dir_all(&modules).unwrap();
+    std::fs::write(
+        modules.join("main.tf"),
+        "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&live, &["init"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(live.join("cercle.toml")).unwrap();
+    assert!(text.contains("# Terragrunt: 1 unit(s)"), "{text}");
+    assert!(
+        text.contains("[[source]]\nremote = \"git::https://github.com/acme/infrastructure-modules.git\"\nlocal = \"../infrastructure-modules\""),
+        "{text}"
+    );
+    // The starter it wrote is valid and reads the checkout.
+    let (_, out, err) = run(&live, &["inventory", ".", "--format", "json"]);
+    assert_eq!(json(&out)["resources"].as_array().unwrap().len(), 1, "{err}");
+}

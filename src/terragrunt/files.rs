@@ -36,6 +36,8 @@ pub struct ConfigFiles {
     cache: RefCell<HashMap<PathBuf, Rc<ReadResult>>>,
     /// CRC000 for files that do not parse, once each.
     pub findings: RefCell<Vec<Finding>>,
+    /// Remote packages no `[[source]]` or cache resolved (for `cercle init`).
+    pub unmapped: RefCell<Vec<String>>,
     /// The files read since [`ConfigFiles::take_touched`] (cached or not).
     touched: RefCell<Vec<FileId>>,
 }
@@ -48,6 +50,7 @@ impl ConfigFiles {
             cache: RefCell::default(),
             findings: RefCell::default(),
             touched: RefCell::default(),
+            unmapped: RefCell::default(),
         }
     }
 
@@ -59,8 +62,12 @@ impl ConfigFiles {
         t
     }
 
-    pub fn into_sources(self) -> (SourceMap, Vec<Finding>) {
-        (self.sources.into_inner(), self.findings.into_inner())
+    pub fn into_sources(self) -> (SourceMap, Vec<Finding>, Vec<String>) {
+        (
+            self.sources.into_inner(),
+            self.findings.into_inner(),
+            self.unmapped.into_inner(),
+        )
     }
 
     /// The file at `path` (normalised), read and parsed once.

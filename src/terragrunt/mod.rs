@@ -53,6 +53,48 @@ pub struct Unit {
 pub struct Units {
     pub units: Vec<Unit>,
     pub findings: Vec<Finding>,
+    /// The remote packages (`git::...repo.git`) that no `[[source]]` maps
+    /// and no cache holds, each once, sorted.
+    pub unmapped: Vec<String>,
+}
+
+/// What `cercle init` writes about the Terragrunt units under `dir`: `None`
+/// when there are none; else a commented section with a `[[source]]` for
+/// each remote package the units name, its `local` a sibling checkout when
+/// one of that name exists (`../infrastructure-modules`), else to fill in.
+pub fn starter_section(dir: &Path) -> Option<String> {
+    let units = crate::discover::find_units(dir, &|_| false);
+    if units.is_empty() {
+        return None;
+    }
+    let mut sources = SourceMap::default();
+    let abs = crate::discover::normalize(&std::env::current_dir().unwrap_or_default().join(dir));
+    let found = evaluate_units(&units, &mut sources, &abs, &SourceMappings::default());
+    let mut out = format!(
+        "\n# Terragrunt: {} unit(s) (directories with terragrunt.hcl) are checked here,\n# each as a root module with its inputs, generated files and remote_state.\n",
+        units.len()
+    );
+    for package in &found.unmapped {
+        let name = package
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".git");
+        let sibling = ["..", "."]
+            .iter()
+            .map(|p| Path::new(p).join(name))
+            .find(|p| !name.is_empty() && p.is_dir());
+        match sibling {
+            Some(local) => out.push_str(&format!(
+                "\n# Units read modules from {package}: here from the checkout beside it.\n[[source]]\nremote = \"{package}\"\nlocal = \"{}\"\n",
+                local.display()
+            )),
+            None => out.push_str(&format!(
+                "\n# Units read modules from {package}: give a local checkout of it.\n# [[source]]\n# remote = \"{package}\"\n# local = \"../{name}\"\n"
+            )),
+        }
+    }
+    Some(out)
 }
 
 /// Evaluates the units found in `dirs`. Their files are added to `sources`.
@@ -81,9 +123,12 @@ pub fn evaluate_units(
             out.units.push(u);
         }
     }
-    let (s, findings) = files.into_sources();
+    let (s, findings, mut unmapped) = files.into_sources();
     *sources = s;
     out.findings.extend(findings);
+    unmapped.sort();
+    unmapped.dedup();
+    out.unmapped = unmapped;
     out
 }
 
