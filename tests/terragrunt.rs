@@ -269,5 +269,50 @@ fn init_in_a_terragrunt_repository_says_so_and_maps_the_sibling_checkout() {
     );
     // The starter it wrote is valid and reads the checkout.
     let (_, out, err) = run(&live, &["inventory", ".", "--format", "json"]);
-    assert_eq!(json(&out)["resources"].as_array().unwrap().len(), 1, "{err}");
+    assert_eq!(
+        json(&out)["resources"].as_array().unwrap().len(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_config_that_reads_itself_is_named_and_many_reads_stay_bounded() {
+    let d = tempdir("terragrunt", "read-cycle");
+    // Ten reads of itself per file: without one evaluation per file and unit
+    // this is 10^16 evaluations; a cycle is named, not followed.
+    let reads: String = (0..10)
+        .map(|i| format!("  r{i} = read_terragrunt_config(\"a.hcl\")\n"))
+        .collect();
+    std::fs::write(d.join("a.hcl"), format!("locals {{\n{reads}}}\n")).unwrap();
+    std::fs::create_dir_all(d.join("u")).unwrap();
+    std::fs::create_dir_all(d.join("m")).unwrap();
+    std::fs::write(
+        d.join("u/terragrunt.hcl"),
+        "locals {\n  a = read_terragrunt_config(find_in_parent_folders(\"a.hcl\"))\n}\n\
+         terraform {\n  source = \"../m\"\n}\ninputs = {\n  region = local.a.locals.r3\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("m/main.tf"),
+        "variable \"region\" {}\nprovider \"aws\" {\n  region = var.region\n}\n\
+         resource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
+    assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
+    let v = json(&out);
+    let msgs: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CRC003")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("read_terragrunt_config reads itself: a.hcl -> a.hcl")),
+        "{msgs:?} {err}"
+    );
 }

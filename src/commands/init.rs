@@ -19,8 +19,7 @@ pub fn run(path: &Path) -> Result<Status, Error> {
     if let Some(section) = crate::terragrunt::starter_section(dir) {
         text.push_str(&section);
     }
-    std::fs::write(path, text)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(Status::Success)
 }

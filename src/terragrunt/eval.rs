@@ -322,12 +322,33 @@ impl<'a> Scope<'a> {
             here: super::dir_of(&path),
             ..self.dirs.clone()
         };
-        let inner = Scope::new(self.files, &loaded.body, dirs, self.nesting + 1);
-        inner.exported().through(Origin {
-            span,
-            message: format!("read_terragrunt_config({})", self.files.display(loaded.id)).into(),
-            resource: None,
-        })
+        let read = self
+            .files
+            .read_once(self.dirs.parent.as_deref(), &path, || {
+                Scope::new(self.files, &loaded.body, dirs, self.nesting + 1).exported()
+            });
+        match read {
+            Ok(v) => v.through(Origin {
+                span,
+                message: format!("read_terragrunt_config({})", self.files.display(loaded.id))
+                    .into(),
+                resource: None,
+            }),
+            Err(chain) => {
+                let cwd = self.files.cwd();
+                let shown: Vec<String> = chain
+                    .iter()
+                    .map(|p| crate::source::display_path(p, cwd))
+                    .collect();
+                Val::error(
+                    span,
+                    format!(
+                        "read_terragrunt_config reads itself: {}",
+                        shown.join(" -> ")
+                    ),
+                )
+            }
+        }
     }
 
     /// What `read_terragrunt_config` and `expose` give: `locals`, `inputs`

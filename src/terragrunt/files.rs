@@ -2,6 +2,7 @@
 //! `root.hcl`, `region.hcl`...): each read and parsed once, added to the
 //! source map so that findings and origins can point into them.
 
+use crate::eval::value::Val;
 use crate::findings::{Code, Finding};
 use crate::model::Body;
 use crate::source::{FileId, SourceMap, Span};
@@ -40,6 +41,13 @@ pub struct ConfigFiles {
     pub unmapped: RefCell<Vec<String>>,
     /// The files read since [`ConfigFiles::take_touched`] (cached or not).
     touched: RefCell<Vec<FileId>>,
+    /// `read_terragrunt_config` values of the unit being evaluated, by
+    /// (including file's directory, file read): each file is evaluated once
+    /// per unit however many times it is read.
+    memo: RefCell<HashMap<(Option<PathBuf>, PathBuf), Val>>,
+    /// The files `read_terragrunt_config` is reading now, outermost first
+    /// (a file that reads itself is a cycle, not a recursion).
+    reading: RefCell<Vec<PathBuf>>,
 }
 
 impl ConfigFiles {
@@ -51,7 +59,41 @@ impl ConfigFiles {
             findings: RefCell::default(),
             touched: RefCell::default(),
             unmapped: RefCell::default(),
+            memo: RefCell::default(),
+            reading: RefCell::default(),
         }
+    }
+
+    /// Starts a new unit: forgets the values read for the previous one.
+    pub fn start_unit(&self) {
+        self.memo.borrow_mut().clear();
+        self.reading.borrow_mut().clear();
+        self.take_touched();
+    }
+
+    /// The value `read_terragrunt_config(path)` gave in this unit (from a
+    /// file included from `parent`), computed by `compute` the first time.
+    /// A file being read already (a cycle) gives `Err` with the chain.
+    pub fn read_once(
+        &self,
+        parent: Option<&Path>,
+        path: &Path,
+        compute: impl FnOnce() -> Val,
+    ) -> Result<Val, Vec<PathBuf>> {
+        let key = (parent.map(Path::to_path_buf), path.to_path_buf());
+        if let Some(v) = self.memo.borrow().get(&key) {
+            return Ok(v.clone());
+        }
+        if self.reading.borrow().iter().any(|p| p == path) {
+            let mut chain = self.reading.borrow().clone();
+            chain.push(path.to_path_buf());
+            return Err(chain);
+        }
+        self.reading.borrow_mut().push(path.to_path_buf());
+        let v = compute();
+        self.reading.borrow_mut().pop();
+        self.memo.borrow_mut().insert(key, v.clone());
+        Ok(v)
     }
 
     /// The files [`ConfigFiles::get`] gave since the last call.

@@ -167,7 +167,7 @@ fn unit(
     findings: &mut Vec<Finding>,
 ) -> Option<Unit> {
     let abs_config = crate::discover::normalize(&files.cwd().join(config));
-    files.take_touched();
+    files.start_unit();
     let Loaded::Ok(child) = files.get(&abs_config) else {
         return None;
     };

@@ -168,9 +168,9 @@ fn resolve_as_written(
     }
     let (package, _) = split_subdir(address);
     let _ = config;
-    scopes
-        .first()
-        .map(|s| s.files.unmapped.borrow_mut().push(package.to_string()));
+    if let Some(s) = scopes.first() {
+        s.files.unmapped.borrow_mut().push(package.to_string());
+    }
     findings.push(unresolved(
         span,
         unit_dir,
