@@ -71,6 +71,10 @@ pub struct Discovery {
     /// `terragrunt.hcl.json`), sorted, including the units a stack generated
     /// under `.terragrunt-stack/`.
     pub units: Vec<PathBuf>,
+    /// Terragrunt stacks (`terragrunt.stack.hcl`) whose units are not
+    /// generated (no `.terragrunt-stack/` beside them): reported, not
+    /// checked.
+    pub stacks: Vec<PathBuf>,
     /// Terragrunt configuration files named on the command line
     /// (`region.hcl`, `root.hcl`, a unit's `terragrunt.hcl`).
     pub terragrunt_args: Vec<PathBuf>,
@@ -249,6 +253,13 @@ fn walk(
                 let path = normalize(e.path());
                 if excluded(&path) {
                     continue;
+                }
+                if path
+                    .file_name()
+                    .is_some_and(|n| n == "terragrunt.stack.hcl")
+                    && !path.with_file_name(".terragrunt-stack").is_dir()
+                {
+                    out.stacks.push(path.clone());
                 }
                 if path
                     .file_name()

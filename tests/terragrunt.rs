@@ -316,3 +316,31 @@ fn a_config_that_reads_itself_is_named_and_many_reads_stay_bounded() {
         "{msgs:?} {err}"
     );
 }
+
+#[test]
+fn a_stack_not_generated_is_one_crc003_naming_its_units() {
+    let d = tempdir("terragrunt", "stack-not-generated");
+    std::fs::create_dir_all(d.join("prod/svc")).unwrap();
+    std::fs::write(
+        d.join("prod/svc/terragrunt.stack.hcl"),
+        "unit \"db\" {\n  source = \"github.com/acme/catalog//units/db\"\n  path = \"db\"\n}\n\
+         unit \"role\" {\n  source = \"github.com/acme/catalog//units/role\"\n  path = \"role\"\n}\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
+    let v = json(&out);
+    let f: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CRC003")
+        .collect();
+    assert_eq!(f.len(), 1, "{out} {err}");
+    let m = f[0]["message"].as_str().unwrap();
+    assert!(m.contains("2 unit(s) (db, role) are not checked"), "{m}");
+    assert!(m.contains("terragrunt stack generate"), "{m}");
+    // Once generated, the stack's units are checked and the stack is quiet.
+    std::fs::create_dir_all(d.join("prod/svc/.terragrunt-stack")).unwrap();
+    let (_, out, _) = run(&d, &["check", ".", "--format", "json"]);
+    assert!(!out.contains("is not generated"), "{out}");
+}

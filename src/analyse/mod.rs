@@ -236,6 +236,8 @@ fn terragrunt_units(
     }
     let units = crate::terragrunt::evaluate_units(&dirs, &mut an.sources, cwd, &opts.sources);
     an.findings.extend(units.findings);
+    let stacks = crate::terragrunt::ungenerated_stacks(&disc.stacks, &mut an.sources, cwd);
+    an.findings.extend(stacks);
     let mut units = units.units;
     if disc.terragrunt_args.is_empty() {
         an.units = units.len();

@@ -132,6 +132,44 @@ pub fn evaluate_units(
     out
 }
 
+/// One CRC003 per stack whose units are not generated: its `unit` blocks
+/// name remote catalogs that only `terragrunt stack generate` fetches, so
+/// none of them is checked, and saying nothing would read as compliant.
+pub fn ungenerated_stacks(stacks: &[PathBuf], sources: &mut SourceMap, cwd: &Path) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for path in stacks {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let abs = crate::discover::normalize(&cwd.join(path));
+        let shown = crate::source::display_path(&abs, cwd);
+        let id = sources.add(abs, shown.clone(), std::sync::Arc::from(text.as_str()));
+        let units: Vec<(String, Span)> = crate::parse::hcl::parse_body(&text, id)
+            .map(|b| {
+                b.blocks("unit")
+                    .map(|u| (u.labels.join(" "), u.head_span()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let names: Vec<&str> = units.iter().map(|(n, _)| n.as_str()).collect();
+        let span = units
+            .first()
+            .map(|(_, s)| *s)
+            .unwrap_or(Span::new(id, 0, 0));
+        out.push(Finding::new(
+            Code::Crc003,
+            id,
+            Some(span),
+            format!(
+                "the Terragrunt stack {shown} is not generated (no .terragrunt-stack/ beside it): its {} unit(s) ({}) are not checked; run `terragrunt stack generate` and check again",
+                units.len(),
+                names.join(", ")
+            ),
+        ));
+    }
+    out
+}
+
 /// The repository root: the nearest directory above `cwd` holding `.git`,
 /// else `cwd`.
 fn repo_root(cwd: &Path) -> PathBuf {
