@@ -344,3 +344,31 @@ fn a_stack_not_generated_is_one_crc003_naming_its_units() {
     let (_, out, _) = run(&d, &["check", ".", "--format", "json"]);
     assert!(!out.contains("is not generated"), "{out}");
 }
+
+#[test]
+fn a_remote_state_outside_the_tier_is_crc006() {
+    let d = repo("terragrunt-remote-state", "state-outside");
+    let unit = d.join("aws/eu-west-3/bucket/terragrunt.hcl");
+    let text = std::fs::read_to_string(&unit).unwrap();
+    // The state (only) moves to us-east-1, outside the EU tier.
+    std::fs::write(
+        &unit,
+        text.replace("region = local.region\n", "region = \"us-east-1\"\n")
+            .replace("peu-sensible", "sensible"),
+    )
+    .unwrap();
+    let (_, out, err) = run(&d, &["check", "aws", "--format", "json"]);
+    let v = json(&out);
+    let f: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CRC006")
+        .collect();
+    assert_eq!(f.len(), 1, "{out} {err}");
+    assert!(
+        f[0]["file"].as_str().unwrap().ends_with("terragrunt.hcl"),
+        "{}",
+        f[0]
+    );
+}
