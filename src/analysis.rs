@@ -201,4 +201,6 @@ pub struct Analysis {
     pub root_names: Vec<String>,
     /// The root modules (indexes in `modules`).
     pub roots: Vec<usize>,
+    /// Terragrunt units found (checked or not).
+    pub units: usize,
 }

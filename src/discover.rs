@@ -72,6 +72,17 @@ pub struct Discovery {
     pub skipped: Vec<WalkError>,
     /// Where the scan may read.
     pub fence: Fence,
+    /// Terragrunt units: directories holding `terragrunt.hcl` (or
+    /// `terragrunt.hcl.json`), sorted, including the units a stack generated
+    /// under `.terragrunt-stack/`.
+    pub units: Vec<PathBuf>,
+    /// Terragrunt stacks (`terragrunt.stack.hcl`) whose units are not
+    /// generated (no `.terragrunt-stack/` beside them): reported, not
+    /// checked.
+    pub stacks: Vec<PathBuf>,
+    /// Terragrunt configuration files named on the command line
+    /// (`region.hcl`, `root.hcl`, a unit's `terragrunt.hcl`).
+    pub terragrunt_args: Vec<PathBuf>,
 }
 
 /// The directories a scan may read: for each path given, the repository
@@ -114,6 +125,16 @@ impl Fence {
         Fence { roots }
     }
 
+    /// Lets the scan read `dir` too: a `[[source]]` checkout the
+    /// configuration maps remote modules to.
+    pub fn allow(&mut self, dir: &Path) {
+        if let Ok(c) = std::fs::canonicalize(dir)
+            && !self.roots.contains(&c)
+        {
+            self.roots.push(c);
+        }
+    }
+
     /// Where `path` really lies when that is outside the fence; `None` when
     /// it is inside (or does not exist: nothing is read then).
     pub fn outside(&self, path: &Path) -> Option<PathBuf> {
@@ -132,6 +153,14 @@ impl Fence {
             ),
         }
     }
+}
+
+/// The names of a Terragrunt unit's configuration file.
+pub const UNIT_FILE_NAMES: [&str; 2] = ["terragrunt.hcl", "terragrunt.hcl.json"];
+
+/// Whether a file name is a unit's Terragrunt configuration.
+pub fn is_unit_file(name: &str) -> bool {
+    UNIT_FILE_NAMES.contains(&name)
 }
 
 /// The kind a file name announces, or `None` for files cercle does not read.
@@ -206,6 +235,11 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
         };
         if meta.is_file() {
             out.file_args = true;
+            if arg.to_string_lossy().ends_with(".hcl")
+                || arg.to_string_lossy().ends_with(".hcl.json")
+            {
+                out.terragrunt_args.push(arg.clone());
+            }
             // A file cercle does not read (`prod.tfvars`) still loads its module.
             if let Some(candidate) = classify(&arg) {
                 push(&mut out.files, &mut seen, arg.clone(), candidate, true);
@@ -219,6 +253,9 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
             } else {
                 dir
             };
+            if UNIT_FILE_NAMES.iter().any(|n| dir.join(n).is_file()) {
+                out.units.push(dir.clone());
+            }
             for d in list_dir(&dir, &out.fence, &mut out.errors) {
                 if !excluded(&d.path) {
                     push(&mut out.files, &mut seen, d.path, d.candidate, false);
@@ -229,7 +266,20 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
         }
     }
     out.files = prefer_tofu(std::mem::take(&mut out.files));
+    out.units.sort();
+    out.units.dedup();
     out
+}
+
+/// The Terragrunt units under `root` (walked as [`discover`] does): the
+/// units that may read a Terragrunt file named on the command line.
+pub fn find_units(root: &Path, excluded: &(dyn Fn(&Path) -> bool + Sync)) -> Vec<PathBuf> {
+    let mut out = Discovery::default();
+    let mut seen = HashSet::new();
+    walk(root, excluded, &mut out, &mut seen);
+    out.units.sort();
+    out.units.dedup();
+    out.units
 }
 
 fn push(
@@ -257,7 +307,6 @@ fn walk(
     let skip = skipped.clone();
     let mut builder = ignore::WalkBuilder::new(root);
     builder
-        .hidden(true)
         .git_global(false)
         .git_exclude(true)
         .git_ignore(true)
@@ -268,9 +317,15 @@ fn walk(
         // Siblings by name: the order of their paths, without comparing
         // their common parents.
         .sort_by_file_name(|a, b| a.cmp(b))
+        .hidden(false)
         .filter_entry(move |e| {
             let name = e.file_name();
-            if e.depth() > 0 && (name == ".git" || name == ".terraform") {
+            // Hidden entries are skipped, but for the units a Terragrunt
+            // stack generates (`.terragrunt-stack/`).
+            if e.depth() > 0
+                && name.as_encoded_bytes().starts_with(b".")
+                && name != ".terragrunt-stack"
+            {
                 return false;
             }
             fenced(e, &fence, &skip)
@@ -284,6 +339,24 @@ fn walk(
                 let path = normalize(e.path());
                 if excluded(&path) {
                     continue;
+                }
+                if path
+                    .file_name()
+                    .is_some_and(|n| n == "terragrunt.stack.hcl")
+                    && !path.with_file_name(".terragrunt-stack").is_dir()
+                {
+                    out.stacks.push(path.clone());
+                }
+                if path
+                    .file_name()
+                    .is_some_and(|n| is_unit_file(&n.to_string_lossy()))
+                {
+                    out.units.push(
+                        path.parent()
+                            .filter(|p| !p.as_os_str().is_empty())
+                            .map(Path::to_path_buf)
+                            .unwrap_or_else(|| PathBuf::from(".")),
+                    );
                 }
                 if let Some(c) = classify(&path) {
                     push(&mut out.files, seen, path, c, false);

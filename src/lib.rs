@@ -24,5 +24,6 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod sys;
+pub mod terragrunt;
 
 pub use analyse::{Analysis, Options, Resource, analyse};

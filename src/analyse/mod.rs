@@ -39,6 +39,7 @@ use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
 use crate::parse::load::{self, ParsedFile};
 use crate::place::{PlaceState, Placer};
 use crate::source::{FileId, SourceMap, Span};
+use crate::terragrunt::source::SourceMap as SourceMappings;
 use rayon::prelude::*;
 use rustc_hash::FxHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -62,6 +63,8 @@ pub struct Options {
     pub exclude: Vec<String>,
     /// Tag and label keys that carry a tier (SPEC §3).
     pub tier_tags: Vec<String>,
+    /// `[[source]]`: remote module sources read from local checkouts.
+    pub sources: crate::terragrunt::source::SourceMap,
 }
 
 #[derive(Clone, Debug)]
@@ -107,17 +110,31 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         f.severity = Code::Crc003.default_severity();
         an.findings.push(f);
     }
-    let fence = disc.fence.clone();
+    let mut fence = disc.fence.clone();
+    for m in &opts.sources.mappings {
+        fence.allow(&cwd.join(&m.local));
+    }
     let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
     let file_args = disc.file_args;
-    let tree = load_tree(disc.files, &cli, &mut an, &cwd, &fence);
+    let (units, named_hcl) = terragrunt_units(&disc, opts, &mut an, &cwd);
+    let unit_sources: Vec<PathBuf> = units.iter().filter_map(|u| u.module.clone()).collect();
+    let mut tree = load_tree(
+        disc.files,
+        &unit_sources,
+        &cli,
+        &opts.sources,
+        &mut an,
+        &cwd,
+        &fence,
+    );
+    unit_modules(&mut tree, units, &mut an);
     crate::sys::stages::mark("shells loaded");
     let Tree {
         mut modules,
         index,
         manifests,
     } = assemble(tree, &an.sources);
-    let roots = find_roots(&modules, &index, &manifests, &cli);
+    let roots = find_roots(&modules, &index, &manifests, &cli, &opts.sources);
     // Every other module in full, for the whole run.
     let mut kinds: Vec<Option<FileKind>> = vec![None; an.sources.len()];
     for (id, k) in &an.file_kinds {
@@ -139,6 +156,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
         cat,
         tier_tags: &opts.tier_tags,
         fence: &fence,
+        sources: &opts.sources,
     };
     let (results, orphans, broken) = ctx.evaluate(&roots, &an.sources);
     mark_broken(&mut modules, broken, &mut an.findings);
@@ -160,12 +178,13 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
             modules
                 .iter()
                 .flat_map(|m| m.explicit.iter().copied())
+                .chain(named_hcl)
                 .collect(),
         );
     }
     an.root_names = modules
         .iter()
-        .map(|m| crate::source::display_path(&m.dir, &cwd))
+        .map(|m| crate::source::display_path(m.unit.as_ref().unwrap_or(&m.dir), &cwd))
         .collect();
     an.modules = modules;
     Ok(an)
@@ -198,19 +217,83 @@ fn discover_paths(opts: &Options, cwd: &Path) -> Result<Discovery, UsageError> {
     Ok(discover::discover(&paths, &excluded))
 }
 
+/// The Terragrunt units to check, and the files of theirs named on the
+/// command line (with the files their `generate` blocks wrote). A named
+/// Terragrunt file (`region.hcl`, `root.hcl`: what a pre-commit hook passes)
+/// brings in every unit of the repository that reads it, and only those.
+fn terragrunt_units(
+    disc: &Discovery,
+    opts: &Options,
+    an: &mut Analysis,
+    cwd: &Path,
+) -> (Vec<crate::terragrunt::Unit>, Vec<FileId>) {
+    let mut dirs = disc.units.clone();
+    if let Some(first) = disc.terragrunt_args.first() {
+        let start = absolute(&dir_of(first), cwd);
+        let root = start
+            .ancestors()
+            .find(|d| d.join(".git").exists())
+            .unwrap_or(cwd)
+            .to_path_buf();
+        let root = match root.strip_prefix(cwd) {
+            Ok(r) if r.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(r) => r.to_path_buf(),
+            Err(_) => root.clone(),
+        };
+        let exclude = build_globs(&opts.exclude).ok().flatten();
+        let excluded = |p: &Path| exclude.as_ref().is_some_and(|g| g.is_match(p));
+        dirs.extend(discover::find_units(&root, &excluded));
+        dirs.sort();
+        dirs.dedup();
+    }
+    let units = crate::terragrunt::evaluate_units(&dirs, &mut an.sources, cwd, &opts.sources);
+    an.findings.extend(units.findings);
+    let stacks = crate::terragrunt::ungenerated_stacks(&disc.stacks, &mut an.sources, cwd);
+    an.findings.extend(stacks);
+    let mut units = units.units;
+    if disc.terragrunt_args.is_empty() {
+        an.units = units.len();
+        return (units, Vec::new());
+    }
+    let named_paths: HashSet<PathBuf> = disc
+        .terragrunt_args
+        .iter()
+        .map(|p| absolute(p, cwd))
+        .collect();
+    let named: Vec<FileId> = (0..an.sources.len() as FileId)
+        .filter(|id| named_paths.contains(&absolute(&an.sources.get(*id).path, cwd)))
+        .collect();
+    units.retain(|u| disc.units.contains(&u.dir) || u.read.iter().any(|r| named.contains(r)));
+    let mut out = named.clone();
+    for u in &units {
+        out.extend(
+            u.generated
+                .iter()
+                .filter(|g| named.contains(&g.from))
+                .map(|g| g.id),
+        );
+    }
+    an.units = units.len();
+    (units, out)
+}
+
 /// The module directories read so far, before assembly.
 struct Shells {
     by_dir: BTreeMap<PathBuf, Module>,
     manifests: HashMap<PathBuf, HashMap<String, PathBuf>>,
     /// The directories discovery found (not only reached through calls).
     scanned: BTreeSet<PathBuf>,
+    /// The root modules of Terragrunt units.
+    units: Vec<Module>,
 }
 
 /// Loads the discovered files, then the module directories they call, until
 /// nothing is new.
 fn load_tree(
     files: Vec<Discovered>,
+    unit_sources: &[PathBuf],
     cli: &CliValues,
+    sources: &SourceMappings,
     an: &mut Analysis,
     cwd: &Path,
     fence: &Fence,
@@ -229,6 +312,19 @@ fn load_tree(
     }
     let mut pending: Vec<Discovered> = files;
     let mut walk_errors = Vec::new();
+    // The modules of Terragrunt units, loaded as called modules are.
+    for t in unit_sources {
+        if known_dirs.insert(t.clone()) && t.is_dir() && fence.outside(t).is_none() {
+            by_dir
+                .entry(t.clone())
+                .or_insert_with(|| Module::new(t.clone()));
+            pending.extend(
+                discover::list_dir(t, fence, &mut walk_errors)
+                    .into_iter()
+                    .filter(|f| f.candidate != Candidate::Json),
+            );
+        }
+    }
     while !pending.is_empty() {
         let batch = std::mem::take(&mut pending);
         let parsed = load::load_shells(batch, &mut an.sources, cwd, &mut an.findings);
@@ -250,7 +346,7 @@ fn load_tree(
         }
         for dir in touched {
             let Some(m) = by_dir.get(&dir) else { continue };
-            let mut targets = call_targets(m, &dir, cli);
+            let mut targets = call_targets(m, &dir, cli, sources);
             // Modules installed by `terraform init`, from this root's manifest.
             let manifest = dir.join(".terraform/modules/modules.json");
             if !manifests.contains_key(&dir)
@@ -283,21 +379,115 @@ fn load_tree(
         by_dir,
         manifests,
         scanned,
+        units: Vec::new(),
     }
+}
+
+/// The root module of each Terragrunt unit whose module could be read: the
+/// module's files (but those a `generate` block overwrites), the generated
+/// files, its variable files, the unit's `inputs` and `remote_state`. The
+/// module's directory is then checked through its units only.
+fn unit_modules(shells: &mut Shells, units: Vec<crate::terragrunt::Unit>, an: &mut Analysis) {
+    for u in units {
+        let Some(src) = u.module else { continue };
+        let mut m = Module::new(src.clone());
+        let name_of = |id: FileId, an: &Analysis| {
+            an.sources
+                .get(id)
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        let kinds: HashMap<FileId, FileKind> = an.file_kinds.iter().copied().collect();
+        if let Some(shell) = shells.by_dir.get(&src) {
+            for &id in &shell.files {
+                let name = name_of(id, an);
+                if u.generated
+                    .iter()
+                    .any(|g| g.name == name && !g.skip_if_exists)
+                {
+                    continue;
+                }
+                let Some(kind) = kinds.get(&id).copied() else {
+                    continue;
+                };
+                if let Ok(body) = load::reparse(&an.sources.get(id).text, kind, id) {
+                    add_unit_file(&mut m, id, kind, body, &name);
+                }
+            }
+            m.tfvars = shell.tfvars.clone();
+            m.broken = shell.broken.clone();
+        }
+        for g in &u.generated {
+            let exists = m.files.iter().any(|id| name_of(*id, an) == g.name);
+            if g.skip_if_exists && exists {
+                continue;
+            }
+            let file = an.sources.get(g.id).clone();
+            match load::reparse(&file.text, FileKind::Hcl, g.id) {
+                Ok(body) => {
+                    an.file_kinds.push((g.id, FileKind::Hcl));
+                    m.given.extend(g.given.iter().map(|(s, e, via)| {
+                        (Span::new(g.id, *s as usize, *e as usize), via.clone())
+                    }));
+                    add_unit_file(&mut m, g.id, FileKind::Hcl, body, &g.name);
+                }
+                Err((offset, message)) => {
+                    an.findings
+                        .push(load::parse_error_finding(&file, offset, message));
+                }
+            }
+        }
+        if u.backend.is_some() {
+            m.backend = u.backend;
+        }
+        m.inputs = vec![(u.config, u.inputs)];
+        m.unit = Some(u.dir);
+        m.scanned = true;
+        shells.scanned.remove(&src);
+        shells.units.push(m);
+    }
+}
+
+fn add_unit_file(m: &mut Module, id: FileId, kind: FileKind, body: Body, name: &str) {
+    m.add(
+        ParsedFile {
+            id,
+            kind,
+            path: PathBuf::new(),
+            dir: PathBuf::new(),
+            explicit: false,
+            is_override: crate::discover::is_override(name),
+            body: Some(load::shell_body(kind, body)),
+        },
+        name,
+    );
 }
 
 /// The local directories a module's calls name (literally, or through
 /// OpenTofu's early evaluation).
-fn call_targets(m: &Module, dir: &Path, cli: &CliValues) -> Vec<PathBuf> {
+fn call_targets(m: &Module, dir: &Path, cli: &CliValues, sources: &SourceMappings) -> Vec<PathBuf> {
     let mut targets = Vec::new();
     for c in &m.calls {
         if let Some(src) = c.local_source() {
             targets.push(discover::normalize(&dir.join(src)));
         } else if let Some(src) = crate::eval::early::local_source(m, c, true, cli) {
             targets.push(discover::normalize(&dir.join(src)));
+        } else if let Some(d) = mapped(c, sources) {
+            targets.push(d);
         }
     }
     targets
+}
+
+/// The local checkout a `[[source]]` maps a remote module call to.
+fn mapped(c: &crate::assemble::ModuleCall, sources: &SourceMappings) -> Option<PathBuf> {
+    if sources.mappings.is_empty() {
+        return None;
+    }
+    let (src, _) = c.source()?;
+    sources.map(src).map(|(d, _)| d)
 }
 
 /// The assembled modules, in path order, and how to find them.
@@ -313,11 +503,14 @@ fn assemble(shells: Shells, sources: &SourceMap) -> Tree {
         by_dir,
         manifests,
         scanned,
+        units,
     } = shells;
     let mut modules: Vec<Module> = by_dir.into_values().collect();
+    modules.extend(units);
     for m in &mut modules {
         m.apply_overrides();
-        m.scanned = scanned.contains(&m.dir) && !crate::eval::is_installed_dir(&m.dir);
+        m.scanned = m.unit.is_some()
+            || (scanned.contains(&m.dir) && !crate::eval::is_installed_dir(&m.dir));
         m.installed = crate::eval::is_installed_dir(&m.dir);
         let names: Vec<(u8, String)> = m
             .tfvars
@@ -338,9 +531,11 @@ fn assemble(shells: Shells, sources: &SourceMap) -> Tree {
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         m.tfvars = pairs.into_iter().map(|(_, t)| t).collect();
     }
+    // A unit's module is never the target of a call.
     let index: HashMap<PathBuf, usize> = modules
         .iter()
         .enumerate()
+        .filter(|(_, m)| m.unit.is_none())
         .map(|(i, m)| (m.dir.clone(), i))
         .collect();
     let manifests: HashMap<usize, HashMap<String, PathBuf>> = manifests
@@ -360,6 +555,7 @@ fn find_roots(
     index: &HashMap<PathBuf, usize>,
     manifests: &HashMap<usize, HashMap<String, PathBuf>>,
     cli: &CliValues,
+    sources: &SourceMappings,
 ) -> Vec<usize> {
     let mut called: HashSet<usize> = HashSet::new();
     for (i, m) in modules.iter().enumerate() {
@@ -370,6 +566,11 @@ fn find_roots(
             if let Some(src) = c.local_source().or(early.as_deref())
                 && let Some(t) = index.get(&discover::normalize(&m.dir.join(src)))
                 && *t != i
+            {
+                called.insert(*t);
+            }
+            if let Some(d) = mapped(c, sources)
+                && let Some(t) = index.get(&d)
             {
                 called.insert(*t);
             }
@@ -424,6 +625,7 @@ struct RootsCtx<'a> {
     cat: &'a Catalogue,
     tier_tags: &'a [String],
     fence: &'a Fence,
+    sources: &'a SourceMappings,
 }
 
 impl RootsCtx<'_> {
@@ -437,6 +639,7 @@ impl RootsCtx<'_> {
     ) -> (Vec<RootResult>, Vec<usize>, Vec<(usize, Finding)>) {
         let modules = self.modules;
         let resolver = DirResolver {
+            sources: self.sources,
             modules,
             index: self.index,
             manifests: self.manifests,
@@ -641,6 +844,7 @@ fn read_manifest(path: &Path, root: &Path) -> Option<HashMap<String, PathBuf>> {
 }
 
 struct DirResolver<'a> {
+    sources: &'a SourceMappings,
     modules: &'a [Module],
     index: &'a HashMap<PathBuf, usize>,
     manifests: &'a HashMap<usize, HashMap<String, PathBuf>>,
@@ -713,6 +917,11 @@ impl Resolver for DirResolver<'_> {
             .get(&root_module)
             .and_then(|m| m.get(key_path))
             && let Some(i) = self.index.get(dir)
+        {
+            return Ok(*i);
+        }
+        if let Some(d) = mapped(c, self.sources)
+            && let Some(i) = self.index.get(&d)
         {
             return Ok(*i);
         }
@@ -879,6 +1088,9 @@ fn full_module(
     m.broken.sort_unstable();
     m.scanned = shell.scanned;
     m.installed = shell.installed;
+    m.unit = shell.unit.clone();
+    m.inputs = shell.inputs.clone();
+    m.given = shell.given.clone();
     (m, broken)
 }
 

@@ -120,6 +120,15 @@ pub struct Module {
     pub tfvars: Vec<(FileId, Body)>,
     /// Files that could not be parsed.
     pub broken: Vec<FileId>,
+    /// A Terragrunt unit's root module: the unit's directory (the module's
+    /// files are those of `dir`, its `terraform { source }`).
+    pub unit: Option<PathBuf>,
+    /// A Terragrunt unit's `inputs`: variable values above the defaults,
+    /// below the variable files (`TF_VAR_`).
+    pub inputs: Vec<(FileId, Body)>,
+    /// Values Terragrunt wrote into a generated file (a span of its text),
+    /// with the places they came through, newest first.
+    pub given: Vec<(Span, Vec<(Span, String)>)>,
 }
 
 impl Module {

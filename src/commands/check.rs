@@ -179,6 +179,7 @@ fn summarise(
         files: an.files,
         modules: an.modules.iter().filter(|m| !m.files.is_empty()).count(),
         resources: an.resources.len(),
+        units: an.units,
         ..Summary::default()
     };
     summary.count(&findings);

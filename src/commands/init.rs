@@ -11,8 +11,15 @@ pub fn run(path: &Path) -> Result<Status, Error> {
             path.display()
         )));
     }
-    std::fs::write(path, crate::policy::config::STARTER)
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut text = crate::policy::config::STARTER.to_string();
+    if let Some(section) = crate::terragrunt::starter_section(dir) {
+        text.push_str(&section);
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(Status::Success)
 }

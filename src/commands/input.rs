@@ -105,6 +105,33 @@ pub fn options(i: &InputArgs, config: &Config) -> Options {
         exclude: config.exclude.clone(),
         exclude_base: config.dir.clone(),
         tier_tags: config.tier_tags.clone(),
+        sources: source_mappings(config),
+    }
+}
+
+/// A directory relative to the working directory when below it (as
+/// discovery names module directories), else absolute.
+fn near(dir: &std::path::Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let abs = crate::discover::normalize(&cwd.join(dir));
+    match abs.strip_prefix(&cwd) {
+        Ok(r) if r.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(r) => r.to_path_buf(),
+        Err(_) => abs,
+    }
+}
+
+/// `[[source]]` of the configuration, with `local` from its directory.
+fn source_mappings(config: &Config) -> crate::terragrunt::source::SourceMap {
+    crate::terragrunt::source::SourceMap {
+        mappings: config
+            .sources
+            .iter()
+            .map(|s| crate::terragrunt::source::Mapping {
+                remote: s.remote.value.clone(),
+                local: near(&config.dir.join(&s.local.value)),
+            })
+            .collect(),
     }
 }
 

@@ -216,6 +216,9 @@ pub struct Eval<'a> {
     /// Set once [`MAX_ROOT_STEPS`] is reported.
     root_budget_reported: Cell<bool>,
     pub findings: RefCell<Vec<Finding>>,
+    /// Values Terragrunt wrote into generated files, by file (see
+    /// `Module::given`): empty for plain Terraform.
+    given: GivenValues,
 }
 
 /// The instances of a resource or module call: each key with its scope.
@@ -262,6 +265,7 @@ impl<'a> Eval<'a> {
             cut: Cell::new(None),
             root_budget_reported: Cell::new(false),
             findings: RefCell::default(),
+            given: given_values(modules),
         }
     }
 
@@ -714,6 +718,21 @@ impl<'a> Eval<'a> {
                 return self.tfvars_value(decl, a, *file, name);
             }
         }
+        // Terragrunt `inputs`, passed as `TF_VAR_` variables.
+        for (_, body) in module.inputs.iter().rev() {
+            if let Some(a) = body.attr(name) {
+                let v = self.eval(&a.expr, &Scope::of(usize::MAX));
+                return v.through(Origin {
+                    span: a.expr.span,
+                    message: format!(
+                        "var.{name} set by inputs in {}",
+                        self.sources.get(a.expr.span.file).display
+                    )
+                    .into(),
+                    resource: None,
+                });
+            }
+        }
         if let Some(d) = default() {
             return d;
         }
@@ -892,7 +911,11 @@ impl<'a> Eval<'a> {
             ExprKind::Null => Val::null(),
             ExprKind::Bool(b) => Val::bool(*b),
             ExprKind::Number(n) => Val::num(*n),
+            ExprKind::Str(s) if !self.given.is_empty() => self.given(Val::str(s), e.span),
             ExprKind::Str(s) => Val::str(s),
+            ExprKind::Template(parts) if !self.given.is_empty() => {
+                self.given(self.template(parts, sc, e.span), e.span)
+            }
             ExprKind::Template(parts) => self.template(parts, sc, e.span),
             ExprKind::Array(items) => {
                 let vals: Vec<Val> = items.iter().map(|x| self.eval(x, sc)).collect();
@@ -1646,6 +1669,23 @@ impl<'a> Eval<'a> {
         v
     }
 
+    /// A literal of a file Terragrunt generated: with the places the values
+    /// written into it came through.
+    fn given(&self, v: Val, span: Span) -> Val {
+        let Some(all) = self.given.get(&span.file) else {
+            return v;
+        };
+        let mut v = v;
+        for (at, via) in all {
+            if at.start >= span.start && at.end <= span.end {
+                for o in via.iter().rev() {
+                    v = v.through(o.clone());
+                }
+            }
+        }
+        v
+    }
+
     /// Functions (SPEC §4). Unknown functions make the value unknown.
     fn call(&self, name: &str, args: &[Expr], expand: bool, sc: &Scope, span: Span) -> Val {
         // `try` and `can` look at errors: their arguments are evaluated here.
@@ -1731,6 +1771,36 @@ enum Op<'e> {
     Attr(&'e str, Span),
     Index(&'e Expr, Span),
     Splat(&'e [Traverse], Span),
+}
+
+/// Values Terragrunt wrote into generated files, by file.
+type GivenValues = HashMap<crate::source::FileId, Vec<(Span, Rc<[Origin]>)>>;
+
+/// The values Terragrunt wrote into the generated files of `modules`.
+fn given_values(modules: Modules<'_>) -> GivenValues {
+    let mut out = GivenValues::default();
+    let all = modules
+        .base
+        .iter()
+        .chain(modules.overlay.iter().map(|(_, m)| m));
+    for m in all {
+        for (at, via) in &m.given {
+            let list = out.entry(at.file).or_default();
+            if list.iter().any(|(s, _)| s == at) {
+                continue;
+            }
+            let origins: Rc<[Origin]> = via
+                .iter()
+                .map(|(s, msg)| Origin {
+                    span: *s,
+                    message: msg.as_str().into(),
+                    resource: None,
+                })
+                .collect();
+            list.push((*at, origins));
+        }
+    }
+    out
 }
 
 /// Joins address parts: `module.a` + `aws_s3_bucket.b`.

@@ -24,6 +24,8 @@ struct Raw {
     #[serde(default)]
     placement: Vec<RawPlacement>,
     #[serde(default)]
+    source: Vec<RawSource>,
+    #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
@@ -42,6 +44,21 @@ struct RawPlacement {
     endpoint: Option<Spanned<String>>,
     regions: Option<Vec<Spanned<String>>>,
     name: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    remote: Spanned<String>,
+    local: Spanned<String>,
+}
+
+/// A `[[source]]`: a remote module address prefix read from a local
+/// checkout (relative to the configuration's directory).
+#[derive(Clone, Debug)]
+pub struct SourceRule {
+    pub remote: At<String>,
+    pub local: At<String>,
 }
 
 /// A value written in the configuration, with its byte range there.
@@ -92,6 +109,8 @@ pub struct Config {
     pub allow_suppressions: bool,
     pub scopes: Vec<ScopeRule>,
     pub placements: Vec<ConfigPlacement>,
+    /// `[[source]]` mappings.
+    pub sources: Vec<SourceRule>,
     /// `None`: the rule is off.
     pub severities: BTreeMap<Code, Option<Severity>>,
 }
@@ -213,6 +232,24 @@ impl Config {
                     .map(|r| r.get_ref().clone())
                     .collect(),
                 name: p.name.clone(),
+            });
+        }
+        for s in &raw.source {
+            if s.remote.get_ref().trim().is_empty() {
+                return Err(err(
+                    Some(s.remote.span()),
+                    "a [[source]] needs a non-empty `remote` address prefix".into(),
+                ));
+            }
+            if s.local.get_ref().trim().is_empty() {
+                return Err(err(
+                    Some(s.local.span()),
+                    "a [[source]] needs a `local` directory".into(),
+                ));
+            }
+            c.sources.push(SourceRule {
+                remote: at(&s.remote),
+                local: at(&s.local),
             });
         }
         for (k, v) in &raw.rules {

@@ -205,7 +205,13 @@ impl Resolver<'_> {
     /// block is and on its call chain: the last such result is reused (the
     /// CRC004 findings of the places it reads were reported the first time).
     fn resource(&mut self, an: &Analysis, res: &Resource) -> ResourceTier {
-        if res.tag_tier.is_some() {
+        // The resources of one module in several Terragrunt units share
+        // their block and call chain: not their tier.
+        let unit = an
+            .modules
+            .get(res.root as usize)
+            .is_some_and(|m| m.unit.is_some());
+        if res.tag_tier.is_some() || unit {
             return self.resource_uncached(an, res);
         }
         if let Some(((file, start, chain), d)) = &self.last
@@ -244,8 +250,32 @@ impl Resolver<'_> {
         if let Some(d) = self.call_tier(an, &res.call_chain) {
             return Some(d);
         }
+        // 3'. the Terragrunt unit it is deployed by, as a module call
+        if let Some(d) = self.unit_tier(an, res) {
+            return Some(d);
+        }
         // 4, 5, 6
         self.file_level(res.file)
+    }
+
+    /// The annotation of the `terragrunt.hcl` of the unit whose root module
+    /// holds the resource: at the top of the file or above `terraform {}`
+    /// (or its `[[scope]]`), applied as a module call's.
+    fn unit_tier(&mut self, an: &Analysis, res: &Resource) -> ResourceTier {
+        let m = an.modules.get(res.root as usize)?;
+        m.unit.as_ref()?;
+        let config = m.inputs.first()?.0;
+        if let Some((n, s)) = unit_annotation(self.sources.get(config))
+            && let Some(d) = self.declared(vec![n], Some(s), TierSource::Module)
+        {
+            return Some(d);
+        }
+        self.scope(config).map(|d| {
+            Arc::new(Declared {
+                source: TierSource::Module,
+                ..Arc::unwrap_or_clone(d)
+            })
+        })
     }
 
     /// The annotation above the block at `start` in `file` (the last one is
@@ -420,6 +450,32 @@ pub fn annotation_above(file: &SourceFile, start: u32) -> Option<(String, Span)>
             return Some(t);
         }
         l -= 1;
+    }
+    None
+}
+
+/// A Terragrunt unit's annotation: in the comments at the top of its
+/// `terragrunt.hcl`, or directly above its `terraform {}` block.
+fn unit_annotation(file: &SourceFile) -> Option<(String, Span)> {
+    let mut top = true;
+    for l in 1..=file.line_count() {
+        let text = file.line_text(l).unwrap_or("");
+        if text.trim().is_empty() {
+            continue;
+        }
+        if is_comment(text) {
+            if top && let Some(t) = tier_in_line(file, l) {
+                return Some(t);
+            }
+            continue;
+        }
+        top = false;
+        if text.trim_start().starts_with("terraform")
+            && let Some(start) = file.line_start(l)
+            && let Some(t) = annotation_above(file, start as u32)
+        {
+            return Some(t);
+        }
     }
     None
 }

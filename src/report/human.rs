@@ -265,8 +265,13 @@ pub fn summary_line(s: &super::Summary) -> String {
     if s.notes > 0 {
         parts.push(plural(s.notes, "note"));
     }
+    let units = if s.units > 0 {
+        format!(", {}", plural(s.units, "Terragrunt unit"))
+    } else {
+        String::new()
+    };
     let mut line = format!(
-        "{} in {} ({})",
+        "{} in {}{units} ({})",
         parts.join(", "),
         plural(s.files, "file"),
         plural(s.resources, "resource")

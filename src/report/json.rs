@@ -39,6 +39,9 @@ pub fn render(r: &CheckReport) -> String {
         "findings": s.findings, "errors": s.errors, "warnings": s.warnings,
         "notes": s.notes, "suppressed": s.suppressed, "baselined": s.baselined,
     });
+    if s.units > 0 {
+        summary["units"] = json!(s.units);
+    }
     if let Some(d) = s.duration_ms {
         summary["duration_ms"] = json!(d);
     }

@@ -25,6 +25,8 @@ pub struct Summary {
     pub notes: usize,
     pub suppressed: usize,
     pub baselined: usize,
+    /// Terragrunt units found (shown only when there are some).
+    pub units: usize,
     /// Wall time, when the caller wants it shown (never in snapshots).
     pub duration_ms: Option<u128>,
 }

@@ -49,8 +49,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
         } else {
             String::new()
         };
+        let module = &ctx.an.modules[m];
         let dir = match crate::source::display_path(
-            &ctx.an.modules[m].dir,
+            module.unit.as_ref().unwrap_or(&module.dir),
             &std::env::current_dir().unwrap_or_default(),
         ) {
             d if d == "." => "the current directory".to_string(),

@@ -1,0 +1,374 @@
+//! Terragrunt units (SPEC §1, issue 14) beyond the fixture snapshots: the
+//! pre-commit case (a named `region.hcl` or `root.hcl`), `[[source]]`, the
+//! unit count, and what is never done (writing, reading the environment).
+
+use std::path::Path;
+
+mod common;
+use common::{run, tempdir};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
+}
+
+/// A copy of a fixture as a repository root (`.git`), as a hook sees it.
+fn repo(name: &str, test: &str) -> common::Scratch {
+    let d = tempdir("terragrunt", test);
+    copy_dir(&fixture(name), &d);
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    d
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+fn roots_of_findings(v: &serde_json::Value) -> Vec<String> {
+    let mut r: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["address"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    r.sort();
+    r
+}
+
+#[test]
+fn a_named_region_hcl_reports_the_units_whose_placement_it_decided() {
+    let d = repo("terragrunt-live", "region");
+    // The prod region is eu-west-3 and the prod unit is `sensible`: its
+    // resources are refused, and the finding is reported for region.hcl.
+    let (code, out, err) = run(
+        &d,
+        &["check", "prod/eu-west-3/region.hcl", "--format", "json"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let v = json(&out);
+    assert_eq!(
+        roots_of_findings(&v),
+        ["CRC001 aws_db_instance.mysql", "CRC001 aws_s3_bucket.dumps"]
+    );
+    assert_eq!(v["summary"]["units"], 1, "only the unit that reads it");
+    // The non-prod region decides nothing that is refused.
+    let (code, out, err) = run(
+        &d,
+        &["check", "non-prod/us-east-1/region.hcl", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    assert!(roots_of_findings(&v).is_empty(), "{out}");
+    assert_eq!(v["summary"]["units"], 1);
+}
+
+#[test]
+fn a_named_root_hcl_reaches_every_unit_and_its_generated_provider() {
+    let d = repo("terragrunt-live", "root");
+    let (code, out, err) = run(&d, &["check", "root.hcl", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let v = json(&out);
+    assert_eq!(v["summary"]["units"], 2);
+    let findings = v["findings"].as_array().unwrap();
+    // The provider region is written by root.hcl's generate block: the
+    // finding points there, at the line that wrote it.
+    let crc001 = findings
+        .iter()
+        .find(|f| f["code"] == "CRC001")
+        .expect("a CRC001");
+    let related = crc001["related"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(|r| r["file"] == "root.hcl" && r["line"] == 19),
+        "{crc001}"
+    );
+    assert!(
+        related
+            .iter()
+            .any(|r| r["file"] == "prod/eu-west-3/region.hcl"),
+        "the chain reaches region.hcl: {crc001}"
+    );
+    assert!(findings.iter().any(|f| f["code"] == "CRC006"), "{out}");
+}
+
+#[test]
+fn an_unmapped_remote_source_is_one_crc003_per_unit_and_a_mapping_reads_it() {
+    let d = tempdir("terragrunt", "mapping");
+    let live = d.join("live");
+    copy_dir(
+        &fixture("terragrunt-dependencies-includes").join("live/legacy"),
+        &live.join("legacy"),
+    );
+    std::fs::write(
+        live.join("root.hcl"),
+        std::fs::read_to_string(fixture("terragrunt-dependencies-includes").join("root.hcl"))
+            .unwrap(),
+    )
+    .unwrap();
+    let (code, out, err) = run(&live, &["check", ".", "--format", "json"]);
+    assert_eq!(code, 0, "a warning: {err}");
+    let v = json(&out);
+    assert_eq!(v["summary"]["units"], 1);
+    assert_eq!(v["summary"]["resources"], 0);
+    let f = &v["findings"][0];
+    assert_eq!(f["code"], "CRC003");
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains("git::https://github.com/acme/infrastructure-modules.git//legacy?ref=v1.2.0"),
+        "{msg}"
+    );
+    assert!(msg.contains("[[source]]"), "{msg}");
+    // The checkout beside it, mapped.
+    let modules = d.join("infrastructure-modules/legacy");
+    std::fs::create_dir_all(&modules).unwrap();
+    std::fs::write(
+        modules.join("main.tf"),
+        "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        live.join("cercle.toml"),
+        "[[source]]\nremote = \"git::https://github.com/acme/infrastructure-modules.git\"\nlocal = \"../infrastructure-modules\"\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&live, &["inventory", ".", "--format", "json"]);
+    let v = json(&out);
+    let res = v["resources"].as_array().unwrap();
+    assert_eq!(res.len(), 1, "{out} {err}");
+    assert_eq!(res[0]["root"], "legacy");
+    assert_eq!(res[0]["regions"][0], "eu-west-3");
+}
+
+#[test]
+fn a_bad_source_mapping_is_an_error_at_its_place() {
+    let d = tempdir("terragrunt", "bad-mapping");
+    std::fs::write(
+        d.join("cercle.toml"),
+        "[[source]]\nremote = \"\"\nlocal = \"x\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&d, &["check", "."]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("remote"), "{err}");
+}
+
+#[test]
+fn the_environment_is_never_read_and_nothing_is_written() {
+    let d = repo("terragrunt-live", "env");
+    let before = listing(&d);
+    let out = std::process::Command::new(common::bin())
+        .args(["inventory", ".", "--format", "json"])
+        .current_dir(&*d)
+        .env("TG_BUCKET_PREFIX", "from-the-environment-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("from-the-environment"), "{text}");
+    assert_eq!(before, listing(&d), "cercle wrote into the tree");
+}
+
+fn listing(d: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![d.to_path_buf()];
+    while let Some(p) = stack.pop() {
+        for e in std::fs::read_dir(&p).unwrap() {
+            let e = e.unwrap().path();
+            if e.is_dir() {
+                stack.push(e.clone());
+            }
+            out.push(e.display().to_string());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_source_mapping_applies_to_terraform_module_calls_too() {
+    let d = tempdir("terragrunt", "tf-mapping");
+    let root = d.join("root");
+    let checkout = d.join("modules/queue");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::create_dir_all(&checkout).unwrap();
+    std::fs::write(
+        root.join("main.tf"),
+        "provider \"aws\" {\n  region = \"eu-west-3\"\n}\n\nmodule \"q\" {\n  source = \"git::https://github.com/acme/modules.git//queue?ref=v1.0.0\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        checkout.join("main.tf"),
+        "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
+    )
+    .unwrap();
+    let (_, out, _) = run(&root, &["inventory", ".", "--format", "json"]);
+    assert!(
+        json(&out)["resources"].as_array().unwrap().is_empty(),
+        "{out}"
+    );
+    std::fs::write(
+        root.join("cercle.toml"),
+        "[[source]]\nremote = \"git::https://github.com/acme/modules.git\"\nlocal = \"../modules\"\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&root, &["inventory", ".", "--format", "json"]);
+    let v = json(&out);
+    let res = v["resources"].as_array().unwrap();
+    assert_eq!(res.len(), 1, "{out} {err}");
+    assert_eq!(res[0]["address"], "module.q.aws_sqs_queue.q");
+    assert_eq!(res[0]["regions"][0], "eu-west-3");
+}
+
+#[test]
+fn init_in_a_terragrunt_repository_says_so_and_maps_the_sibling_checkout() {
+    let d = tempdir("terragrunt", "init");
+    let live = d.join("live");
+    copy_dir(
+        &fixture("terragrunt-dependencies-includes").join("live/legacy"),
+        &live.join("legacy"),
+    );
+    std::fs::copy(
+        fixture("terragrunt-dependencies-includes").join("root.hcl"),
+        live.join("root.hcl"),
+    )
+    .unwrap();
+    let modules = d.join("infrastructure-modules/legacy");
+    std::fs::create_dir_all(&modules).unwrap();
+    std::fs::write(
+        modules.join("main.tf"),
+        "resource \"aws_sqs_queue\" \"q\" {\n  name = \"q\"\n}\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&live, &["init"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(live.join("cercle.toml")).unwrap();
+    assert!(text.contains("# Terragrunt: 1 unit(s)"), "{text}");
+    assert!(
+        text.contains("[[source]]\nremote = \"git::https://github.com/acme/infrastructure-modules.git\"\nlocal = \"../infrastructure-modules\""),
+        "{text}"
+    );
+    // The starter it wrote is valid and reads the checkout.
+    let (_, out, err) = run(&live, &["inventory", ".", "--format", "json"]);
+    assert_eq!(
+        json(&out)["resources"].as_array().unwrap().len(),
+        1,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_config_that_reads_itself_is_named_and_many_reads_stay_bounded() {
+    let d = tempdir("terragrunt", "read-cycle");
+    // Ten reads of itself per file: without one evaluation per file and unit
+    // this is 10^16 evaluations; a cycle is named, not followed.
+    let reads: String = (0..10)
+        .map(|i| format!("  r{i} = read_terragrunt_config(\"a.hcl\")\n"))
+        .collect();
+    std::fs::write(d.join("a.hcl"), format!("locals {{\n{reads}}}\n")).unwrap();
+    std::fs::create_dir_all(d.join("u")).unwrap();
+    std::fs::create_dir_all(d.join("m")).unwrap();
+    std::fs::write(
+        d.join("u/terragrunt.hcl"),
+        "locals {\n  a = read_terragrunt_config(find_in_parent_folders(\"a.hcl\"))\n}\n\
+         terraform {\n  source = \"../m\"\n}\ninputs = {\n  region = local.a.locals.r3\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("m/main.tf"),
+        "variable \"region\" {}\nprovider \"aws\" {\n  region = var.region\n}\n\
+         resource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
+    assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
+    let v = json(&out);
+    let msgs: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CRC003")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("read_terragrunt_config reads itself: a.hcl -> a.hcl")),
+        "{msgs:?} {err}"
+    );
+}
+
+#[test]
+fn a_stack_not_generated_is_one_crc003_naming_its_units() {
+    let d = tempdir("terragrunt", "stack-not-generated");
+    std::fs::create_dir_all(d.join("prod/svc")).unwrap();
+    std::fs::write(
+        d.join("prod/svc/terragrunt.stack.hcl"),
+        "unit \"db\" {\n  source = \"github.com/acme/catalog//units/db\"\n  path = \"db\"\n}\n\
+         unit \"role\" {\n  source = \"github.com/acme/catalog//units/role\"\n  path = \"role\"\n}\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
+    let v = json(&out);
+    let f: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CRC003")
+        .collect();
+    assert_eq!(f.len(), 1, "{out} {err}");
+    let m = f[0]["message"].as_str().unwrap();
+    assert!(m.contains("2 unit(s) (db, role) are not checked"), "{m}");
+    assert!(m.contains("terragrunt stack generate"), "{m}");
+    // Once generated, the stack's units are checked and the stack is quiet.
+    std::fs::create_dir_all(d.join("prod/svc/.terragrunt-stack")).unwrap();
+    let (_, out, _) = run(&d, &["check", ".", "--format", "json"]);
+    assert!(!out.contains("is not generated"), "{out}");
+}
+
+#[test]
+fn a_remote_state_outside_the_tier_is_crc006() {
+    let d = repo("terragrunt-remote-state", "state-outside");
+    let unit = d.join("aws/eu-west-3/bucket/terragrunt.hcl");
+    let text = std::fs::read_to_string(&unit).unwrap();
+    // The state (only) moves to us-east-1, outside the EU tier.
+    std::fs::write(
+        &unit,
+        text.replace("region = local.region\n", "region = \"us-east-1\"\n")
+            .replace("peu-sensible", "sensible"),
+    )
+    .unwrap();
+    let (_, out, err) = run(&d, &["check", "aws", "--format", "json"]);
+    let v = json(&out);
+    let f: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CRC006")
+        .collect();
+    assert_eq!(f.len(), 1, "{out} {err}");
+    assert!(
+        f[0]["file"].as_str().unwrap().ends_with("terragrunt.hcl"),
+        "{}",
+        f[0]
+    );
+}
