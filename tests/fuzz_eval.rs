@@ -376,6 +376,7 @@ fn run_tree(name: &str, input: &str) {
         exclude_base: dir.clone(),
         exclude: Vec::new(),
         tier_tags: vec!["cercle-tier".into()],
+        sources: Default::default(),
     };
     let an = analyse(&opts, Catalogue::builtin()).expect("analysis");
     for r in &an.resources {
