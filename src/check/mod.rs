@@ -226,9 +226,12 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
         Some(None) => false,
         None => true,
     });
+    let blocks: crate::check::suppress::Blocks =
+        an.resources.iter().map(|r| (r.head, r.block)).collect();
     let applied = crate::check::suppress::apply(
         &an.sources,
         &an.file_kinds,
+        &blocks,
         out,
         input.config.allow_suppressions,
         &crate::check::suppress::today(),

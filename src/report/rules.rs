@@ -85,5 +85,47 @@ pub fn render(packs: &[Pack], cat: &Catalogue) -> String {
         }
         let _ = writeln!(out);
     }
+    out.push_str(&same_id_notes(packs));
+    let _ = writeln!(
+        out,
+        "Rule codes: `cercle explain` lists them, `cercle explain CODE` documents one."
+    );
+    out
+}
+
+/// A tier id that several packs define with different placement sets: the
+/// same word in a tag means a different rule when the packs change.
+fn same_id_notes(packs: &[Pack]) -> String {
+    let mut out = String::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, p) in packs.iter().enumerate() {
+        for t in &p.tiers {
+            if seen.contains(&t.id.as_str()) {
+                continue;
+            }
+            let others: Vec<(&Pack, &crate::policy::packs::Tier)> = packs[i + 1..]
+                .iter()
+                .filter_map(|q| Some((q, q.tiers.iter().find(|u| u.id == t.id)?)))
+                .filter(|(_, u)| u.allows != t.allows)
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            seen.push(&t.id);
+            let mut line = format!(
+                "note: tier '{}' does not mean the same placements in every pack: {} in {}",
+                t.id,
+                t.allows.join(", "),
+                p.id
+            );
+            for (q, u) in others {
+                line.push_str(&format!(", {} in {}", u.allows.join(", "), q.id));
+            }
+            let _ = writeln!(out, "{line}.");
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
     out
 }

@@ -45,6 +45,8 @@ pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // Reports wrap at 100 columns unless a test says otherwise.
+        .env_remove("COLUMNS")
         .output()
         .expect("run cercle");
     (
