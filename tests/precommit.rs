@@ -175,7 +175,7 @@ fn the_hook_refuses_a_misplaced_resource_and_accepts_the_fix() {
     assert!(out.contains("Failed"), "{out}");
     assert!(out.contains("CRC002"), "{out}");
     assert!(
-        out.contains("aws_s3_bucket.patients is placed in us-east-1, which tier 'personal-data' does not allow"),
+        out.contains("aws_s3_bucket.patients is placed in us-east-1 (N. Virginia, US), which tier"),
         "{out}"
     );
     assert!(out.contains("infra/main.tf:2:10"), "{out}");

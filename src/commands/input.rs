@@ -98,6 +98,9 @@ pub struct Setup {
     /// The paths to read: a configuration file named on the command line
     /// stands for its directory.
     pub paths: Vec<PathBuf>,
+    /// Every PATH named a configuration file (a commit of `cercle.toml`
+    /// alone): a tree with no Terraform yet is then no error.
+    pub only_config: bool,
     pub config: Config,
     pub packs: Vec<Pack>,
     pub tier: Option<String>,
@@ -208,6 +211,7 @@ pub fn setup(i: &InputArgs) -> Result<Setup, Error> {
         }
     }
     Ok(Setup {
+        only_config: !i.paths.is_empty() && i.paths.iter().all(|p| is_config_file(p)),
         paths,
         config,
         packs,
@@ -216,7 +220,8 @@ pub fn setup(i: &InputArgs) -> Result<Setup, Error> {
 }
 
 /// After the analysis: a run that read no Terraform is an error (a wrong
-/// PATH or Action `paths` must not pass a gate silently), and a `--var` no
+/// PATH or Action `paths` must not pass a gate silently; a configuration
+/// file named alone is checked by loading it), and a `--var` no
 /// root module declares is warned about, as Terraform does.
 pub fn after_analysis(
     i: &InputArgs,
@@ -224,7 +229,7 @@ pub fn after_analysis(
     an: &crate::analyse::Analysis,
 ) -> Result<(), Error> {
     let read_config = an.file_kinds.iter().any(|(_, k)| !k.is_tfvars());
-    if !read_config {
+    if !read_config && !st.only_config {
         let shown: Vec<String> = if st.paths.is_empty() {
             vec![".".to_string()]
         } else {

@@ -206,7 +206,8 @@ pub fn render(r: &CheckReport, style: Style) -> String {
     out
 }
 
-/// The findings by rule × provider × region, when some cause has several
+/// The findings by rule × provider × region, when the table is at most
+/// half as long as the findings
 /// (at most [`super::MAX_CAUSES`] rows), then a blank line; else nothing.
 pub fn causes_table(findings: &[Finding]) -> String {
     let causes = super::causes(findings);

@@ -2,7 +2,7 @@
 //! (`$GITHUB_STEP_SUMMARY`) or a merge request comment shows it. A heading
 //! with the counts, then one table row per finding (at most
 //! [`MAX_ROWS`], then a note saying how many more there are), then, when
-//! some cause has several findings, a table by rule × provider × region.
+//! it is at most half as long, a table by rule × provider × region.
 
 use super::{CheckReport, finding_loc};
 
@@ -101,7 +101,8 @@ pub fn render(r: &CheckReport) -> String {
     out
 }
 
-/// The findings by rule × provider × region, when some cause has several.
+/// The findings by rule × provider × region, when the table is at most
+/// half as long as the findings.
 fn causes_table(r: &CheckReport) -> String {
     let causes = super::causes(r.findings);
     if !super::causes_worth_a_table(&causes) {

@@ -193,10 +193,12 @@ pub fn causes(findings: &[Finding]) -> Vec<Cause> {
     out
 }
 
-/// Whether a table of causes says something the findings do not: some cause
-/// has several findings.
+/// Whether a table of causes says something the findings do not: it is at
+/// most half as long as the list of findings (a run with a few findings of
+/// different causes needs no table).
 pub fn causes_worth_a_table(causes: &[Cause]) -> bool {
-    causes.iter().any(|c| c.count > 1)
+    let findings: usize = causes.iter().map(|c| c.count).sum();
+    causes.len() * 2 <= findings
 }
 
 /// How many causes the human and markdown tables show.
