@@ -406,18 +406,21 @@ fn the_hook_checks_a_child_module_with_its_callers_tier() {
     assert!(!success, "the commit went through:\n{out}");
     assert!(out.contains("CRC002"), "{out}");
     assert!(
-        out.contains(
-            "module.archive.outscale_net.archive is placed in eu-west-2, which tier 'sensibilite-moindre' does not allow"
-        ),
+        out.contains("module.archive.outscale_net.archive is placed in eu-west-2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tier 'sensibilite-moindre' declared here"),
         "{out}"
     );
     assert!(out.contains("infra/modules/bucket/main.tf:5:10"), "{out}");
 
-    // Fixed: the commit passes.
+    // Fixed (the child's provider in the SecNumCloud region): the commit
+    // passes.
     write(
         &repo,
         "infra/modules/bucket/main.tf",
-        "resource \"outscale_net\" \"archive\" {\n  ip_range = \"10.0.0.0/16\"\n}\n",
+        "provider \"outscale\" {\n  region = \"cloudgouv-eu-west-1\"\n}\n\nresource \"outscale_net\" \"archive\" {\n  ip_range = \"10.0.0.0/16\"\n}\n",
     );
     ok(
         &repo,
