@@ -40,8 +40,11 @@ impl Rule for TierUndeclared {
 /// route rules; an Azure resource group ("a container that holds related
 /// resources", learn.microsoft.com/azure/azure-resource-manager/management/
 /// manage-resource-groups-portal), role assignments and locks; Google IAM
-/// bindings and enabled services. A `*` stands for any run of characters.
-/// Global types are judged by the catalogue's `holds_data`.
+/// bindings and enabled services; the same Azure objects written as ARM
+/// types (`Microsoft.Resources/resourceGroups`, learn.microsoft.com/azure/
+/// templates/microsoft.resources/resourcegroups). A `*` stands for any run
+/// of characters; ARM types compare case-insensitively. Global types are
+/// judged by the catalogue's `holds_data`.
 const HOLD_NO_DATA: &[&str] = &[
     "aws_s3_bucket_versioning",
     "aws_s3_bucket_public_access_block",
@@ -68,6 +71,9 @@ const HOLD_NO_DATA: &[&str] = &[
     "google_*_iam_binding",
     "google_*_iam_policy",
     "google_project_service",
+    "microsoft.resources/resourcegroups",
+    "microsoft.authorization/roleassignments",
+    "microsoft.authorization/locks",
 ];
 
 /// `pattern` with at most one `*` matches `ty`.
@@ -86,7 +92,10 @@ fn matches(pattern: &str, ty: &str) -> bool {
 fn holds_data(r: &crate::analyse::Resource) -> bool {
     match r.kind {
         PlaceKind::Inert | PlaceKind::Global { holds_data: false } => false,
-        _ => !HOLD_NO_DATA.iter().any(|p| matches(p, &r.ty)),
+        _ => {
+            let ty = r.ty.to_ascii_lowercase();
+            !HOLD_NO_DATA.iter().any(|p| matches(p, &ty))
+        }
     }
 }
 
