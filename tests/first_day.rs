@@ -513,13 +513,41 @@ fn english_aliases_and_what_sensible_means_in_each_pack() {
     let (code, out, _) = run(&d, &["check", ".", "--format", "json"]);
     assert_eq!(code, 1, "sensitive is sensible: {out}");
     assert!(out.contains("\"tier\": \"sensible\""), "{out}");
-    let (_, rules, _) = run(&d, &["rules"]);
+    let rules_in = |lang: &str| {
+        let out = Command::new(common::bin())
+            .arg("rules")
+            .current_dir(&*d)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let rules = rules_in("en_GB.UTF-8");
     assert!(
-        rules.contains("note: tier 'sensible' does not mean the same placements in every pack: interne in fr-doctrine-2018, interne, secnumcloud in fr-cloud-au-centre."),
+        rules.contains("note: tier 'sensible' does not mean the same placements in every pack: interne only in fr-doctrine-2018; interne or secnumcloud in fr-cloud-au-centre."),
         "{rules}"
     );
     assert!(
-        rules.contains("internal clouds run by the French State"),
+        rules.contains(
+            "interne: internal clouds run by the French State itself, such as Cloud π and Nubo"
+        ),
+        "{rules}"
+    );
+    // Labels in the user's language.
+    assert!(
+        rules.contains("      data of particular sensitivity\n"),
+        "{rules}"
+    );
+    assert!(!rules.contains("sensibilité particulière"), "{rules}");
+    let rules = rules_in("fr_FR.UTF-8");
+    assert!(
+        rules.contains("      données d'une sensibilité particulière\n"),
+        "{rules}"
+    );
+    assert!(
+        rules.contains("interne: clouds internes de l'État"),
         "{rules}"
     );
     let (_, doc, _) = run(&d, &["explain", "CRC002"]);

@@ -180,7 +180,9 @@ pub fn render(r: &CheckReport, style: Style) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         // Names are never split (`module.replica_kms["eu-west-3"]` at a
-        // hyphen); a word longer than the line overflows it.
+        // hyphen, `outscale/outscale` at a slash): lines break at spaces
+        // only; a word longer than the line overflows it.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false)
         .with_links(false)

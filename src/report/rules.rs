@@ -1,11 +1,11 @@
 //! `cercle rules`: packs, tiers and the placements each tier accepts.
 
-use crate::catalogue::Catalogue;
-use crate::policy::packs::Pack;
+use crate::policy::packs::{Lang, Pack};
 use std::fmt::Write;
 
-pub fn render(packs: &[Pack], cat: &Catalogue) -> String {
-    let _ = cat;
+/// Tier and set labels are shown in `lang` (the user's locale: French for
+/// `fr*`, else English).
+pub fn render(packs: &[Pack], lang: Lang) -> String {
     let mut out = String::new();
     for p in packs {
         let _ = writeln!(
@@ -24,11 +24,10 @@ pub fn render(packs: &[Pack], cat: &Catalogue) -> String {
                 format!(" (aliases: {})", t.aliases.join(", "))
             };
             let _ = writeln!(out, "    {}{aliases}", t.id);
-            let _ = writeln!(out, "      fr: {}", t.label.fr);
-            let _ = writeln!(out, "      en: {}", t.label.en);
+            let _ = writeln!(out, "      {}", t.label.get(lang));
             let _ = writeln!(out, "      allows: {}", t.allows.join(", "));
             for s in t.allows.iter().filter_map(|s| p.sets.get(s)) {
-                let _ = writeln!(out, "        {}: {}", s.id, s.label.en);
+                let _ = writeln!(out, "        {}: {}", s.id, s.label.get(lang));
                 if s.any {
                     let _ = writeln!(out, "          every placement");
                 }
@@ -115,11 +114,11 @@ fn same_id_notes(packs: &[Pack]) -> String {
             let mut line = format!(
                 "note: tier '{}' does not mean the same placements in every pack: {} in {}",
                 t.id,
-                t.allows.join(", "),
+                allows_words(&t.allows),
                 p.id
             );
             for (q, u) in others {
-                line.push_str(&format!(", {} in {}", u.allows.join(", "), q.id));
+                line.push_str(&format!("; {} in {}", allows_words(&u.allows), q.id));
             }
             let _ = writeln!(out, "{line}.");
         }
@@ -128,4 +127,12 @@ fn same_id_notes(packs: &[Pack]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// `interne only`, `interne or secnumcloud`: a tier's sets as words.
+fn allows_words(sets: &[String]) -> String {
+    match sets {
+        [one] => format!("{one} only"),
+        _ => sets.join(" or "),
+    }
 }
