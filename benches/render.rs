@@ -214,6 +214,7 @@ fn main() {
                     resources: &resources,
                     summary: summary.clone(),
                     packs: vec!["fr-doctrine-2018".into()],
+                    fail_on: Some(Severity::Error),
                 };
                 let t = Instant::now();
                 let out = report::render(

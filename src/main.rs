@@ -31,10 +31,11 @@ enum Command {
     Inventory(InventoryArgs),
     /// Packs, tiers and the placements each tier accepts
     Rules(RulesArgs),
-    /// The documentation of one rule (CRC002 or region-not-allowed)
+    /// The documentation of one rule (CRC002 or region-not-allowed), or
+    /// without one the list of rules
     Explain {
-        /// A rule code or name
-        code: String,
+        /// A rule code or name (none: list every rule)
+        code: Option<String>,
     },
     /// Write a commented starter cercle.toml (never overwrites)
     Init {
@@ -85,7 +86,7 @@ fn main() -> ExitCode {
         Command::Check(a) => commands::check::run(a),
         Command::Inventory(a) => commands::inventory::run(a),
         Command::Rules(a) => commands::rules::run(a),
-        Command::Explain { code } => commands::explain::run(code),
+        Command::Explain { code } => commands::explain::run(code.as_deref()),
         Command::Init { path } => commands::init::run(path),
         Command::Completions { shell } => completions(*shell),
     };

@@ -784,6 +784,26 @@ fn a_usage_error_fails_the_step_with_cercles_message() {
     );
 }
 
+/// A wrong `paths` (a directory with no Terraform) is a red step, not a
+/// green one with 0 findings (issue 15 item 5).
+#[test]
+fn a_wrong_paths_input_fails_the_step() {
+    let ws = workspace("wrong-paths", "eu-west-3");
+    write(&ws, "docs/README.md", "no Terraform here\n");
+    let r = run_action(&ws, &[("CERCLE_PATHS", "docs")]);
+    assert_eq!(r.status, 2, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("no Terraform or OpenTofu files found in docs"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.output("findings"), None, "{}", r.output);
+    // The right path passes.
+    let r = run_action(&ws, &[("CERCLE_PATHS", "infra")]);
+    assert_eq!(r.status, 0, "{}\n{}", r.stdout, r.stderr);
+}
+
 // ---------------------------------------------------------------------------
 // .github/workflows/release.yml
 

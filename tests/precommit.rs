@@ -175,7 +175,7 @@ fn the_hook_refuses_a_misplaced_resource_and_accepts_the_fix() {
     assert!(out.contains("Failed"), "{out}");
     assert!(out.contains("CRC002"), "{out}");
     assert!(
-        out.contains("aws_s3_bucket.patients is placed in us-east-1, which tier 'personal-data' does not allow"),
+        out.contains("aws_s3_bucket.patients is placed in us-east-1 (N. Virginia, US), which tier"),
         "{out}"
     );
     assert!(out.contains("infra/main.tf:2:10"), "{out}");
@@ -341,4 +341,93 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// Issue 15: a commit that changes only a child module is checked with its
+/// caller's tier. `infra/main.tf` gives `module "archive"` the tier
+/// `sensibilite-moindre` (SecNumCloud or internal clouds); a commit adds an
+/// Outscale provider in `eu-west-2` (not SecNumCloud) to the child module
+/// alone: refused; the fix is accepted.
+#[test]
+fn the_hook_checks_a_child_module_with_its_callers_tier() {
+    if !precommit_installed() {
+        return;
+    }
+    let root = common::tempdir("precommit", "child");
+    let cache = root.join("cache");
+    let (hooks, sha) = hook_repo(&root, &cache);
+    let repo = root.join("project");
+    std::fs::create_dir_all(&repo).unwrap();
+    ok(&repo, &cache, "git", &["init", "-q"]);
+    write(
+        &repo,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: cercle-system\n",
+            hooks.display()
+        ),
+    );
+    let versions = "terraform {\n  required_providers {\n    outscale = {\n      source = \"outscale/outscale\"\n    }\n  }\n}\n";
+    write(&repo, "infra/versions.tf", versions);
+    write(
+        &repo,
+        "infra/providers.tf",
+        "provider \"outscale\" {\n  region = \"cloudgouv-eu-west-1\"\n}\n",
+    );
+    write(
+        &repo,
+        "infra/main.tf",
+        "# cercle:tier sensibilite-moindre\nmodule \"archive\" {\n  source = \"./modules/bucket\"\n}\n",
+    );
+    write(&repo, "infra/modules/bucket/versions.tf", versions);
+    write(
+        &repo,
+        "infra/modules/bucket/main.tf",
+        "resource \"outscale_net\" \"archive\" {\n  ip_range = \"10.0.0.0/16\"\n}\n",
+    );
+    ok(&repo, &cache, "pre-commit", &["install"]);
+    ok(&repo, &cache, "git", &["add", "."]);
+    let out = ok(&repo, &cache, "git", &["commit", "-m", "archive"]);
+    assert!(out.contains("Passed"), "{out}");
+
+    // The child module alone gets its own provider, outside SecNumCloud.
+    write(
+        &repo,
+        "infra/modules/bucket/main.tf",
+        "provider \"outscale\" {\n  region = \"eu-west-2\"\n}\n\nresource \"outscale_net\" \"archive\" {\n  ip_range = \"10.0.0.0/16\"\n}\n",
+    );
+    ok(
+        &repo,
+        &cache,
+        "git",
+        &["add", "infra/modules/bucket/main.tf"],
+    );
+    let (success, out) = sh(&repo, &cache, "git", &["commit", "-m", "archive moves"]);
+    assert!(!success, "the commit went through:\n{out}");
+    assert!(out.contains("CRC002"), "{out}");
+    assert!(
+        out.contains("module.archive.outscale_net.archive is placed in eu-west-2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("tier 'sensibilite-moindre' declared here"),
+        "{out}"
+    );
+    assert!(out.contains("infra/modules/bucket/main.tf:5:10"), "{out}");
+
+    // Fixed (the child's provider in the SecNumCloud region): the commit
+    // passes.
+    write(
+        &repo,
+        "infra/modules/bucket/main.tf",
+        "provider \"outscale\" {\n  region = \"cloudgouv-eu-west-1\"\n}\n\nresource \"outscale_net\" \"archive\" {\n  ip_range = \"10.0.0.0/16\"\n}\n",
+    );
+    ok(
+        &repo,
+        &cache,
+        "git",
+        &["add", "infra/modules/bucket/main.tf"],
+    );
+    let out = ok(&repo, &cache, "git", &["commit", "-m", "archive stays"]);
+    assert!(out.contains("Passed"), "{out}");
 }

@@ -27,6 +27,8 @@
 //! directory, files, module calls, backend and required providers) and the
 //! other modules in full.
 
+mod callers;
+
 pub use crate::analysis::{Analysis, CallChain, Resource};
 use crate::analysis::{RegionVal, index};
 use crate::assemble::{Module, tfvars_rank};
@@ -214,7 +216,11 @@ fn discover_paths(opts: &Options, cwd: &Path) -> Result<Discovery, UsageError> {
             return Err(UsageError(format!("{}: {why}", p.display())));
         }
     }
-    Ok(discover::discover(&paths, &excluded))
+    let mut disc = discover::discover(&paths, &excluded);
+    if disc.file_args {
+        callers::add_callers(&mut disc, &paths, cwd, &excluded);
+    }
+    Ok(disc)
 }
 
 /// The Terragrunt units to check, and the files of theirs named on the

@@ -229,9 +229,12 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
         Some(None) => false,
         None => true,
     });
+    let blocks: crate::check::suppress::Blocks =
+        an.resources.iter().map(|r| (r.head, r.block)).collect();
     let applied = crate::check::suppress::apply(
         &an.sources,
         &an.file_kinds,
+        &blocks,
         out,
         input.config.allow_suppressions,
         &crate::check::suppress::today(),
@@ -249,6 +252,17 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
     }
     crate::findings::sort_findings(&an.sources, &mut out);
     out.dedup();
+    if an.explicit_files.is_some() {
+        // A named file of a module called from several roots is checked in
+        // each (SPEC §1): the same finding on the same resource address,
+        // reached through another root, is reported once (the first root's
+        // provenance is kept).
+        out.dedup_by(|b, a| {
+            a.address.is_some()
+                && (a.code, a.span, &a.address, &a.message)
+                    == (b.code, b.span, &b.address, &b.message)
+        });
+    }
     crate::findings::sort_hidden(&an.sources, &mut suppressed);
     suppressed.dedup();
     Outcome {

@@ -6,7 +6,8 @@
 //! ```
 //!
 //! On the comment line(s) directly above a block or an attribute, or at the end
-//! of the offending line. Without a reason, or past its date, a suppression does
+//! of the offending line; for the findings of a resource, on any line of its
+//! block too (above a line inside it, or at the end of one). Without a reason, or past its date, a suppression does
 //! not apply. Each problem is one CRC008: a missing reason, an expired date, an
 //! unknown code, and each code that suppressed nothing.
 
@@ -148,11 +149,16 @@ pub struct Applied {
     pub suppressed: Vec<Hidden>,
 }
 
+/// The blocks of the resources: the span of a block's labels (a finding's
+/// `block`) to the span of the whole block.
+pub type Blocks = std::collections::HashMap<Span, Span>;
+
 /// Applies the suppressions of every HCL file to `findings`, and adds the
 /// CRC008 findings. `allowed` is `allow_suppressions` of the configuration.
 pub fn apply(
     sources: &SourceMap,
     kinds: &[(FileId, FileKind)],
+    blocks: &Blocks,
     findings: Vec<Finding>,
     allowed: bool,
     today: &str,
@@ -213,7 +219,7 @@ pub fn apply(
         let hit = active.iter().position(|(si, ci)| {
             let s = &sups[*si];
             let code = s.codes[*ci].2;
-            code == Some(f.code) && s.target.is_some() && matches(sources, s, &f)
+            code == Some(f.code) && s.target.is_some() && matches(sources, blocks, s, &f)
         });
         match hit {
             Some(i) => {
@@ -221,7 +227,7 @@ pub fn apply(
                 // Every other matching code of the same place is used too.
                 for (j, (si, ci)) in active.iter().enumerate() {
                     let s = &sups[*si];
-                    if s.codes[*ci].2 == Some(f.code) && matches(sources, s, &f) {
+                    if s.codes[*ci].2 == Some(f.code) && matches(sources, blocks, s, &f) {
                         used[j] = true;
                     }
                 }
@@ -251,12 +257,19 @@ pub fn apply(
     Applied { kept, suppressed }
 }
 
-fn matches(sources: &SourceMap, s: &Suppression, f: &Finding) -> bool {
+/// Whether a suppression applies to a finding: it targets the line of the
+/// finding or of its block's labels, or any line of the finding's block.
+fn matches(sources: &SourceMap, blocks: &Blocks, s: &Suppression, f: &Finding) -> bool {
     let Some(target) = s.target else { return false };
     let on = |span: Option<Span>| {
         span.is_some_and(|sp| sp.file == s.file && sources.start(sp).line == target)
     };
-    on(f.span) || on(f.block)
+    let inside = || {
+        f.block.and_then(|h| blocks.get(&h)).is_some_and(|b| {
+            b.file == s.file && (sources.start(*b).line..=sources.end(*b).line).contains(&target)
+        })
+    };
+    on(f.span) || on(f.block) || inside()
 }
 
 fn crc008(span: Span, message: String) -> Finding {

@@ -35,13 +35,14 @@ pub struct CheckArgs {
     /// Unresolved placements (CRC003) are errors
     #[arg(long)]
     pub strict: bool,
-    /// No summary line (human and github formats)
-    #[arg(long)]
+    /// No summary line (human and github formats), no table of causes
+    #[arg(short, long)]
     pub quiet: bool,
     /// Hide the findings recorded in this baseline file
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Record today's findings in this baseline file
+    /// Record today's findings in this baseline file (prints how many
+    /// instead of the human report)
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
     /// No colours (also when NO_COLOR is set or stdout is not a terminal)
@@ -95,12 +96,19 @@ pub enum FailOn {
 }
 
 impl FailOn {
+    /// The lowest severity that fails the run (`None`: nothing does).
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Never => None,
+        }
+    }
+
     /// Whether these (open) findings fail the run.
     pub fn fails(self, findings: &[Finding]) -> bool {
-        let at_least = match self {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-            FailOn::Never => return false,
+        let Some(at_least) = self.severity() else {
+            return false;
         };
         findings.iter().any(|f| f.severity >= at_least)
     }
@@ -120,8 +128,9 @@ pub fn run(a: &CheckArgs) -> Result<Status, Error> {
     let start = Instant::now();
     let cat = Catalogue::builtin();
     let st = setup(&a.input)?;
-    let mut an = crate::analyse(&options(&a.input, &st.config), cat).map_err(|e| e.0)?;
+    let mut an = crate::analyse(&options(&a.input, &st), cat).map_err(|e| e.0)?;
     mark("analysed");
+    super::input::after_analysis(&a.input, &st, &an)?;
     let outcome = check(
         &mut an,
         cat,
@@ -140,6 +149,17 @@ pub fn run(a: &CheckArgs) -> Result<Status, Error> {
     if let Some(path) = &a.write_baseline {
         let text = baseline::write(&an.sources, &findings, &baseline::dir(path));
         write_file(path, &text)?;
+        if !a.quiet {
+            eprintln!(
+                "wrote {} to {}",
+                if findings.len() == 1 {
+                    "1 finding".to_string()
+                } else {
+                    format!("{} findings", findings.len())
+                },
+                path.display()
+            );
+        }
     }
     let (findings, baselined) = match &known {
         Some(b) => b.split(&an.sources, findings),
@@ -221,19 +241,33 @@ fn write_reports(a: &CheckArgs, an: &Analysis, run: &Run, duration_ms: u128) -> 
             resources: &resources,
             summary,
             packs: run.packs.clone(),
+            // Writing a baseline accepts today's findings (as in `run`).
+            fail_on: a.fail_on.severity().filter(|_| a.write_baseline.is_none()),
         };
         let style = report::human::Style {
             color,
-            width: 100,
+            width: term::width(),
             quiet: a.quiet,
         };
         report::render(format, &r, style)
     };
     let color = !a.no_color && a.input.output.is_none() && term::color(Stream::Stdout);
     let mut failed = false;
-    if let Err(e) = write_out(&a.input.output, &render(a.format.format(), color)) {
+    // Writing a baseline prints how many findings it recorded, not each
+    // (unless the report goes to a file or is not for people).
+    let main_report = a.write_baseline.is_none()
+        || a.input.output.is_some()
+        || !matches!(a.format, CheckFormat::Human);
+    if main_report && let Err(e) = write_out(&a.input.output, &render(a.format.format(), color)) {
         eprintln!("error: {e}");
         failed = true;
+    }
+    // The report went to a file: people still see how the run ended (as
+    // ruff does), on stderr so that stdout stays empty.
+    if a.input.output.is_some() && !a.quiet {
+        let mut summary = run.summary.clone();
+        summary.duration_ms = Some(duration_ms);
+        eprintln!("{}", report::human::summary_line(&summary));
     }
     for (format, path) in &a.reports {
         if let Err(e) = write_file(path, &render(*format, false)) {

@@ -6,18 +6,19 @@ use crate::analyse::{Options, VarArg};
 use crate::catalogue::Catalogue;
 use crate::check::load_packs;
 use crate::policy::config::Config;
-use crate::policy::packs::Pack;
+use crate::policy::packs::{Pack, PackError};
 use clap::{ArgAction, Args};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args, Debug)]
 pub struct InputArgs {
-    /// Files or directories to read (default: .)
+    /// Files or directories to read (default: .); a cercle.toml names the
+    /// tree it governs (its directory) and is its configuration
     pub paths: Vec<PathBuf>,
     /// Set a variable, as `terraform plan -var` (repeatable)
     #[arg(long = "var", value_name = "NAME=VALUE", action = ArgAction::Append)]
     pub vars: Vec<String>,
-    /// Read variable values from a file (repeatable)
+    /// Read variable values from a .tfvars or .tfvars.json file (repeatable)
     #[arg(long = "var-file", value_name = "FILE", action = ArgAction::Append)]
     pub var_files: Vec<PathBuf>,
     /// Worker threads (default: all cores)
@@ -29,10 +30,15 @@ pub struct InputArgs {
     /// Configuration file (default: the nearest cercle.toml or .cercle.toml)
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Rule pack, built-in id or file (repeatable; replaces the configuration's)
+    /// Rule pack, built-in id or file (repeatable; replaces the
+    /// configuration's). Built-in: fr-doctrine-2018 (default),
+    /// fr-cloud-au-centre, eu-gdpr
     #[arg(long = "pack", value_name = "ID|FILE")]
     pub packs: Vec<String>,
-    /// Default tier (overrides default_tier)
+    /// Default tier (overrides default_tier): a tier id or alias of the
+    /// active packs. fr-doctrine-2018: sensible (sensitive), sensibilite-moindre
+    /// (less-sensitive), peu-sensible (low-sensitivity); `cercle rules` lists
+    /// every pack's
     #[arg(long, value_name = "TIER")]
     pub tier: Option<String>,
 }
@@ -78,7 +84,8 @@ pub fn cap_threads(n: usize, cores: usize) -> (usize, bool) {
 }
 
 /// The analysis options of a run.
-pub fn options(i: &InputArgs, config: &Config) -> Options {
+pub fn options(i: &InputArgs, st: &Setup) -> Options {
+    let config = &st.config;
     // The stages after the analysis (tiers, checks, reports) run on rayon's
     // global pool: `--threads` bounds it too. It can only be set once; a
     // second call (tests running the CLI in one process) keeps the first.
@@ -99,7 +106,7 @@ pub fn options(i: &InputArgs, config: &Config) -> Options {
             .build_global();
     }
     Options {
-        paths: i.paths.clone(),
+        paths: st.paths.clone(),
         var_args: var_args(i),
         threads,
         exclude: config.exclude.clone(),
@@ -137,6 +144,12 @@ fn source_mappings(config: &Config) -> crate::terragrunt::source::SourceMap {
 
 /// The configuration, packs and `--tier` of a run.
 pub struct Setup {
+    /// The paths to read: a configuration file named on the command line
+    /// stands for its directory.
+    pub paths: Vec<PathBuf>,
+    /// Every PATH named a configuration file (a commit of `cercle.toml`
+    /// alone): a tree with no Terraform yet is then no error.
+    pub only_config: bool,
     pub config: Config,
     pub packs: Vec<Pack>,
     pub tier: Option<String>,
@@ -154,7 +167,24 @@ pub fn config(path: Option<&PathBuf>, start: &std::path::Path) -> Result<Config,
     })
 }
 
-/// Loads the configuration and the packs, and checks `--tier`.
+/// Whether a path names a configuration file (`cercle.toml`, `.cercle.toml`).
+fn is_config_file(p: &Path) -> bool {
+    p.is_file()
+        && p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| crate::policy::config::FILE_NAMES.contains(&n))
+}
+
+/// The directory a configuration file governs (`.` for a bare file name).
+fn config_dir(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Loads the configuration and the packs, and checks `--tier`, the
+/// configuration's tiers and `--var-file`.
 pub fn setup(i: &InputArgs) -> Result<Setup, Error> {
     if let Some(p) = &i.config
         && !p.is_file()
@@ -164,28 +194,114 @@ pub fn setup(i: &InputArgs) -> Result<Setup, Error> {
             p.display()
         )));
     }
-    let start = i
-        .paths
-        .first()
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
-    let config = config(i.config.as_ref(), &start)?;
+    for f in &i.var_files {
+        if f.is_dir() {
+            return Err(Error::Usage(format!(
+                "--var-file {}: is a directory; expected a file of variable values (.tfvars or .tfvars.json)",
+                f.display()
+            )));
+        }
+    }
+    // A configuration file named as a PATH (the pre-commit hook names a
+    // staged cercle.toml): its directory is checked, under it.
+    let named_config = i.paths.iter().find(|p| is_config_file(p)).cloned();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for p in &i.paths {
+        let p = if is_config_file(p) {
+            config_dir(p)
+        } else {
+            p.clone()
+        };
+        if !paths.contains(&p) {
+            paths.push(p);
+        }
+    }
+    let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let config = config(i.config.as_ref().or(named_config.as_ref()), &start)?;
     let packs = load_packs(&i.packs, &config, Catalogue::builtin())?;
+    let known = || {
+        packs
+            .iter()
+            .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
+            .collect::<Vec<String>>()
+            .join(", ")
+    };
     if let Some(t) = &i.tier
         && !packs.iter().any(|p| p.tier(t).is_some())
     {
-        let known: Vec<String> = packs
-            .iter()
-            .flat_map(|p| p.tiers.iter().map(|t| t.id.clone()))
-            .collect();
         return Err(Error::Usage(format!(
             "--tier {t}: no active pack defines this tier (known: {})",
-            known.join(", ")
+            known()
         )));
     }
+    // The configuration's tiers, as `--tier` is: a typo there is a mistake in
+    // the file, never a finding a severity could turn off.
+    let named = config
+        .scopes
+        .iter()
+        .map(|s| &s.tier)
+        .chain(config.default_tier.as_ref().filter(|_| i.tier.is_none()));
+    for t in named {
+        if packs.iter().all(|p| p.tier(&t.value).is_none()) {
+            return Err(Error::File(PackError {
+                file: config
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                text: config.text.clone(),
+                span: Some(t.span.clone()),
+                message: format!(
+                    "tier '{}' is not defined by the active packs (known: {})",
+                    t.value,
+                    known()
+                ),
+            }));
+        }
+    }
     Ok(Setup {
+        only_config: !i.paths.is_empty() && i.paths.iter().all(|p| is_config_file(p)),
+        paths,
         config,
         packs,
         tier: i.tier.clone(),
     })
+}
+
+/// After the analysis: a run that read no Terraform is an error (a wrong
+/// PATH or Action `paths` must not pass a gate silently; a configuration
+/// file named alone is checked by loading it), and a `--var` no
+/// root module declares is warned about, as Terraform does.
+pub fn after_analysis(
+    i: &InputArgs,
+    st: &Setup,
+    an: &crate::analyse::Analysis,
+) -> Result<(), Error> {
+    let read_config = an.file_kinds.iter().any(|(_, k)| !k.is_tfvars());
+    if !read_config && !st.only_config {
+        let shown: Vec<String> = if st.paths.is_empty() {
+            vec![".".to_string()]
+        } else {
+            st.paths.iter().map(|p| p.display().to_string()).collect()
+        };
+        return Err(Error::Usage(format!(
+            "no Terraform or OpenTofu files found in {} (*.tf, *.tf.json, *.tofu, plans, ARM templates): check the paths",
+            shown.join(", ")
+        )));
+    }
+    for v in &i.vars {
+        let Some((name, _)) = v.split_once('=') else {
+            continue;
+        };
+        let declared = an
+            .roots
+            .iter()
+            .any(|&m| an.modules[m].variables.contains_key(name));
+        if !declared {
+            eprintln!(
+                "warning: value for undeclared variable: --var {name}=...: no root module declares a variable \"{name}\", so the value is not used"
+            );
+        }
+    }
+    Ok(())
 }

@@ -29,8 +29,9 @@ pub enum InventoryFormat {
 pub fn run(a: &InventoryArgs) -> Result<Status, Error> {
     let cat = Catalogue::builtin();
     let st = setup(&a.input)?;
-    let mut an = crate::analyse(&options(&a.input, &st.config), cat).map_err(|e| e.0)?;
+    let mut an = crate::analyse(&options(&a.input, &st), cat).map_err(|e| e.0)?;
     mark("analysed");
+    super::input::after_analysis(&a.input, &st, &an)?;
     // The tier stage alone: the inventory reports no findings.
     let (declared, _) = crate::check::tiers(
         &mut an,

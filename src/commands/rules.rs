@@ -30,6 +30,9 @@ pub fn run(a: &RulesArgs) -> Result<Status, Error> {
     } else {
         load_packs(&a.packs, &config, cat)?
     };
-    write_out(&None, &crate::report::rules::render(&packs, cat))?;
+    let lang = crate::policy::packs::Lang::from_locale(
+        ["LC_ALL", "LC_MESSAGES", "LANG"].map(|k| std::env::var(k).ok()),
+    );
+    write_out(&None, &crate::report::rules::render(&packs, lang))?;
     Ok(Status::Success)
 }

@@ -307,7 +307,7 @@ impl Config {
 }
 
 /// The starter file `cercle init` writes.
-pub const STARTER: &str = r#"# cercle configuration: https://github.com/cercle/cercle
+pub const STARTER: &str = r#"# cercle configuration: https://github.com/cercle-lint/cercle
 # Rule packs: fr-doctrine-2018 (default), fr-cloud-au-centre, eu-gdpr, or a path.
 packs = ["fr-doctrine-2018"]
 

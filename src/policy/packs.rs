@@ -38,6 +38,43 @@ pub struct Labels {
     pub en: String,
 }
 
+impl Labels {
+    /// The label in `lang` (`fr` or `en`), else the English one, else the
+    /// French one.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr if !self.fr.is_empty() => &self.fr,
+            _ if !self.en.is_empty() => &self.en,
+            _ => &self.fr,
+        }
+    }
+}
+
+/// The language labels are shown in: the packs have French and English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// The user's language from a POSIX locale value (`LC_ALL`, else
+    /// `LC_MESSAGES`, else `LANG`, the first one set and not empty):
+    /// French for `fr`, `fr_FR.UTF-8`..., English otherwise (and for `C`).
+    pub fn from_locale(values: [Option<String>; 3]) -> Lang {
+        let v = values
+            .into_iter()
+            .flatten()
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        if v.to_ascii_lowercase().starts_with("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SetsFile {

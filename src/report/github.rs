@@ -98,12 +98,88 @@ pub fn annotation(sources: &SourceMap, f: &Finding, out: &mut String) {
     out.push('\n');
 }
 
-/// Every finding's command, then (unless `quiet`) the summary line, without
-/// the duration.
+/// GitHub shows at most 10 error, 10 warning and 10 notice annotations of
+/// a step (and 50 of a job): beyond, the rest are dropped silently.
+/// <https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands>
+pub const PER_STEP: usize = 10;
+
+/// The commands of the findings of one severity: each finding when they
+/// fit in [`PER_STEP`], else one per rule × provider × region (a cause with
+/// one finding is that finding), the causes past the limit in one last
+/// annotation. Nothing is lost: each summary says how many findings it
+/// stands for, and every finding is in the other reports.
+fn annotations(sources: &SourceMap, findings: &[Finding], out: &mut String) {
+    if findings.len() <= PER_STEP {
+        for f in findings {
+            annotation(sources, f, out);
+        }
+        return;
+    }
+    let causes = super::causes(findings);
+    let shown = if causes.len() > PER_STEP {
+        PER_STEP - 1
+    } else {
+        causes.len()
+    };
+    for c in &causes[..shown] {
+        let first = &findings[c.first];
+        if c.count == 1 {
+            annotation(sources, first, out);
+            continue;
+        }
+        let mut where_ = String::new();
+        if !c.provider.is_empty() {
+            where_.push_str(&format!(" for {}", c.provider));
+        }
+        if !c.region.is_empty() {
+            where_.push_str(&format!(" in {}", c.region));
+        }
+        let mut f = first.clone();
+        f.message = format!(
+            "{} findings of {} {}{where_} (GitHub shows {PER_STEP} annotations of each kind per step; all are in the report). The first: {}",
+            c.count,
+            c.code.as_str(),
+            c.code.name(),
+            first.message
+        );
+        f.related.clear();
+        annotation(sources, &f, out);
+    }
+    if causes.len() > shown {
+        let rest = &causes[shown..];
+        let n: usize = rest.iter().map(|c| c.count).sum();
+        let mut f = findings[rest[0].first].clone();
+        f.message = format!(
+            "{n} more findings of {} more causes (rule, provider, region), not annotated: GitHub shows {PER_STEP} annotations of each kind per step; all are in the report",
+            rest.len()
+        );
+        f.related.clear();
+        f.help = None;
+        annotation(sources, &f, out);
+    }
+}
+
+/// Every finding's command (summarised beyond GitHub's limits: see
+/// [`annotations`]), then (unless `quiet`) the summary line, without the
+/// duration.
 pub fn render(r: &CheckReport, quiet: bool) -> String {
     let mut out = String::new();
-    for f in r.findings {
-        annotation(r.sources, f, &mut out);
+    let count = |s: Severity| r.findings.iter().filter(|f| f.severity == s).count();
+    let severities = [Severity::Error, Severity::Warning, Severity::Note];
+    if severities.iter().all(|&s| count(s) <= PER_STEP) {
+        for f in r.findings {
+            annotation(r.sources, f, &mut out);
+        }
+    } else {
+        for severity in severities {
+            let of: Vec<Finding> = r
+                .findings
+                .iter()
+                .filter(|f| f.severity == severity)
+                .cloned()
+                .collect();
+            annotations(r.sources, &of, &mut out);
+        }
     }
     if !quiet {
         let mut s = r.summary.clone();

@@ -174,8 +174,13 @@ fn diag(f: &Finding, srcs: &mut Sources) -> Diag {
         };
         labels.push(label(s, &primary_text, true));
     }
+    // A place of the same file far above the primary label would be drawn
+    // as the first snippet, whose header an editor jumps to: it is drawn
+    // after, as a related place, so that the first snippet is the finding's.
+    let primary_line = f.span.map(|s| srcs.map.start(s).line);
+    let far_above = |span: Span| primary_line.is_some_and(|p| srcs.map.start(span).line + 2 < p);
     for r in &f.related {
-        if r.span.file == file {
+        if r.span.file == file && !far_above(r.span) {
             if Some(r.span) != f.span && merged != Some(r) {
                 labels.push(label(r.span, &r.message, false));
             }
@@ -229,6 +234,12 @@ pub fn render(r: &CheckReport, style: Style) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
+        // Names are never split (`module.replica_kms["eu-west-3"]` at a
+        // hyphen, `outscale/outscale` at a slash): lines break at spaces
+        // only; a word longer than the line overflows it.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false)
         .with_links(false)
         .with_context_lines(1)
         .with_show_related_as_nested(true);
@@ -245,9 +256,74 @@ pub fn render(r: &CheckReport, style: Style) -> String {
         out.push('\n');
     }
     if !style.quiet {
+        out.push_str(&causes_table(r.findings));
         out.push_str(&summary_line(&r.summary));
         out.push('\n');
     }
+    out
+}
+
+/// The findings by rule × provider × region, when the table is at most
+/// half as long as the findings
+/// (at most [`super::MAX_CAUSES`] rows), then a blank line; else nothing.
+pub fn causes_table(findings: &[Finding]) -> String {
+    let causes = super::causes(findings);
+    if !super::causes_worth_a_table(&causes) {
+        return String::new();
+    }
+    let rows: Vec<[String; 4]> = causes
+        .iter()
+        .take(super::MAX_CAUSES)
+        .map(|c| {
+            let dash = |s: &str| {
+                if s.is_empty() {
+                    "-".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
+            [
+                c.count.to_string(),
+                format!("{} {}", c.code.as_str(), c.code.name()),
+                dash(&c.provider),
+                dash(&c.region),
+            ]
+        })
+        .collect();
+    let header = ["count", "rule", "provider", "region"];
+    let mut w = header.map(str::len);
+    for r in &rows {
+        for (k, cell) in r.iter().enumerate() {
+            w[k] = w[k].max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 4]| {
+        format!(
+            "  {:>w0$}  {:<w1$}  {:<w2$}  {}\n",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2]
+        )
+    };
+    let mut out = format!(
+        "{} by cause (rule, provider, region):\n",
+        plural(findings.len(), "finding")
+    );
+    out.push_str(&line(header));
+    for r in &rows {
+        out.push_str(&line([&r[0], &r[1], &r[2], &r[3]]));
+    }
+    if causes.len() > super::MAX_CAUSES {
+        out.push_str(&format!(
+            "  and {} more\n",
+            plural(causes.len() - super::MAX_CAUSES, "cause")
+        ));
+    }
+    out.push('\n');
     out
 }
 

@@ -360,6 +360,28 @@ pub fn kind_name(k: PlaceKind) -> &'static str {
 }
 
 /// The text form: one block per resource.
+/// Where a resource's tier came from, in words, with its place:
+/// `cercle-tier tag, main.tf:4:5`, `--tier`.
+fn tier_origin(an: &Analysis, d: &crate::policy::tier::Declared) -> String {
+    use crate::policy::tier::TierSource;
+    let what = match d.source {
+        TierSource::Tag => "tag",
+        TierSource::Annotation => "`# cercle:tier` comment above the block",
+        TierSource::Module => "module call",
+        TierSource::File => "file comment",
+        TierSource::Scope => "[[scope]]",
+        TierSource::Default if d.span.is_none() => return "--tier".to_string(),
+        TierSource::Default => "default_tier",
+    };
+    match d.span {
+        Some(s) => {
+            let l = loc(&an.sources, s);
+            format!("{what}, {}:{}:{}", l.file, l.line, l.column)
+        }
+        None => what.to_string(),
+    }
+}
+
 pub fn human(an: &Analysis, tiers: &[ResourceTier], packs: &[Pack]) -> String {
     let mut out = String::new();
     for (i, r) in an.resources.iter().enumerate() {
@@ -384,7 +406,11 @@ pub fn human(an: &Analysis, tiers: &[ResourceTier], packs: &[Pack]) -> String {
             out.push_str(&format!("  endpoint  {e}\n"));
         }
         if let Some(d) = tiers.get(i).and_then(|t| t.as_deref()) {
-            out.push_str(&format!("  tier      {}\n", d.display(packs)));
+            out.push_str(&format!(
+                "  tier      {} ({})\n",
+                d.display(packs),
+                tier_origin(an, d)
+            ));
         }
         if let Some(u) = &r.unresolved {
             let ul = loc(&an.sources, u.span);

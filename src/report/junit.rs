@@ -4,13 +4,16 @@
 //! with a `<failure>` per finding; findings that are not about a resource
 //! (a parse error, an unknown tier, a backend, a suppression comment, a
 //! module without tier) are test cases of their own. A file that cannot be
-//! parsed is an `<error>`: its compliance is unknown.
+//! parsed is an `<error>`: its compliance is unknown. Only findings that
+//! fail the run (at or above `--fail-on`) are failures: a warning or note
+//! below it leaves its test case passing, with the finding in the case's
+//! `<system-out>`, so that CI test views agree with the exit status.
 //!
 //! Counts follow the JUnit schema: `failures` and `errors` count test cases.
 //! No time is written: nothing in a report depends on time.
 
 use super::{CheckReport, finding_loc, loc};
-use crate::findings::{Code, Finding};
+use crate::findings::{Code, Finding, Severity};
 use std::collections::BTreeMap;
 
 /// Escapes text for XML 1.0 content and attribute values: markup
@@ -44,12 +47,18 @@ struct Case<'a> {
     findings: Vec<&'a Finding>,
 }
 
+/// Whether a finding fails the run (`fail_on`: the lowest severity that
+/// does; `None`: nothing does).
+fn fails(f: &Finding, fail_on: Option<Severity>) -> bool {
+    fail_on.is_some_and(|s| f.severity >= s)
+}
+
 impl Case<'_> {
     fn errored(&self) -> bool {
         self.findings.iter().any(|f| f.code == Code::Crc000)
     }
-    fn failed(&self) -> bool {
-        !self.errored() && !self.findings.is_empty()
+    fn failed(&self, fail_on: Option<Severity>) -> bool {
+        !self.errored() && self.findings.iter().any(|f| fails(f, fail_on))
     }
 }
 
@@ -123,7 +132,7 @@ pub fn render(r: &CheckReport) -> String {
         let mut cases: Vec<&Case> = cases.values().collect();
         cases.sort_by(|a, b| (a.at, &a.name).cmp(&(b.at, &b.name)));
         let t = cases.len();
-        let fl = cases.iter().filter(|c| c.failed()).count();
+        let fl = cases.iter().filter(|c| c.failed(r.fail_on)).count();
         let er = cases.iter().filter(|c| c.errored()).count();
         tests += t;
         failures += fl;
@@ -143,17 +152,27 @@ pub fn render(r: &CheckReport) -> String {
             suites.push_str(&format!(
                 "    <testcase classname=\"{file_attr}\" name=\"{name}\">\n"
             ));
+            let mut out = String::new();
             for f in &c.findings {
                 let tag = if f.code == Code::Crc000 {
                     "error"
-                } else {
+                } else if fails(f, r.fail_on) {
                     "failure"
+                } else {
+                    out.push_str(&body(r, f));
+                    continue;
                 };
                 suites.push_str(&format!(
                     "      <{tag} type=\"{}\" message=\"{}\">{}</{tag}>\n",
                     f.code.as_str(),
                     escape(&f.message, true),
                     escape(&body(r, f), false)
+                ));
+            }
+            if !out.is_empty() {
+                suites.push_str(&format!(
+                    "      <system-out>{}</system-out>\n",
+                    escape(&out, false)
                 ));
             }
             suites.push_str("    </testcase>\n");

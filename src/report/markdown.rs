@@ -1,7 +1,8 @@
 //! The `markdown` report: a summary for people, as a GitHub job summary
 //! (`$GITHUB_STEP_SUMMARY`) or a merge request comment shows it. A heading
 //! with the counts, then one table row per finding (at most
-//! [`MAX_ROWS`], then a note saying how many more there are).
+//! [`MAX_ROWS`], then a note saying how many more there are), then, when
+//! it is at most half as long, a table by rule × provider × region.
 
 use super::{CheckReport, finding_loc};
 
@@ -94,6 +95,43 @@ pub fn render(r: &CheckReport) -> String {
         out.push_str(&format!(
             "\n{} more not shown: see the full report.\n",
             plural(r.findings.len() - MAX_ROWS, "finding")
+        ));
+    }
+    out.push_str(&causes_table(r));
+    out
+}
+
+/// The findings by rule × provider × region, when the table is at most
+/// half as long as the findings.
+fn causes_table(r: &CheckReport) -> String {
+    let causes = super::causes(r.findings);
+    if !super::causes_worth_a_table(&causes) {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\n### By cause\n\n| count | rule | provider | region |\n| ---: | --- | --- | --- |\n",
+    );
+    for c in causes.iter().take(super::MAX_CAUSES) {
+        let or_dash = |s: &str| {
+            if s.is_empty() {
+                "-".to_string()
+            } else {
+                code(s)
+            }
+        };
+        out.push_str(&format!(
+            "| {} | {} {} | {} | {} |\n",
+            c.count,
+            c.code.as_str(),
+            c.code.name(),
+            or_dash(&c.provider),
+            or_dash(&c.region)
+        ));
+    }
+    if causes.len() > super::MAX_CAUSES {
+        out.push_str(&format!(
+            "\nand {} more.\n",
+            plural(causes.len() - super::MAX_CAUSES, "cause")
         ));
     }
     out

@@ -1,11 +1,11 @@
 //! `cercle rules`: packs, tiers and the placements each tier accepts.
 
-use crate::catalogue::Catalogue;
-use crate::policy::packs::Pack;
+use crate::policy::packs::{Lang, Pack};
 use std::fmt::Write;
 
-pub fn render(packs: &[Pack], cat: &Catalogue) -> String {
-    let _ = cat;
+/// Tier and set labels are shown in `lang` (the user's locale: French for
+/// `fr*`, else English).
+pub fn render(packs: &[Pack], lang: Lang) -> String {
     let mut out = String::new();
     for p in packs {
         let _ = writeln!(
@@ -24,11 +24,10 @@ pub fn render(packs: &[Pack], cat: &Catalogue) -> String {
                 format!(" (aliases: {})", t.aliases.join(", "))
             };
             let _ = writeln!(out, "    {}{aliases}", t.id);
-            let _ = writeln!(out, "      fr: {}", t.label.fr);
-            let _ = writeln!(out, "      en: {}", t.label.en);
+            let _ = writeln!(out, "      {}", t.label.get(lang));
             let _ = writeln!(out, "      allows: {}", t.allows.join(", "));
             for s in t.allows.iter().filter_map(|s| p.sets.get(s)) {
-                let _ = writeln!(out, "        {}: {}", s.id, s.label.en);
+                let _ = writeln!(out, "        {}: {}", s.id, s.label.get(lang));
                 if s.any {
                     let _ = writeln!(out, "          every placement");
                 }
@@ -85,5 +84,55 @@ pub fn render(packs: &[Pack], cat: &Catalogue) -> String {
         }
         let _ = writeln!(out);
     }
+    out.push_str(&same_id_notes(packs));
+    let _ = writeln!(
+        out,
+        "Rule codes: `cercle explain` lists them, `cercle explain CODE` documents one."
+    );
     out
+}
+
+/// A tier id that several packs define with different placement sets: the
+/// same word in a tag means a different rule when the packs change.
+fn same_id_notes(packs: &[Pack]) -> String {
+    let mut out = String::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, p) in packs.iter().enumerate() {
+        for t in &p.tiers {
+            if seen.contains(&t.id.as_str()) {
+                continue;
+            }
+            let others: Vec<(&Pack, &crate::policy::packs::Tier)> = packs[i + 1..]
+                .iter()
+                .filter_map(|q| Some((q, q.tiers.iter().find(|u| u.id == t.id)?)))
+                .filter(|(_, u)| u.allows != t.allows)
+                .collect();
+            if others.is_empty() {
+                continue;
+            }
+            seen.push(&t.id);
+            let mut line = format!(
+                "note: tier '{}' does not mean the same placements in every pack: {} in {}",
+                t.id,
+                allows_words(&t.allows),
+                p.id
+            );
+            for (q, u) in others {
+                line.push_str(&format!("; {} in {}", allows_words(&u.allows), q.id));
+            }
+            let _ = writeln!(out, "{line}.");
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// `interne only`, `interne or secnumcloud`: a tier's sets as words.
+fn allows_words(sets: &[String]) -> String {
+    match sets {
+        [one] => format!("{one} only"),
+        _ => sets.join(" or "),
+    }
 }

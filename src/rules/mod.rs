@@ -135,6 +135,26 @@ impl Ctx<'_> {
     }
 }
 
+impl Ctx<'_> {
+    /// The resource at index `i` under each active pack that defines its
+    /// tier (none when it has no tier).
+    pub fn subjects_of(&self, i: usize) -> impl Iterator<Item = Subject<'_>> {
+        let many_packs = self.packs.len() > 1;
+        let r = &self.an.resources[i];
+        let declared = self.tiers[i].as_ref();
+        self.packs.iter().filter_map(move |pack| {
+            let declared = declared?;
+            Some(Subject {
+                r,
+                pack,
+                tier: declared.in_pack(pack)?,
+                declared,
+                many_packs,
+            })
+        })
+    }
+}
+
 /// One resource checked by one pack under one tier.
 pub struct Subject<'a> {
     pub r: &'a Resource,
@@ -152,6 +172,11 @@ impl Subject<'_> {
             .iter()
             .filter_map(|s| self.pack.sets.get(s))
             .collect()
+    }
+
+    /// Whether the tier allows every placement (a set `any`).
+    pub fn allows_anything(&self) -> bool {
+        self.sets().iter().any(|s| s.any)
     }
 
     pub fn provider_allowed(&self, cat: &Catalogue) -> bool {
@@ -276,6 +301,16 @@ impl Subject<'_> {
             self.pack.allows_text(self.tier)
         ));
         f
+    }
+}
+
+/// A region with where it is, from the catalogue: `eu-west-2 (London, GB)`
+/// for AWS, `eu-west-2 (Paris, FR)` for Outscale; the bare id when the
+/// catalogue does not know the region.
+pub fn region_named(cat: &Catalogue, provider: &str, region: &str) -> String {
+    match cat.provider(provider).and_then(|p| p.region(region)) {
+        Some(r) if !r.name.is_empty() => format!("{region} ({}, {})", r.name, r.country),
+        _ => region.to_string(),
     }
 }
 

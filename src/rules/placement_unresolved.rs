@@ -27,8 +27,22 @@ impl Rule for PlacementUnresolved {
         "medium"
     }
 
+    /// Only where a placement would matter: a resource with a tier that
+    /// does not allow every placement, whose provider that tier allows
+    /// (else CRC001 says all there is to say).
     fn check(&self, ctx: &Ctx, out: &mut Vec<Finding>) {
-        out.extend(ctx.an.resources.iter().filter_map(check));
+        for (i, r) in ctx.an.resources.iter().enumerate() {
+            if r.unresolved.is_none() {
+                continue;
+            }
+            let subjects: Vec<_> = ctx.subjects_of(i).collect();
+            let matters = !subjects.is_empty()
+                && !subjects.iter().all(|s| s.allows_anything())
+                && subjects.iter().all(|s| s.provider_allowed(ctx.cat));
+            if matters {
+                out.extend(check(r));
+            }
+        }
     }
 }
 

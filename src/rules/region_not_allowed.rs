@@ -38,9 +38,10 @@ fn check(s: &Subject, cat: &Catalogue, out: &mut Vec<Finding>) {
     for refusal in s.refusals(cat, &s.target()) {
         match refusal {
             Refusal::Region(region) => {
+                let named = super::region_named(cat, &s.r.provider, &region);
                 let at = match &s.r.endpoint {
-                    Some(e) => format!("{region} (endpoint {e})"),
-                    None => region.clone(),
+                    Some(e) => format!("{named} (endpoint {e})"),
+                    None => named,
                 };
                 out.push(s.finding(
                     Code::Crc002,

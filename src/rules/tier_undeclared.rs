@@ -30,11 +30,81 @@ impl Rule for TierUndeclared {
     }
 }
 
-/// One note per module that has resources with no tier.
+/// Resource types that configure another resource and keep no data of
+/// their own, reviewed from each provider's documentation of the type: an
+/// S3 bucket's versioning, access block, ownership, encryption, lifecycle,
+/// ACL, CORS, website, logging, request-payment, acceleration and policy
+/// settings ("Provides a resource to manage ... for an S3 bucket", AWS
+/// provider docs, registry.terraform.io/providers/hashicorp/aws); the
+/// attachments and associations that link two resources; security-group and
+/// route rules; an Azure resource group ("a container that holds related
+/// resources", learn.microsoft.com/azure/azure-resource-manager/management/
+/// manage-resource-groups-portal), role assignments and locks; Google IAM
+/// bindings and enabled services; the same Azure objects written as ARM
+/// types (`Microsoft.Resources/resourceGroups`, learn.microsoft.com/azure/
+/// templates/microsoft.resources/resourcegroups). A `*` stands for any run
+/// of characters; ARM types compare case-insensitively. Global types are
+/// judged by the catalogue's `holds_data`.
+const HOLD_NO_DATA: &[&str] = &[
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_ownership_controls",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_acl",
+    "aws_s3_bucket_cors_configuration",
+    "aws_s3_bucket_website_configuration",
+    "aws_s3_bucket_logging",
+    "aws_s3_bucket_request_payment_configuration",
+    "aws_s3_bucket_accelerate_configuration",
+    "aws_s3_bucket_policy",
+    "aws_*_attachment",
+    "aws_*_association",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_*_rule",
+    "aws_route",
+    "azurerm_resource_group",
+    "azurerm_role_assignment",
+    "azurerm_management_lock",
+    "azurerm_*_association",
+    "google_*_iam_member",
+    "google_*_iam_binding",
+    "google_*_iam_policy",
+    "google_project_service",
+    "microsoft.resources/resourcegroups",
+    "microsoft.authorization/roleassignments",
+    "microsoft.authorization/locks",
+];
+
+/// `pattern` with at most one `*` matches `ty`.
+fn matches(pattern: &str, ty: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == ty,
+        Some((pre, post)) => {
+            ty.len() >= pre.len() + post.len() && ty.starts_with(pre) && ty.ends_with(post)
+        }
+    }
+}
+
+/// Whether a resource may hold data, so that its missing tier matters:
+/// not inert, not a global type the catalogue says holds none, not a type
+/// of [`HOLD_NO_DATA`].
+fn holds_data(r: &crate::analyse::Resource) -> bool {
+    match r.kind {
+        PlaceKind::Inert | PlaceKind::Global { holds_data: false } => false,
+        _ => {
+            let ty = r.ty.to_ascii_lowercase();
+            !HOLD_NO_DATA.iter().any(|p| matches(p, &ty))
+        }
+    }
+}
+
+/// One note per module that has resources with no tier (that may hold
+/// data).
 fn check(ctx: &Ctx) -> Vec<Finding> {
     let mut by_module: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, (r, t)) in ctx.an.resources.iter().zip(ctx.tiers).enumerate() {
-        if t.is_none() && r.kind != PlaceKind::Inert {
+        if t.is_none() && holds_data(r) {
             by_module.entry(r.module as usize).or_default().push(i);
         }
     }

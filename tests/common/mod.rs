@@ -45,6 +45,12 @@ pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        // Reports wrap at 100 columns unless a test says otherwise.
+        .env_remove("COLUMNS")
+        // Labels in English whatever the machine's locale.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C")
         .output()
         .expect("run cercle");
     (
