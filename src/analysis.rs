@@ -203,4 +203,7 @@ pub struct Analysis {
     pub roots: Vec<usize>,
     /// Terragrunt units found (checked or not).
     pub units: usize,
+    /// Whether the paths held Terragrunt configuration (units, stacks, or
+    /// Terragrunt files named on the command line), read or not.
+    pub terragrunt: bool,
 }

@@ -233,6 +233,8 @@ fn terragrunt_units(
     an: &mut Analysis,
     cwd: &Path,
 ) -> (Vec<crate::terragrunt::Unit>, Vec<FileId>) {
+    an.terragrunt =
+        !(disc.units.is_empty() && disc.stacks.is_empty() && disc.terragrunt_args.is_empty());
     let mut dirs = disc.units.clone();
     if let Some(first) = disc.terragrunt_args.first() {
         let start = absolute(&dir_of(first), cwd);

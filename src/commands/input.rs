@@ -268,7 +268,7 @@ pub fn setup(i: &InputArgs) -> Result<Setup, Error> {
     })
 }
 
-/// After the analysis: a run that read no Terraform is an error (a wrong
+/// After the analysis: a run that read no Terraform (nor Terragrunt) is an error (a wrong
 /// PATH or Action `paths` must not pass a gate silently; a configuration
 /// file named alone is checked by loading it), and a `--var` no
 /// root module declares is warned about, as Terraform does.
@@ -277,7 +277,7 @@ pub fn after_analysis(
     st: &Setup,
     an: &crate::analyse::Analysis,
 ) -> Result<(), Error> {
-    let read_config = an.file_kinds.iter().any(|(_, k)| !k.is_tfvars());
+    let read_config = an.file_kinds.iter().any(|(_, k)| !k.is_tfvars()) || an.terragrunt;
     if !read_config && !st.only_config {
         let shown: Vec<String> = if st.paths.is_empty() {
             vec![".".to_string()]
