@@ -78,6 +78,16 @@ impl Tree {
         );
     }
 
+    /// A `cercle.toml` giving every resource a tier whose placements
+    /// depend on the region (EU regions, `fr-cloud-au-centre`): an unknown
+    /// region is then a CRC003 (an untiered resource gets none).
+    fn tiered(&self) {
+        self.write(
+            "cercle.toml",
+            "packs = [\"fr-cloud-au-centre\"]\ndefault_tier = \"non-sensible\"\n",
+        );
+    }
+
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.join(rel)
     }
@@ -927,6 +937,7 @@ fn unreadable_directory_and_file_are_reported_and_the_rest_is_processed() {
 #[test]
 fn crlf_and_bom_parse_and_columns_count_characters() {
     let t = Tree::bare("crlf-bom");
+    t.tiered();
     t.write(
         "providers.tf",
         "\u{feff}# é😀 comment\r\nprovider \"aws\" {\r\n  /* é😀 */ region = \"eu-west-3\"\r\n}\r\n",
@@ -1244,6 +1255,7 @@ fn for_each_over_a_hundred_thousand_elements_via_toset() {
 #[test]
 fn self_referencing_locals_are_unresolved_not_a_hang() {
     let t = Tree::new("self-ref");
+    t.tiered();
     t.write(
         "loop.tf",
         "locals {\n  a = local.b\n  b = local.a\n  c = local.c\n}\n\n\
@@ -1431,6 +1443,7 @@ fn first_difference(a: &str, b: &str) -> String {
 #[test]
 fn function_results_are_bounded_and_named_in_crc003() {
     let t = Tree::new("function-bounds");
+    t.tiered();
     let mut doubling = String::from("locals {\n  e0 = [\"eu-west-3\"]\n");
     for i in 1..=30 {
         doubling.push_str(&format!(
@@ -1541,6 +1554,49 @@ fn a_250000_step_traversal_in_tfvars_is_an_error_not_a_stack_overflow() {
     );
     let c = t.check();
     assert!(crc000_files(&c).is_empty(), "{:#}", c["findings"]);
+}
+
+/// A module call read whole (`length(module.a)`) by each of 4,000
+/// instances of another call: built once, not once per reader (4,000 × 4,000
+/// objects of 4 outputs are 10^8 values: over a minute, and the step bound
+/// then left the last readers unknown). Every reader is placed.
+#[test]
+fn a_module_call_read_whole_by_many_instances_is_built_once() {
+    let t = Tree::new("module-whole");
+    t.write(
+        "calls.tf",
+        "module \"a\" {\n  source = \"./a\"\n  count  = 4000\n}\n\n\
+         module \"b\" {\n  source = \"./b\"\n  count  = 4000\n  region = length(module.a) == 4000 ? \"eu-west-3\" : \"none\"\n}\n",
+    );
+    t.write(
+        "a/main.tf",
+        "output \"region\" {\n  value = \"eu-west-3\"\n}\n\noutput \"name\" {\n  value = \"a\"\n}\n\n\
+         output \"id\" {\n  value = 1\n}\n\noutput \"arn\" {\n  value = \"arn\"\n}\n",
+    );
+    t.write(
+        "b/main.tf",
+        "variable \"region\" {}\n\nresource \"aws_s3_bucket\" \"x\" {\n  region = var.region\n}\n",
+    );
+    let r = t.run_within(&["inventory", ".", "--format", "json"], QUICK);
+    r.assert_sane();
+    let inv = r.json();
+    let placed: Vec<&Value> = inv["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["address"].as_str().unwrap().starts_with("module.b["))
+        .collect();
+    assert_eq!(placed.len(), 4000);
+    let wrong: Vec<&&Value> = placed
+        .iter()
+        .filter(|r| r["regions"] != serde_json::json!(["eu-west-3"]))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} not in eu-west-3, first: {:#}",
+        wrong.len(),
+        wrong[0]
+    );
 }
 
 /// Three levels of `count = 1e12` modules asked for 10^36 instances and hung;
@@ -1770,6 +1826,7 @@ fn symlinks_outside_the_repository_are_not_read() {
 #[test]
 fn evaluation_steps_and_template_strings_are_bounded_and_named() {
     let t = Tree::new("step-budget");
+    t.tiered();
     t.write(
         "steps.tf",
         "locals {\n  grid = [for x in range(3000) : [for y in range(3000) : y]]\n\

@@ -193,6 +193,8 @@ pub struct Eval<'a> {
     /// A resource read whole (`aws_x.y`, not `aws_x.y.id`), by declaration:
     /// see [`Eval::resource_whole`].
     whole_cache: RefCell<HashMap<(InstId, usize), Val>>,
+    /// A module call read whole, by call: see [`Eval::module_whole`].
+    module_whole_cache: RefCell<HashMap<(InstId, usize), Val>>,
     active: RefCell<HashSet<(InstId, u8, String)>>,
     depth: Cell<u32>,
     /// See [`Eval::instance_events`].
@@ -253,6 +255,7 @@ impl<'a> Eval<'a> {
             attr_cache: RefCell::default(),
             expand_cache: RefCell::default(),
             whole_cache: RefCell::default(),
+            module_whole_cache: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
             instance_events: Cell::new(0),
@@ -884,6 +887,20 @@ impl<'a> Eval<'a> {
     /// per expression, and once for the root) names the expression and the
     /// bound.
     #[cold]
+    /// Charges `n` evaluation steps at once, for work done outside
+    /// [`Eval::eval`] (a module call read whole builds one value per
+    /// instance and output): past a bound, the over-budget value. Without
+    /// it, 10,000 instances each reading their own call whole built 10^8
+    /// values (over 60 s; tools/fuzz-open/).
+    fn charge(&self, n: u64, at: Span) -> Option<Val> {
+        let steps = self.steps.get().saturating_add(n);
+        self.steps.set(steps);
+        let root_steps = self.root_steps.get().saturating_add(n);
+        self.root_steps.set(root_steps);
+        (steps > MAX_STEPS || root_steps > MAX_ROOT_STEPS)
+            .then(|| self.over_budget(at, steps > MAX_STEPS))
+    }
+
     fn over_budget(&self, at: Span, own: bool) -> Val {
         self.note_instance_event();
         let top = self.top.get().unwrap_or(at);
@@ -1379,6 +1396,38 @@ impl<'a> Eval<'a> {
                 };
             }
         }
+        let v = self.module_whole(sc.inst, ci, &kids, span);
+        self.apply(v, ops, sc)
+    }
+
+    /// Module call `ci` of instance `inst` read whole: an object of its
+    /// outputs, or a list (`count`) or map (`for_each`) of them, one per
+    /// instance in `kids`.
+    ///
+    /// Charged one step per instance and output, and cached as
+    /// [`Eval::resource_whole`] is (while no cycle guard has cut an
+    /// evaluation short): 10,000 instances that each read their own call
+    /// whole built 10^8 values before (over 60 s; tools/fuzz-open/).
+    fn module_whole(
+        &self,
+        inst: InstId,
+        ci: usize,
+        kids: &[(Option<Key>, InstId)],
+        span: Span,
+    ) -> Val {
+        if let Some(v) = self.module_whole_cache.borrow().get(&(inst, ci)) {
+            return v.clone();
+        }
+        let c = &self.module_of(inst).calls[ci];
+        let call = &c.name;
+        let counted = c.block.body.attr("count").is_some();
+        let each = c.block.body.attr("for_each").is_some();
+        let outputs = kids
+            .first()
+            .map_or(0, |(_, k)| self.module_of(*k).outputs.len());
+        if let Some(cut) = self.charge((kids.len() * (outputs + 1)) as u64, span) {
+            return cut;
+        }
         let whole = |kid: InstId| -> Val {
             let m = self.module_of(kid);
             let mut names: Vec<&String> = m.outputs.keys().collect();
@@ -1414,7 +1463,12 @@ impl<'a> Eval<'a> {
                 ),
             }
         };
-        self.apply(v, ops, sc)
+        if self.cycles.get() == 0 && !kids.is_empty() {
+            self.module_whole_cache
+                .borrow_mut()
+                .insert((inst, ci), v.clone());
+        }
+        v
     }
 
     /// The value of output `name` of instance `inst`.
