@@ -7,12 +7,14 @@
 
 pub mod arm;
 pub mod egress;
+mod entry;
 pub mod plan;
 pub mod provider_each;
 pub mod tags;
 
 pub use crate::analysis::{PlaceKind, RegionVal, Unresolved};
 use crate::assemble::ResourceDecl;
+use crate::catalogue::types::{TypeEntry, TypeKind};
 use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::value::{Key, Origin, V, Val};
 use crate::eval::{Eval, InstId, InstanceKey, Oracle, Scope, join_addr};
@@ -73,6 +75,8 @@ pub struct Placed {
     pub provider: Rc<str>,
     pub provider_config: Rc<str>,
     pub kind: PlaceKind,
+    /// The step of the resolution order that decided it.
+    pub placed_by: Option<TypeKind>,
     pub regions: Vec<RegionVal>,
     pub endpoint: Option<String>,
     pub unresolved: Option<Unresolved>,
@@ -98,6 +102,9 @@ pub struct TypeFacts<'c> {
     pub global: Option<&'c GlobalTypes>,
     pub parent: Option<&'c Parent>,
     pub default: Option<&'c crate::catalogue::Default>,
+    /// The type catalogue's entry (rules/providers/generated/ and
+    /// corrections/), when no hand-written fact above decides the type.
+    pub entry: Option<&'static TypeEntry>,
     /// The type has egress rules (CRC005).
     pub copies_data: bool,
 }
@@ -122,6 +129,7 @@ impl<'a> Placer<'_, '_, 'a> {
             global: provider.and_then(|c| c.global(ty)),
             parent: provider.and_then(|c| c.parent(ty)),
             default: provider.and_then(|c| c.default_for(ty)),
+            entry: cat.type_entry(source, ty),
             copies_data: provider.is_some_and(|c| c.egress(ty).next().is_some()),
         };
         self.st
@@ -593,6 +601,7 @@ impl Placer<'_, '_, '_> {
             provider: source.clone(),
             provider_config: pp.name.clone(),
             kind: PlaceKind::Regional,
+            placed_by: None,
             regions: Vec::new(),
             endpoint: pp.endpoint.clone(),
             unresolved: None,
@@ -620,6 +629,7 @@ impl Placer<'_, '_, '_> {
                     placed.origins.extend(r.origins.iter().cloned());
                 }
                 placed.regions = regions;
+                placed.placed_by = Some(TypeKind::Global);
                 placed.unresolved = unresolved.or_else(|| pp.endpoint_unresolved.clone());
                 placed.origins.extend(pp.endpoint_origins.iter().cloned());
                 dedup_origins(&mut placed.origins);
@@ -632,6 +642,7 @@ impl Placer<'_, '_, '_> {
                 && p.kind == PlaceKind::Regional
             {
                 placed.primary = span;
+                placed.placed_by = Some(TypeKind::Parent);
                 placed.regions = p.regions.clone();
                 placed.unresolved = p.unresolved.clone();
                 placed.origins.push(Origin {
@@ -646,6 +657,7 @@ impl Placer<'_, '_, '_> {
             placed.kind = PlaceKind::Global {
                 holds_data: g.holds_data,
             };
+            placed.placed_by = Some(TypeKind::Global);
             placed.origins = pp.endpoint_origins.clone();
             placed.unresolved = pp.endpoint_unresolved.clone();
             return placed;
@@ -659,13 +671,17 @@ impl Placer<'_, '_, '_> {
             });
             return placed;
         }
-        self.place_regions(&mut placed, d, &facts, &pp);
+        match facts.entry {
+            Some(e) => self.place_by_entry(&mut placed, d, e, cat, &pp),
+            None => self.place_regions(&mut placed, d, &facts, &pp),
+        }
         self.st.placing.borrow_mut().remove(&guard);
         if placed.unresolved.is_none() {
             placed.unresolved = pp.endpoint_unresolved.clone();
         }
         if placed.regions.is_empty()
             && placed.unresolved.is_none()
+            && placed.kind == PlaceKind::Regional
             && cat.is_some_and(|c| c.region_attrs.is_empty() && c.resource_region_attrs.is_empty())
         {
             placed.kind = PlaceKind::Endpoint;
@@ -706,12 +722,16 @@ impl Placer<'_, '_, '_> {
                     continue;
                 }
                 placed.primary = a.expr.span;
-                let has_null = v.alt_values().iter().any(|x| matches!(x.v, V::Null));
+                let has_null = v
+                    .alt_values()
+                    .iter()
+                    .any(|x| matches!(&x.v, V::Null) || matches!(&x.v, V::Str(s) if s.is_empty()));
                 placed.regions = regions;
                 placed.unresolved = unresolved;
                 for r in &placed.regions {
                     placed.origins.extend(r.origins.iter().cloned());
                 }
+                placed.placed_by = Some(TypeKind::Own);
                 // `region = var.x ? "a" : null`: null means the provider's.
                 if has_null {
                     self.take_provider(placed, pp);
@@ -733,6 +753,7 @@ impl Placer<'_, '_, '_> {
                     &parent.parent_types,
                     &parent.parent_name_attr,
                 ) {
+                    placed.placed_by = Some(TypeKind::Parent);
                     placed.regions = p.regions.clone();
                     placed.unresolved = p.unresolved.clone();
                     placed.origins.push(Origin {
@@ -743,6 +764,7 @@ impl Placer<'_, '_, '_> {
                     placed.origins.extend(p.origins.iter().cloned());
                     return;
                 }
+                placed.placed_by = Some(TypeKind::Parent);
                 placed.unresolved = Some(Unresolved {
                     what: format!(
                         "{name} = {}: the parent {} could not be found",
@@ -773,6 +795,7 @@ impl Placer<'_, '_, '_> {
                 }],
             }];
             placed.origins = placed.regions[0].origins.clone();
+            placed.placed_by = Some(TypeKind::Default);
             return;
         }
         // 4. The provider configuration's region.
@@ -781,8 +804,10 @@ impl Placer<'_, '_, '_> {
             None => true,
         };
         if provider_has_region {
+            placed.placed_by = Some(TypeKind::Provider);
             self.take_provider(placed, pp);
         } else if !own.is_empty() {
+            placed.placed_by = Some(TypeKind::Own);
             placed.unresolved = Some(Unresolved {
                 what: format!(
                     "region of {}: {} is not set",
@@ -1038,9 +1063,16 @@ fn region_values(
     let mut regions = Vec::new();
     let mut unresolved = None;
     let alts = v.alts();
-    let all_null = alts.iter().all(|a| matches!(a.v, V::Null));
+    // "An empty string is no region": `""` counts as unset.
+    let unset = |a: &Val| match &a.v {
+        V::Null => true,
+        V::Str(s) => s.is_empty(),
+        _ => false,
+    };
+    let all_null = alts.iter().all(unset);
     for a in &alts {
         match &a.v {
+            V::Str(s) if s.is_empty() => {}
             V::Str(s) => {
                 let region = match cat {
                     Some(c) if zones => c.zone_region(s).unwrap_or_else(|| c.canonical_region(s)),
