@@ -170,3 +170,105 @@ fn ovh_regions_and_zone_rule() {
     // Not a zone of a known region.
     assert_eq!(ovh.zone_region("XYZ1"), None);
 }
+
+/// `placed-by.tsv` of a fixture: (address, placement, placed_by).
+fn placed_by_oracle(dir: &Path) -> Option<Vec<(String, String, String)>> {
+    let text = std::fs::read_to_string(dir.join("placed-by.tsv")).ok()?;
+    Some(
+        text.lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let c: Vec<&str> = l.split('\t').collect();
+                assert_eq!(c.len(), 3, "{}: bad line {l:?}", dir.display());
+                (c[0].to_string(), c[1].to_string(), c[2].to_string())
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn fixtures_are_placed_by_the_expected_kind() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"));
+    let mut dirs: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    let (mut checked, mut failures) = (0, Vec::new());
+    for dir in dirs {
+        let Some(oracle) = placed_by_oracle(&dir) else {
+            continue;
+        };
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cercle"))
+            .args(["inventory", ".", "--format", "json"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("inventory JSON");
+        let resources = v["resources"].as_array().unwrap();
+        assert_eq!(resources.len(), oracle.len(), "{}", dir.display());
+        for (address, placement, placed_by) in oracle {
+            checked += 1;
+            let r = resources
+                .iter()
+                .find(|r| r["address"] == address.as_str())
+                .unwrap_or_else(|| panic!("{}: no {address}", dir.display()));
+            let got = (
+                r["placement"].as_str().unwrap_or("-"),
+                r["placed_by"].as_str().unwrap_or("-"),
+            );
+            if got != (placement.as_str(), placed_by.as_str()) {
+                failures.push(format!(
+                    "{}: {address}: expected {placement} by {placed_by}, got {got:?}",
+                    dir.display()
+                ));
+            }
+            // The source of what placed it is a known source.
+            if let Some(s) = r["placed_by_source"].as_str() {
+                assert!(Catalogue::builtin().sources.contains_key(s), "{s}");
+            }
+        }
+    }
+    assert!(checked >= 30, "{checked} resources checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_undeclared_provider_outside_hashicorp_is_placed_with_a_note() {
+    let cat = Catalogue::builtin();
+    assert_eq!(cat.undeclared_source("ovh").as_deref(), Some("ovh/ovh"));
+    assert_eq!(
+        cat.undeclared_source("scaleway").as_deref(),
+        Some("scaleway/scaleway")
+    );
+    assert_eq!(cat.undeclared_source("aws"), None, "hashicorp/aws exists");
+    assert_eq!(
+        cat.undeclared_source("random"),
+        None,
+        "inert hashicorp/random"
+    );
+    assert_eq!(cat.undeclared_source("nothing_like_it"), None);
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/catalogue-undeclared-provider"
+    ));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cercle"))
+        .args(["inventory", ".", "--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for r in v["resources"].as_array().unwrap() {
+        let notes: Vec<&str> = r["origins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|o| o["message"].as_str())
+            .filter(|m| m.contains("not in required_providers"))
+            .collect();
+        assert_eq!(notes.len(), 1, "{}", r["address"]);
+        assert!(notes[0].contains("declare it"), "{}", notes[0]);
+    }
+}

@@ -538,6 +538,26 @@ impl Catalogue {
         p.map(|p| (p.source_ref.as_str(), "rules/providers"))
     }
 
+    /// The catalogued provider a local name not declared in
+    /// `required_providers` stands for, when `hashicorp/<local>` is not one
+    /// and exactly one provider of that type name exists elsewhere.
+    pub fn undeclared_source(&self, local: &str) -> Option<String> {
+        let implied = format!("hashicorp/{local}");
+        if self.provider(&implied).is_some()
+            || self.is_inert(&implied)
+            || types::table(&implied).is_some()
+        {
+            return None;
+        }
+        let mut found = self.providers.iter().filter(|p| {
+            p.source
+                .rsplit_once('/')
+                .is_some_and(|(_, ty)| ty.eq_ignore_ascii_case(local))
+        });
+        let one = found.next()?;
+        found.next().is_none().then(|| one.source.clone())
+    }
+
     /// Whether a provider places no data anywhere.
     pub fn is_inert(&self, source: &str) -> bool {
         self.inert_providers

@@ -237,6 +237,38 @@ impl Placer<'_, '_, '_> {
         (local, None)
     }
 
+    /// The source of provider `local` in `module` (SPEC §4): its
+    /// `required_providers` entry, else `hashicorp/<local>` as Terraform
+    /// reads it, unless the catalogue has no `hashicorp/<local>` and knows
+    /// one provider of that name in another namespace (`ovh/ovh`,
+    /// `scaleway/scaleway`): that one, with a note ([`Placer::undeclared_note`]).
+    pub fn provider_source(&self, module: &crate::assemble::Module, local: &str) -> String {
+        let source = module.provider_source(local);
+        if module.required.contains_key(local) {
+            return source;
+        }
+        self.st.cat.undeclared_source(local).unwrap_or(source)
+    }
+
+    /// The note for a resource whose provider is placed as a catalogued
+    /// provider outside `hashicorp/` although `required_providers` does not
+    /// name it.
+    fn undeclared_note(&self, inst: InstId, d: &ResourceDecl, source: &str) -> Option<Origin> {
+        let (local, _) = Self::provider_request(d);
+        let module = self.module_of(inst);
+        if module.required.contains_key(&local) || module.provider_source(&local) == source {
+            return None;
+        }
+        Some(Origin {
+            span: d.block.labels_span(),
+            message: format!(
+                "provider {local} is not in required_providers: Terraform reads it as hashicorp/{local}, which the catalogue does not know; placed as {source}, the only {local} provider it knows: declare it (source = \"{source}\")"
+            )
+            .into(),
+            resource: None,
+        })
+    }
+
     /// The provider configuration resource `decl` of instance `inst` asks for
     /// ([`Eval::provider_request`]) and the one it gets
     /// ([`Eval::resolve_provider`]). Both depend on the declaration and the
@@ -250,7 +282,7 @@ impl Placer<'_, '_, '_> {
         let d = &self.module_of(inst).resources[decl];
         let (local, alias) = Self::provider_request(d);
         let pref = self.resolve_provider(inst, &local, alias.as_deref());
-        let source = self.module_of(inst).provider_source(&local).into();
+        let source = self.provider_source(self.module_of(inst), &local).into();
         let p = Rc::new(DeclProvider { source, pref });
         self.st
             .decl_provider_cache
@@ -304,7 +336,7 @@ impl Placer<'_, '_, '_> {
             Some(a) => format!("{local}.{a}"),
             None => local.to_string(),
         };
-        let source = module.provider_source(local);
+        let source = self.provider_source(module, local);
         if let Some(parent) = &me.parent {
             let pm = self.module_of(parent.inst);
             let call = &pm.calls[me.call.unwrap_or(0)];
@@ -390,7 +422,7 @@ impl Placer<'_, '_, '_> {
                 let me = self.inst(*inst);
                 let module = &self.modules[me.module];
                 let pc = &module.providers[*idx];
-                let source = module.provider_source(&pc.local);
+                let source = self.provider_source(module, &pc.local);
                 let mut name = join_addr(&me.addr, &pc.key());
                 if let Some(k) = key {
                     name.push_str(&Key::Str(k.clone()).address());
@@ -574,7 +606,14 @@ impl Placer<'_, '_, '_> {
         if let Some(p) = self.st.place_cache.borrow().get(&ck) {
             return p.clone();
         }
-        let p = Rc::new(self.place_uncached(inst, decl, key));
+        let mut placed = self.place_uncached(inst, decl, key);
+        if !placed.provider.starts_with("hashicorp/") {
+            let d = &self.module_of(inst).resources[decl];
+            if let Some(note) = self.undeclared_note(inst, d, &placed.provider) {
+                placed.origins.push(note);
+            }
+        }
+        let p = Rc::new(placed);
         self.st.place_cache.borrow_mut().insert(ck, p.clone());
         p
     }
@@ -611,6 +650,7 @@ impl Placer<'_, '_, '_> {
         };
         let facts = self.type_facts(&source, &d.ty);
         placed.copies_data = facts.copies_data;
+
         if facts.inert {
             placed.kind = PlaceKind::Inert;
             placed.endpoint = None;
@@ -993,7 +1033,7 @@ impl Placer<'_, '_, '_> {
         let source = match &pref {
             ProviderRef::Block { inst, idx, .. } => {
                 let m = ev.module_of(*inst);
-                m.provider_source(&m.providers[*idx].local)
+                ev.provider_source(m, &m.providers[*idx].local)
             }
             ProviderRef::Implicit { source, .. } => source.clone(),
         };
