@@ -48,6 +48,7 @@ pub fn place(
         tier_tags,
         module,
         out: Vec::new(),
+        outer_scope: false,
     };
     w.template(&doc, HashMap::new(), "", 0);
     Ok(w.out)
@@ -93,6 +94,10 @@ struct Walker<'c> {
     tier_tags: &'c [String],
     module: usize,
     out: Vec<Resource>,
+    /// The template being walked is deployed at a subscription, management
+    /// group or tenant (its `$schema`): its resources without a location are
+    /// objects of that scope, not of a region.
+    outer_scope: bool,
 }
 
 /// A member by name, ignoring ASCII case (ARM property names are not case
@@ -118,47 +123,91 @@ fn resources<'v, 'a>(t: &'v Value<'a>) -> Vec<(Option<&'v str>, &'v Value<'a>)> 
     }
 }
 
+/// A resource's type and name as written out (relative ones completed by
+/// their parent's), and its name evaluated with unknown values kept as
+/// their expression text, to match a child's `concat`/`format` name against
+/// its parent's when the parameters have no value.
+struct Named {
+    ty: String,
+    name: String,
+    key: String,
+}
+
 impl<'c> Walker<'c> {
     /// Places one resource and its nested children; returns its type, name and
-    /// location for the children declared elsewhere.
+    /// location for the children declared elsewhere. A resource whose
+    /// `condition` is false is not deployed: not placed (its children, which
+    /// a condition does not reach, still are).
     #[allow(clippy::too_many_arguments)]
     fn resource<'v, 'a>(
         &mut self,
         r: &'v Value<'a>,
         ty: &str,
         symbolic: Option<&str>,
-        parent: Option<(&str, &str, &Loc)>,
+        parent: Option<(&Named, &Loc)>,
         scope: &Scope<'v, 'a>,
         prefix: &str,
         depth: usize,
-        top: &[(String, String, Loc)],
-    ) -> Option<(String, String, Loc)> {
-        let name = match get_ci(r, "name").and_then(|n| n.as_str()) {
-            Some(n) => match eval_str(n, scope) {
-                Val::Str(s) => s,
-                _ => n.to_string(),
-            },
-            None => symbolic.unwrap_or("").to_string(),
-        };
-        // A child nested in its parent: its type and name are relative.
-        let (full_ty, full_name) = match parent {
-            // Relative types have no namespace (`blobServices`, not
-            // `Microsoft.Storage/...`).
-            Some((pty, pname, _)) if !ty.contains('.') => {
-                (format!("{pty}/{ty}"), format!("{pname}/{name}"))
+        top: &[(Named, Loc)],
+    ) -> Option<(Named, Loc)> {
+        let named = full_name(r, ty, symbolic, parent.map(|(n, _)| n), scope);
+        let deployed = get_ci(r, "condition").is_none_or(|c| condition_holds(c, scope));
+        if named
+            .ty
+            .eq_ignore_ascii_case("Microsoft.Resources/deployments")
+        {
+            if deployed {
+                self.deployment(r, scope, &named.name, prefix, depth);
             }
-            _ => (ty.to_string(), name.clone()),
-        };
-        if full_ty.eq_ignore_ascii_case("Microsoft.Resources/deployments") {
-            self.deployment(r, scope, &full_name, prefix, depth);
             return None;
         }
-        let type_member = r.member("type")?;
-        let head = type_member.value.span;
-        let address = format!("{prefix}{full_ty}/{full_name}");
+        let head = r.member("type")?.value.span;
+        let loc = match get_ci(r, "location") {
+            Some(v) => Some(self.location(v, scope)),
+            None => inherited(&named, parent, top, head),
+        };
+        if deployed {
+            let res = self.placed(r, &named, &loc, head, prefix);
+            self.out.push(res);
+        }
+        // Children nested in this resource.
+        let own = loc.unwrap_or(Loc {
+            region: Err(format!("the location of {}/{}", named.ty, named.name)),
+            origins: Vec::new(),
+            primary: head,
+        });
+        for (sym, child) in resources(r) {
+            let Some(cty) = get_ci(child, "type").and_then(|t| t.as_str()) else {
+                continue;
+            };
+            self.resource(
+                child,
+                cty,
+                sym,
+                Some((&named, &own)),
+                scope,
+                prefix,
+                depth,
+                top,
+            );
+        }
+        Some((named, own))
+    }
+
+    /// The resource, placed from its location (`None`: none of its own and
+    /// no parent).
+    fn placed(
+        &self,
+        r: &Value,
+        named: &Named,
+        loc: &Option<Loc>,
+        head: Span,
+        prefix: &str,
+    ) -> Resource {
+        let address = format!("{prefix}{}/{}", named.ty, named.name);
         let mut res = Resource::from_file(
             address,
-            full_ty.clone(),
+            named.ty.clone(),
             self.module,
             head,
             r.span,
@@ -167,46 +216,18 @@ impl<'c> Walker<'c> {
             tags(r, self.tier_tags),
         );
         let cat = self.cat.provider(PROVIDER);
-        let loc = match get_ci(r, "location") {
-            Some(v) => Some(self.location(v, scope)),
-            None => {
-                // The parent it is nested in, else a top-level resource of the
-                // parent type whose name prefixes this one's.
-                let from_parent = parent.map(|(_, pname, l)| (pname.to_string(), l));
-                let from_top = || {
-                    let (pty, _) = full_ty.rsplit_once('/')?;
-                    let pname = full_name.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-                    top.iter()
-                        .find(|(t, n, _)| t.eq_ignore_ascii_case(pty) && n == pname)
-                        .map(|(_, n, l)| (n.clone(), l))
-                };
-                from_parent.or_else(from_top).map(|(pname, l)| Loc {
-                    region: l.region.clone(),
-                    origins: {
-                        let mut o = l.origins.clone();
-                        o.push(Related {
-                            span: l.primary,
-                            message: format!("location of its parent {pname}"),
-                        });
-                        o
-                    },
-                    primary: head,
-                })
-            }
-        };
-        let global = cat.and_then(|c| c.global(&full_ty));
-        match &loc {
+        let global = cat.and_then(|c| c.global(&named.ty));
+        let holds_data = global.is_some_and(|g| g.holds_data);
+        match loc {
             Some(Loc {
                 region: Ok(region), ..
             }) if region.eq_ignore_ascii_case("global") => {
-                res.kind = PlaceKind::Global {
-                    holds_data: global.is_some_and(|g| g.holds_data),
-                };
+                res.kind = PlaceKind::Global { holds_data };
             }
-            _ if global.is_some() && loc.is_none() => {
-                res.kind = PlaceKind::Global {
-                    holds_data: global.is_some_and(|g| g.holds_data),
-                };
+            // No location: a type of the subscription or the tenant, or any
+            // top-level resource of a template deployed at those scopes.
+            None if global.is_some() || self.outer_scope => {
+                res.kind = PlaceKind::Global { holds_data };
             }
             Some(l) => {
                 res.origins = l.origins.clone().into();
@@ -235,29 +256,7 @@ impl<'c> Walker<'c> {
                 }))
             }
         }
-        self.out.push(res);
-        // Children nested in this resource.
-        let own = loc.unwrap_or(Loc {
-            region: Err(format!("the location of {full_ty}/{full_name}")),
-            origins: Vec::new(),
-            primary: head,
-        });
-        for (sym, child) in resources(r) {
-            let Some(cty) = get_ci(child, "type").and_then(|t| t.as_str()) else {
-                continue;
-            };
-            self.resource(
-                child,
-                cty,
-                sym,
-                Some((&full_ty, &full_name, &own)),
-                scope,
-                prefix,
-                depth,
-                top,
-            );
-        }
-        Some((full_ty, full_name, own))
+        res
     }
 
     /// A nested deployment: its inline template, with the parameter values it
@@ -316,7 +315,20 @@ impl<'c> Walker<'c> {
             passed,
             vars: get_ci(t, "variables"),
         };
-        let mut placed: Vec<(String, String, Loc)> = Vec::new();
+        let outer = self.outer_scope;
+        self.outer_scope = get_ci(t, "$schema")
+            .and_then(|s| s.as_str())
+            .is_some_and(|s| {
+                let s = s.to_ascii_lowercase();
+                [
+                    "subscriptiondeploymenttemplate",
+                    "tenantdeploymenttemplate",
+                    "managementgroupdeploymenttemplate",
+                ]
+                .iter()
+                .any(|k| s.contains(k))
+            });
+        let mut placed: Vec<(Named, Loc)> = Vec::new();
         for (symbolic, r) in resources(t) {
             let Some(ty) = get_ci(r, "type").and_then(|t| t.as_str()) else {
                 continue;
@@ -326,6 +338,7 @@ impl<'c> Walker<'c> {
                 placed.push(loc);
             }
         }
+        self.outer_scope = outer;
     }
 
     /// Evaluates a `location` value.
@@ -354,14 +367,136 @@ impl<'c> Walker<'c> {
     }
 }
 
+/// The full type and name of a resource (a child nested in its parent has
+/// relative ones: `blobServices`, not `Microsoft.Storage/...`).
+fn full_name<'v, 'a>(
+    r: &'v Value<'a>,
+    ty: &str,
+    symbolic: Option<&str>,
+    parent: Option<&Named>,
+    scope: &Scope<'v, 'a>,
+) -> Named {
+    let (name, key) = match get_ci(r, "name").and_then(|n| n.as_str()) {
+        Some(n) => {
+            let name = match eval_str(n, scope) {
+                Val::Str(s) => s,
+                _ => n.to_string(),
+            };
+            let key = match eval_symbolic(n, scope) {
+                Val::Str(s) => s,
+                _ => name.clone(),
+            };
+            (name, key)
+        }
+        None => {
+            let s = symbolic.unwrap_or("").to_string();
+            (s.clone(), s)
+        }
+    };
+    match parent {
+        Some(p) if !ty.contains('.') => Named {
+            ty: format!("{}/{ty}", p.ty),
+            name: format!("{}/{name}", p.name),
+            key: format!("{}/{key}", p.key),
+        },
+        _ => Named {
+            ty: ty.to_string(),
+            name,
+            key,
+        },
+    }
+}
+
+/// The location of a resource that writes none: the parent it is nested in,
+/// else a resource of the parent type, earlier in the template, whose name
+/// prefixes this one's (`[concat(parameters('server'), '/db')]` in
+/// `[parameters('server')]`, even when the parameter has no value).
+fn inherited(
+    named: &Named,
+    parent: Option<(&Named, &Loc)>,
+    top: &[(Named, Loc)],
+    head: Span,
+) -> Option<Loc> {
+    let from_top = || {
+        let (pty, _) = named.ty.rsplit_once('/')?;
+        let pkey = named.key.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+        top.iter()
+            .find(|(n, _)| n.ty.eq_ignore_ascii_case(pty) && n.key == pkey)
+            .map(|(n, l)| (n, l))
+    };
+    let (pn, l) = parent.or_else(from_top)?;
+    let mut origins = l.origins.clone();
+    origins.push(Related {
+        span: l.primary,
+        message: format!("location of its parent {}", pn.name),
+    });
+    Some(Loc {
+        region: l.region.clone(),
+        origins,
+        primary: head,
+    })
+}
+
+/// Whether a resource's `condition` holds: `false`, or an expression that
+/// evaluates to false with the parameters' values, means it is not
+/// deployed; a condition that cannot be known keeps it.
+fn condition_holds<'v, 'a>(c: &'v Value<'a>, scope: &Scope<'v, 'a>) -> bool {
+    let v = match c.as_str() {
+        Some(s) => eval_str(s, scope),
+        None => Val::Json(c),
+    };
+    truth(&v) != Some(false)
+}
+
+/// A value read as a boolean (`true`, `'False'`, a JSON boolean).
+fn truth(v: &Val) -> Option<bool> {
+    match v {
+        Val::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
+        Val::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
+        Val::Json(j) => j.as_bool(),
+        _ => None,
+    }
+}
+
+/// A value compared by `equals`: a string, or a scalar's text.
+fn scalar(v: &Val) -> Option<String> {
+    match v {
+        Val::Str(s) => Some(s.clone()),
+        Val::Json(j) => match &j.kind {
+            ValueKind::Bool(b) => Some(b.to_string()),
+            ValueKind::Number { raw, .. } => Some(raw.to_string()),
+            ValueKind::String(s) => Some(s.as_str().to_string()),
+            ValueKind::Null => Some("null".to_string()),
+            _ => None,
+        },
+        Val::Unknown(_) => None,
+    }
+}
+
 /// Evaluates a template string (an expression when it is `[...]`).
 fn eval_str<'v, 'a>(s: &str, scope: &Scope<'v, 'a>) -> Val<'v, 'a> {
     eval_traced(s, scope, &mut Vec::new())
 }
 
+/// Evaluates a resource name, keeping what is not known as its expression
+/// text (`{parameters('server')}/db`): two names built from the same unknown
+/// parameter still compare equal.
+fn eval_symbolic<'v, 'a>(s: &str, scope: &Scope<'v, 'a>) -> Val<'v, 'a> {
+    eval_in(s, scope, &mut Vec::new(), true)
+}
+
 /// Evaluates a template string, recording the parameter defaults and passed
 /// values it reads.
 fn eval_traced<'v, 'a>(s: &str, scope: &Scope<'v, 'a>, trace: &mut Vec<Related>) -> Val<'v, 'a> {
+    eval_in(s, scope, trace, false)
+}
+
+fn eval_in<'v, 'a>(
+    s: &str,
+    scope: &Scope<'v, 'a>,
+    trace: &mut Vec<Related>,
+    symbolic: bool,
+) -> Val<'v, 'a> {
     let t = s.trim();
     if t.starts_with("[[") || !(t.starts_with('[') && t.ends_with(']')) {
         // `[[` escapes a literal leading bracket.
@@ -378,6 +513,7 @@ fn eval_traced<'v, 'a>(s: &str, scope: &Scope<'v, 'a>, trace: &mut Vec<Related>)
         scope,
         trace,
         depth: 0,
+        symbolic,
     };
     let v = p.expr();
     p.skip_ws();
@@ -397,6 +533,8 @@ struct Parser<'s, 'r, 'v, 'a> {
     scope: &'r Scope<'v, 'a>,
     trace: &'r mut Vec<Related>,
     depth: usize,
+    /// Unknown values are kept as their text (resource names).
+    symbolic: bool,
 }
 
 impl<'v, 'a> Parser<'_, '_, 'v, 'a> {
@@ -436,6 +574,9 @@ impl<'v, 'a> Parser<'_, '_, 'v, 'a> {
                         None => Val::Unknown(format!("property {name} not found")),
                     },
                     Val::Unknown(why) => Val::Unknown(why),
+                    Val::Str(s) if self.symbolic && s.starts_with('{') => {
+                        Val::Str(format!("{s}.{name}"))
+                    }
                     Val::Str(_) => Val::Unknown(format!("property {name} of a string")),
                 };
             } else if self.eat('[') {
@@ -522,7 +663,10 @@ impl<'v, 'a> Parser<'_, '_, 'v, 'a> {
             }
         }
         let text = format!("{name}({}", &self.src[call_start..self.pos]);
-        self.call(&name, args, &text)
+        match self.call(&name, args, &text) {
+            Val::Unknown(_) if self.symbolic => Val::Str(format!("{{{text}}}")),
+            v => v,
+        }
     }
 
     fn call(&mut self, name: &str, args: Vec<Val<'v, 'a>>, text: &str) -> Val<'v, 'a> {
@@ -535,6 +679,9 @@ impl<'v, 'a> Parser<'_, '_, 'v, 'a> {
                 })
                 .collect()
         };
+        if let Some(v) = logic(name, &args, text) {
+            return v;
+        }
         match name.to_ascii_lowercase().as_str() {
             "parameters" => match args.first() {
                 Some(Val::Str(p)) => self.parameter(p),
@@ -635,6 +782,59 @@ impl<'v, 'a> Parser<'_, '_, 'v, 'a> {
             )),
         }
     }
+}
+
+/// The logical and comparison functions conditions use (`equals`, `not`,
+/// `and`, `or`, `if`, `bool`, `empty`); `None` for other functions.
+fn logic<'v, 'a>(name: &str, args: &[Val<'v, 'a>], text: &str) -> Option<Val<'v, 'a>> {
+    Some(match name.to_ascii_lowercase().as_str() {
+        "equals" => match (args.first().and_then(scalar), args.get(1).and_then(scalar)) {
+            (Some(a), Some(b)) if args.len() == 2 => Val::Str((a == b).to_string()),
+            _ => Val::Unknown(format!("{text} (not known)")),
+        },
+        "not" | "bool" => match args.first().and_then(truth) {
+            Some(b) if args.len() == 1 => Val::Str(
+                (if name.eq_ignore_ascii_case("not") {
+                    !b
+                } else {
+                    b
+                })
+                .to_string(),
+            ),
+            _ => Val::Unknown(format!("{text} (not known)")),
+        },
+        "and" | "or" => {
+            let all: Vec<Option<bool>> = args.iter().map(truth).collect();
+            let and = name.eq_ignore_ascii_case("and");
+            // A false operand decides `and`, a true one `or`, unknowns or not.
+            if all.contains(&Some(!and)) {
+                Val::Str((!and).to_string())
+            } else if !all.is_empty() && all.iter().all(Option::is_some) {
+                Val::Str(and.to_string())
+            } else {
+                Val::Unknown(format!("{text} (not known)"))
+            }
+        }
+        "if" => match (args.first().and_then(truth), args.len()) {
+            (Some(c), 3) => args
+                .get(if c { 1 } else { 2 })
+                .cloned()
+                .unwrap_or(Val::Unknown(String::new())),
+            _ => Val::Unknown(format!("{text} (not known)")),
+        },
+        "empty" => match args.first() {
+            Some(Val::Str(s)) => Val::Str(s.is_empty().to_string()),
+            Some(Val::Json(j)) => match &j.kind {
+                ValueKind::Array(a) => Val::Str(a.is_empty().to_string()),
+                ValueKind::Object(o) => Val::Str(o.is_empty().to_string()),
+                ValueKind::Null => Val::Str("true".to_string()),
+                ValueKind::String(x) => Val::Str(x.as_str().is_empty().to_string()),
+                _ => Val::Unknown(format!("{text} (not known)")),
+            },
+            _ => Val::Unknown(format!("{text} (not known)")),
+        },
+        _ => return None,
+    })
 }
 
 /// A JSON value read from the template: strings are evaluated again (they may
@@ -757,6 +957,71 @@ mod tests {
             "Microsoft.Storage/storageAccounts/blobServices/st1/default"
         );
         assert_eq!(got[1].1, vec!["francecentral"]);
+    }
+
+    #[test]
+    fn false_conditions_are_not_deployed() {
+        let t = format!(
+            r#"{{ {HEAD}, "parameters": {{
+                "on": {{ "type": "bool", "defaultValue": true }},
+                "off": {{ "type": "bool", "defaultValue": false }},
+                "env": {{ "type": "string", "defaultValue": "prod" }},
+                "flag": {{ "type": "bool" }} }},
+              "resources": [
+                {{ "condition": "[parameters('off')]", "type": "A.B/c", "name": "off", "location": "westus" }},
+                {{ "condition": false, "type": "A.B/c", "name": "literal", "location": "westus" }},
+                {{ "condition": "[equals(parameters('env'), 'dev')]", "type": "A.B/c", "name": "dev", "location": "westus" }},
+                {{ "condition": "[and(parameters('on'), not(parameters('off')))]", "type": "A.B/c", "name": "and", "location": "francecentral" }},
+                {{ "condition": "[or(parameters('flag'), parameters('on'))]", "type": "A.B/c", "name": "or", "location": "francecentral" }},
+                {{ "condition": "[parameters('flag')]", "type": "A.B/c", "name": "unknown", "location": "francecentral" }},
+                {{ "condition": "[if(empty(parameters('env')), true, false)]", "type": "A.B/c", "name": "if", "location": "westus" }},
+                {{ "condition": "[parameters('off')]", "type": "Microsoft.Resources/deployments", "name": "nested",
+                   "properties": {{ "template": {{ "resources": [ {{ "type": "A.B/c", "name": "inner", "location": "westus" }} ] }} }} }}
+              ] }}"#
+        );
+        let names: Vec<String> = regions(&t).into_iter().map(|g| g.0).collect();
+        assert_eq!(names, vec!["A.B/c/and", "A.B/c/or", "A.B/c/unknown"]);
+    }
+
+    #[test]
+    fn children_named_from_their_parents_unknown_name() {
+        let t = format!(
+            r#"{{ {HEAD}, "parameters": {{ "server": {{ "type": "string" }} }},
+              "resources": [
+                {{ "type": "Microsoft.Sql/servers", "name": "[parameters('server')]", "location": "francecentral" }},
+                {{ "type": "Microsoft.Sql/servers/databases", "name": "[concat(parameters('server'), '/db')]" }},
+                {{ "type": "Microsoft.Sql/servers/databases", "name": "[format('{{0}}/two', parameters('server'))]" }},
+                {{ "type": "Microsoft.Sql/servers/databases", "name": "[concat(parameters('other'), '/db')]" }}
+              ] }}"#
+        );
+        let got = regions(&t);
+        assert_eq!(got[1].1, vec!["francecentral"]);
+        assert_eq!(got[2].1, vec!["francecentral"]);
+        assert!(got[3].1.is_empty() && got[3].2.is_some(), "{:?}", got[3]);
+    }
+
+    #[test]
+    fn subscription_objects_are_global() {
+        let t = r#"{ "$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
+              "resources": [
+                { "type": "Microsoft.Advisor/configurations", "name": "default" },
+                { "type": "Microsoft.Resources/resourceGroups", "name": "rg", "location": "francecentral" }
+              ] }"#;
+        let rs = place(t, 0, Catalogue::builtin(), &[], 0).expect("parses");
+        assert!(matches!(
+            rs[0].kind,
+            PlaceKind::Global { holds_data: false }
+        ));
+        assert_eq!(rs[1].regions.to_vec(), vec!["francecentral"]);
+        let t = format!(
+            r#"{{ {HEAD}, "resources": [ {{ "type": "Microsoft.Security/pricings", "name": "VirtualMachines" }} ] }}"#
+        );
+        let rs = place(&t, 0, Catalogue::builtin(), &[], 0).expect("parses");
+        assert!(matches!(
+            rs[0].kind,
+            PlaceKind::Global { holds_data: false }
+        ));
+        assert!(rs[0].unresolved.is_none());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! code here.
 
 pub mod arm;
+pub mod cluster;
 pub mod egress;
 mod entry;
 pub mod plan;
@@ -381,7 +382,11 @@ impl Placer<'_, '_, '_> {
         if let Some(p) = self.st.provider_cache.borrow().get(r) {
             return p.clone();
         }
-        let p = Rc::new(self.provider_place_uncached(r, at));
+        // A Kubernetes provider is where its cluster is (place/cluster.rs).
+        let p = Rc::new(
+            self.cluster_provider(r, at)
+                .unwrap_or_else(|| self.provider_place_uncached(r, at)),
+        );
         self.st
             .provider_cache
             .borrow_mut()
@@ -648,6 +653,11 @@ impl Placer<'_, '_, '_> {
             origins: Vec::new(),
             copies_data: false,
         };
+        // In a Kubernetes cluster: where the cluster is (place/cluster.rs).
+        if cluster::is_cluster_provider(&dp.source) {
+            self.take_provider(&mut placed, &pp);
+            return placed;
+        }
         let facts = self.type_facts(&source, &d.ty);
         placed.copies_data = facts.copies_data;
 

@@ -106,18 +106,7 @@ fn place_one(
     let head = address_m.value.span;
     let values = r.get("values");
     // The provider configuration: from the configuration's resource entry.
-    let conf_addr = format!("{ty}.{name}");
-    let key = conf
-        .and_then(|c| c.get("resources"))
-        .and_then(|rs| rs.as_array())
-        .and_then(|rs| {
-            rs.iter()
-                .find(|x| x.get("address").and_then(|a| a.as_str()) == Some(conf_addr.as_str()))
-        })
-        .and_then(|x| x.get("provider_config_key"))
-        .and_then(|k| k.as_str())
-        .map(str::to_string)
-        .unwrap_or_else(|| provider.rsplit('/').next().unwrap_or("").to_string());
+    let key = config_key(conf, &format!("{ty}.{name}"), &provider);
     let pconf = configs.and_then(|c| c.get(&key)).or_else(|| {
         // Keys of child modules are written `module.x:aws`.
         let local = key.rsplit(':').next().unwrap_or(&key);
@@ -171,22 +160,10 @@ fn place_one(
     let own: Vec<String> = c
         .map(|c| c.resource_region_attrs.clone())
         .unwrap_or_else(|| vec!["region".into(), "location".into()]);
-    let zones: Vec<String> = c.map(|c| c.resource_zone_attrs.clone()).unwrap_or_default();
-    for (attrs, zone) in [(&own, false), (&zones, true)] {
-        for a in attrs {
-            if let Some(v) = values.and_then(|v| v.get(a))
-                && let Some(s) = v.as_str()
-            {
-                let region = match c {
-                    Some(c) if zone => c.zone_region(s).unwrap_or_else(|| c.canonical_region(s)),
-                    Some(c) => c.canonical_region(s),
-                    None => crate::catalogue::normalise_region(s),
-                };
-                p.regions = Arc::new([region]);
-                p.primary = v.span;
-                return Some(p);
-            }
-        }
+    if let Some((region, span)) = own_region(values, c, &own) {
+        p.regions = Arc::new([region]);
+        p.primary = span;
+        return Some(p);
     }
     let provider_attrs: Vec<String> = c
         .map(|c| {
@@ -224,6 +201,46 @@ fn place_one(
         }));
     }
     Some(p)
+}
+
+/// The key of a resource's provider configuration, from the configuration's
+/// resource entry (`module.x:aws` in child modules), else the provider's
+/// type name.
+fn config_key(conf: Option<&Value>, conf_addr: &str, provider: &str) -> String {
+    conf.and_then(|c| c.get("resources"))
+        .and_then(|rs| rs.as_array())
+        .and_then(|rs| {
+            rs.iter()
+                .find(|x| x.get("address").and_then(|a| a.as_str()) == Some(conf_addr))
+        })
+        .and_then(|x| x.get("provider_config_key"))
+        .and_then(|k| k.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| provider.rsplit('/').next().unwrap_or("").to_string())
+}
+
+/// The resource's own region (or zone) in its planned values.
+fn own_region(
+    values: Option<&Value>,
+    c: Option<&crate::catalogue::Provider>,
+    own: &[String],
+) -> Option<(String, Span)> {
+    let zones: Vec<String> = c.map(|c| c.resource_zone_attrs.clone()).unwrap_or_default();
+    for (attrs, zone) in [(own, false), (&zones[..], true)] {
+        for a in attrs {
+            if let Some(v) = values.and_then(|v| v.get(a))
+                && let Some(s) = v.as_str()
+            {
+                let region = match c {
+                    Some(c) if zone => c.zone_region(s).unwrap_or_else(|| c.canonical_region(s)),
+                    Some(c) => c.canonical_region(s),
+                    None => crate::catalogue::normalise_region(s),
+                };
+                return Some((region, v.span));
+            }
+        }
+    }
+    None
 }
 
 fn tags(values: Option<&Value>, keys: &[String]) -> Option<TagTier> {
