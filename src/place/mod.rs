@@ -524,7 +524,13 @@ impl Placer<'_, '_, '_> {
         zones: bool,
     ) -> (Vec<RegionVal>, Option<Unresolved>) {
         for name in attrs {
-            let Some(a) = block.body.attr(name) else {
+            // `api.region`: an argument of a nested block (Outscale's
+            // provider writes its region inside `api {}` since v1).
+            let a = match name.split_once('.') {
+                Some((b, attr)) => block.body.block(b).and_then(|b| b.body.attr(attr)),
+                None => block.body.attr(name),
+            };
+            let Some(a) = a else {
                 continue;
             };
             let v = self.eval(&a.expr, scope).through(Origin {
