@@ -1,9 +1,11 @@
 //! cercle: where every resource of a Terraform configuration runs, and whether
 //! its data may be there.
 //!
-//! The pipeline, one module per stage, data flowing one way:
-//! [`discover`] → [`load`] (parse, in parallel) → [`module`] (assemble) →
-//! [`eval`] and [`place`] (per root module, in parallel) → checks → reports.
+//! The pipeline, one module per stage, data flowing one way (ARCHITECTURE.md):
+//! [`discover`] → [`parse`] (in parallel) → [`assemble`] → [`eval`] and
+//! [`place`] (per root module, in parallel; orchestrated by [`analyse`], into
+//! an [`analysis::Analysis`]) → [`policy`] (tiers) → [`rules`] → [`check`]
+//! (suppressions, baseline) → [`report`]; [`commands`] runs them for the CLI.
 
 pub mod analyse;
 pub mod analysis;
@@ -14,7 +16,6 @@ pub mod commands;
 pub mod discover;
 pub mod eval;
 pub mod findings;
-pub mod fxhash;
 pub mod model;
 pub mod parse;
 pub mod place;

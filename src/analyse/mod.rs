@@ -35,12 +35,12 @@ use crate::discover::{self, Candidate, Discovered, Discovery};
 use crate::eval::value::Origin;
 use crate::eval::{CliValues, Eval, InstId, Modules, Resolver};
 use crate::findings::{Code, Finding, Related};
-use crate::fxhash::FxHasher;
 use crate::model::{Attribute, Body, Expr, ExprKind, FileKind};
 use crate::parse::load::{self, ParsedFile};
 use crate::place::{PlaceState, Placer};
 use crate::source::{FileId, SourceMap, Span};
 use rayon::prelude::*;
+use rustc_hash::FxHasher;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -977,11 +977,11 @@ fn evaluate_root(
 /// same few provider configurations and region arguments.
 #[derive(Default)]
 struct Interner {
-    set: crate::fxhash::FxHashSet<Arc<str>>,
+    set: rustc_hash::FxHashSet<Arc<str>>,
     /// By the hash of their regions; lists with the same hash in turn.
-    regions: crate::fxhash::FxHashMap<u64, Vec<Arc<[String]>>>,
+    regions: rustc_hash::FxHashMap<u64, Vec<Arc<[String]>>>,
     /// By the hash of their (span, message) pairs, as `regions`.
-    origins: crate::fxhash::FxHashMap<u64, Vec<Arc<[Related]>>>,
+    origins: rustc_hash::FxHashMap<u64, Vec<Arc<[Related]>>>,
 }
 
 impl Interner {

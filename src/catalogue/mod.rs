@@ -128,7 +128,7 @@ pub struct Provider {
     pub egress: Vec<Egress>,
     /// Normalised region id or alias -> index in `region` (built on load).
     #[serde(skip)]
-    region_index: crate::fxhash::FxHashMap<String, usize>,
+    region_index: rustc_hash::FxHashMap<String, usize>,
 }
 
 /// What the argument of an [`Egress`] names.
@@ -661,7 +661,7 @@ impl Provider {
     /// Indexes the regions by their normalised id and aliases (the first
     /// region that claims a name keeps it, as a scan in order would).
     fn index_regions(&mut self) {
-        let mut index = crate::fxhash::FxHashMap::default();
+        let mut index = rustc_hash::FxHashMap::default();
         for (i, r) in self.region.iter().enumerate() {
             for n in std::iter::once(&r.id).chain(r.aliases.iter()) {
                 index.entry(normalise_region(n)).or_insert(i);

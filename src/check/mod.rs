@@ -124,7 +124,10 @@ pub fn load_packs(
                     name: pl.name.clone().unwrap_or_else(|| provider.clone()),
                     provider,
                     regions,
-                    endpoint: pl.endpoint.clone(),
+                    endpoint: pl
+                        .endpoint
+                        .as_deref()
+                        .map(crate::policy::packs::EndpointPattern::new),
                     qualification: None,
                     since: None,
                     from_config: true,

@@ -5,6 +5,15 @@
 //! them for diagnostics. The parser is iterative (an explicit stack, limited
 //! to [`MAX_DEPTH`] levels), borrows strings without escapes from the input,
 //! keeps duplicate keys in order and never panics.
+//!
+//! Why our own and not `jsonc-parser` (the well-kept crate that keeps byte
+//! ranges, measured with every extension off by `cargo bench --bench json`):
+//! on a generated 20 MB plan both take the same time (600 ms and 609 ms,
+//! 33 MB/s, on a loaded 2-core machine; `serde_json::Value`, without spans,
+//! 898 ms), on the fixtures' small `.json` files this one is 1.7 times faster
+//! (324 and 193 MB/s); and it gives what CRC000 needs and the crate does not:
+//! errors worded for a Terraform user at the exact byte, strings borrowed
+//! from the input, and duplicate keys kept in order (HCL's JSON rules).
 
 use crate::model::FileKind;
 use crate::parse::error::SyntaxError;
@@ -220,141 +229,150 @@ impl<'a> Parser<'a> {
         Ok(value)
     }
 
-    /// Parses one value, iteratively.
+    /// Parses one value, iteratively: containers are frames on a stack, not
+    /// calls, so nesting costs no native stack.
     fn value(&mut self) -> Result<Value<'a>, SyntaxError> {
         let mut stack: Vec<Frame<'a>> = Vec::new();
         'value: loop {
             // Expecting a value.
             self.skip_ws();
-            let start = self.pos;
             let mut done = match self.peek() {
-                Some(b'[') | Some(b'{') => {
-                    if stack.len() >= MAX_DEPTH {
-                        return Err(err(
-                            start,
-                            format!(
-                                "nesting too deep: more than {MAX_DEPTH} nested arrays or objects"
-                            ),
-                        ));
-                    }
-                    let open = self.bytes[start];
-                    self.pos += 1;
-                    self.skip_ws();
-                    if open == b'[' {
-                        if self.peek() == Some(b']') {
-                            self.pos += 1;
-                            Value {
-                                kind: ValueKind::Array(Vec::new()),
-                                span: self.span(start, self.pos),
-                            }
-                        } else {
-                            stack.push(Frame::Array {
-                                start,
-                                base: self.items.len(),
-                            });
-                            continue 'value;
-                        }
-                    } else if self.peek() == Some(b'}') {
-                        self.pos += 1;
-                        Value {
-                            kind: ValueKind::Object(Vec::new()),
-                            span: self.span(start, self.pos),
-                        }
-                    } else {
-                        let key = self.key(false)?;
-                        stack.push(Frame::Object {
-                            start,
-                            base: self.members.len(),
-                            key: Some(key),
-                        });
-                        continue 'value;
-                    }
-                }
+                Some(b'[') | Some(b'{') => match self.open(&mut stack)? {
+                    Some(empty) => empty,
+                    None => continue 'value,
+                },
                 _ => self.scalar(&stack)?,
             };
             // A value is complete: give it to its container.
-            loop {
-                let Some(top) = stack.last_mut() else {
-                    return Ok(done);
-                };
-                self.skip_ws();
-                match top {
-                    Frame::Array { start, base } => {
-                        self.items.push(done);
-                        match self.peek() {
-                            Some(b',') => {
-                                self.pos += 1;
-                                continue 'value;
-                            }
-                            Some(b']') => {
-                                self.pos += 1;
-                                let start = *start;
-                                let items: Vec<Value<'a>> = self.items.drain(*base..).collect();
-                                stack.pop();
-                                done = Value {
-                                    kind: ValueKind::Array(items),
-                                    span: self.span(start, self.pos),
-                                };
-                            }
-                            None => {
-                                return Err(err(
-                                    *start,
-                                    "unterminated array: expected ',' or ']' after array element",
-                                ));
-                            }
-                            Some(_) => {
-                                return Err(err(
-                                    self.pos,
-                                    format!(
-                                        "expected ',' or ']' after array element, found {}",
-                                        self.describe_at(self.pos)
-                                    ),
-                                ));
-                            }
-                        }
+            while !stack.is_empty() {
+                match self.give(&mut stack, done)? {
+                    Some(closed) => done = closed,
+                    None => continue 'value,
+                }
+            }
+            return Ok(done);
+        }
+    }
+
+    /// At `[` or `{`: an empty container, or `None` once a frame is pushed
+    /// (its first value comes next).
+    fn open(&mut self, stack: &mut Vec<Frame<'a>>) -> Result<Option<Value<'a>>, SyntaxError> {
+        let start = self.pos;
+        if stack.len() >= MAX_DEPTH {
+            return Err(err(
+                start,
+                format!("nesting too deep: more than {MAX_DEPTH} nested arrays or objects"),
+            ));
+        }
+        let open = self.bytes[start];
+        self.pos += 1;
+        self.skip_ws();
+        if open == b'[' {
+            if self.peek() == Some(b']') {
+                self.pos += 1;
+                Ok(Some(Value {
+                    kind: ValueKind::Array(Vec::new()),
+                    span: self.span(start, self.pos),
+                }))
+            } else {
+                stack.push(Frame::Array {
+                    start,
+                    base: self.items.len(),
+                });
+                Ok(None)
+            }
+        } else if self.peek() == Some(b'}') {
+            self.pos += 1;
+            Ok(Some(Value {
+                kind: ValueKind::Object(Vec::new()),
+                span: self.span(start, self.pos),
+            }))
+        } else {
+            let key = self.key(false)?;
+            stack.push(Frame::Object {
+                start,
+                base: self.members.len(),
+                key: Some(key),
+            });
+            Ok(None)
+        }
+    }
+
+    /// Gives a complete value to the container on top of `stack`: the
+    /// container, closed, or `None` when another value comes next.
+    fn give(
+        &mut self,
+        stack: &mut Vec<Frame<'a>>,
+        done: Value<'a>,
+    ) -> Result<Option<Value<'a>>, SyntaxError> {
+        let top = stack.last_mut().expect("a container is open");
+        self.skip_ws();
+        match top {
+            Frame::Array { start, base } => {
+                self.items.push(done);
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        Ok(None)
                     }
-                    Frame::Object { start, base, key } => {
-                        let (k, key_span) = key.take().expect("object frame holds a key");
-                        self.members.push(Member {
-                            key: k,
-                            key_span,
-                            value: done,
-                        });
-                        match self.peek() {
-                            Some(b',') => {
-                                self.pos += 1;
-                                self.skip_ws();
-                                *key = Some(self.key(true)?);
-                                continue 'value;
-                            }
-                            Some(b'}') => {
-                                self.pos += 1;
-                                let start = *start;
-                                let members: Vec<Member<'a>> =
-                                    self.members.drain(*base..).collect();
-                                stack.pop();
-                                done = Value {
-                                    kind: ValueKind::Object(members),
-                                    span: self.span(start, self.pos),
-                                };
-                            }
-                            None => {
-                                return Err(err(
-                                    *start,
-                                    "unterminated object: expected ',' or '}' after object member",
-                                ));
-                            }
-                            Some(_) => {
-                                return Err(err(
-                                    self.pos,
-                                    format!(
-                                        "expected ',' or '}}' after object member, found {}",
-                                        self.describe_at(self.pos)
-                                    ),
-                                ));
-                            }
-                        }
+                    Some(b']') => {
+                        self.pos += 1;
+                        let start = *start;
+                        let items: Vec<Value<'a>> = self.items.drain(*base..).collect();
+                        stack.pop();
+                        Ok(Some(Value {
+                            kind: ValueKind::Array(items),
+                            span: self.span(start, self.pos),
+                        }))
                     }
+                    None => Err(err(
+                        *start,
+                        "unterminated array: expected ',' or ']' after array element",
+                    )),
+                    Some(_) => Err(err(
+                        self.pos,
+                        format!(
+                            "expected ',' or ']' after array element, found {}",
+                            self.describe_at(self.pos)
+                        ),
+                    )),
+                }
+            }
+            Frame::Object { start, base, key } => {
+                let (k, key_span) = key.take().expect("object frame holds a key");
+                self.members.push(Member {
+                    key: k,
+                    key_span,
+                    value: done,
+                });
+                match self.peek() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        self.skip_ws();
+                        *key = Some(self.key(true)?);
+                        Ok(None)
+                    }
+                    Some(b'}') => {
+                        self.pos += 1;
+                        let start = *start;
+                        let members: Vec<Member<'a>> = self.members.drain(*base..).collect();
+                        stack.pop();
+                        Ok(Some(Value {
+                            kind: ValueKind::Object(members),
+                            span: self.span(start, self.pos),
+                        }))
+                    }
+                    None => Err(err(
+                        *start,
+                        "unterminated object: expected ',' or '}' after object member",
+                    )),
+                    Some(_) => Err(err(
+                        self.pos,
+                        format!(
+                            "expected ',' or '}}' after object member, found {}",
+                            self.describe_at(self.pos)
+                        ),
+                    )),
                 }
             }
         }

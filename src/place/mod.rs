@@ -6,6 +6,7 @@
 //! code here.
 
 pub mod arm;
+pub mod backend;
 pub mod cluster;
 pub mod egress;
 mod entry;
@@ -19,9 +20,9 @@ use crate::catalogue::types::{TypeEntry, TypeKind};
 use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::value::{Key, Origin, V, Val};
 use crate::eval::{Eval, InstId, InstanceKey, Oracle, Scope, join_addr};
-use crate::fxhash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::model::{Block, Expr, ExprKind};
 use crate::source::Span;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::cell::RefCell;
 use std::rc::Rc;
 

@@ -122,7 +122,7 @@ pub struct PlacementEntry {
     /// Canonical region ids; empty: every region (or none needed).
     pub regions: Vec<String>,
     /// A pattern on the endpoint (`*` matches any characters).
-    pub endpoint: Option<String>,
+    pub endpoint: Option<EndpointPattern>,
     pub qualification: Option<String>,
     pub since: Option<String>,
     /// Added by the configuration (`[[placement]]` of cercle.toml).
@@ -199,32 +199,50 @@ pub struct Place<'a> {
     pub endpoint: Option<&'a str>,
 }
 
-/// `*` matches any run of characters; the comparison ignores case.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.to_lowercase().chars().collect();
-    let t: Vec<char> = text.to_lowercase().chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && p[pi] != '*' && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
+/// A pattern on an endpoint URL (SPEC §8): `*` matches any characters, `/`
+/// included; every other character stands for itself; case is ignored. A
+/// `globset` matcher, compiled once, with every character but `*` escaped.
+#[derive(Clone, Debug)]
+pub struct EndpointPattern {
+    pub text: String,
+    matcher: Option<globset::GlobMatcher>,
+}
+
+impl EndpointPattern {
+    pub fn new(text: &str) -> EndpointPattern {
+        let mut glob = String::new();
+        for (i, part) in text.split('*').enumerate() {
+            if i > 0 && !glob.ends_with('*') {
+                glob.push('*');
+            }
+            glob.push_str(&globset::escape(part));
+        }
+        let matcher = globset::GlobBuilder::new(&glob)
+            .case_insensitive(true)
+            .literal_separator(false)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher());
+        EndpointPattern {
+            text: text.to_string(),
+            matcher,
         }
     }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
+
+    pub fn is_match(&self, endpoint: &str) -> bool {
+        match &self.matcher {
+            Some(m) => m.is_match(endpoint),
+            // Every character but `*` is escaped: not reached; a pattern that
+            // does not compile matches only itself.
+            None => self.text.eq_ignore_ascii_case(endpoint),
+        }
     }
-    pi == p.len()
+}
+
+impl std::fmt::Display for EndpointPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 impl PlacementEntry {
@@ -244,7 +262,7 @@ impl PlacementEntry {
         }
         match (&self.endpoint, p.endpoint) {
             (None, _) => true,
-            (Some(pat), Some(e)) => glob_match(pat, e),
+            (Some(pat), Some(e)) => pat.is_match(e),
             (Some(_), None) => false,
         }
     }
@@ -560,7 +578,10 @@ fn build_set(
             name: p.name.clone().unwrap_or_else(|| prov.clone()),
             provider: cp.source.clone(),
             regions,
-            endpoint: p.endpoint.as_ref().map(|e| e.get_ref().clone()),
+            endpoint: p
+                .endpoint
+                .as_ref()
+                .map(|e| EndpointPattern::new(e.get_ref())),
             qualification: p.qualification.clone(),
             since: p.since.clone().or_else(|| p.checked.clone()),
             from_config: false,
@@ -622,6 +643,7 @@ mod tests {
 
     #[test]
     fn globs() {
+        let glob_match = |p: &str, t: &str| EndpointPattern::new(p).is_match(t);
         assert!(glob_match(
             "https://*.cloud.example.gouv.fr/*",
             "https://keystone.cloud.example.gouv.fr/v3"
@@ -633,5 +655,9 @@ mod tests {
         assert!(glob_match("s3nsapis.fr", "S3NSAPIS.FR"));
         assert!(glob_match("*", ""));
         assert!(!glob_match("a*b", "ac"));
+        // Only `*` is special: `?`, brackets and braces are themselves.
+        assert!(glob_match("https://h/?a=[1]{x}*", "https://h/?a=[1]{x}&b"));
+        assert!(!glob_match("https://h/?", "https://h/x"));
+        assert!(glob_match("a**b", "a/x/b"));
     }
 }

@@ -14,10 +14,10 @@
 
 use crate::analyse::{Analysis, CallChain, Resource};
 use crate::findings::{Code, Finding};
-use crate::fxhash::FxHashMap as HashMap;
 use crate::policy::config::Config;
 use crate::policy::packs::Pack;
 use crate::source::{FileId, SourceFile, SourceMap, Span};
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -4,11 +4,11 @@
 use super::loc;
 use crate::analyse::{Analysis, Resource};
 use crate::findings::Related;
-use crate::fxhash::FxHashMap;
 use crate::place::PlaceKind;
 use crate::policy::packs::Pack;
 use crate::policy::tier::{Declared, ResourceTier};
 use crate::source::{Position, Span};
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
