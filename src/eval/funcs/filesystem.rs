@@ -63,6 +63,14 @@ pub fn call(
     if let Some(u) = args.iter().find(|a| a.is_unknown()) {
         return Some(u.clone());
     }
+    // A null path is an error in Terraform (`try()` then falls through, as
+    // Fabric's `try(fileset(pathexpand(null), ...), [])` relies on), not an
+    // unknown value.
+    if matches!(name, "pathexpand" | "fileset")
+        && args.first().is_some_and(|a| matches!(a.v, V::Null))
+    {
+        return Some(Val::error(span, format!("{} (its path is null)", text())));
+    }
     let first = args.first().and_then(|a| a.as_str().map(str::to_string));
     let Some(first) = first else {
         return Some(unknown("its first argument is not one known string"));
@@ -346,6 +354,9 @@ mod tests {
         );
         assert_eq!(set("data/projects", "*.json"), strs(&[]));
         assert!(set("missing", "*.yaml").is_unknown());
+        // null is an error (which try() catches), not an unknown.
+        let null = f("pathexpand", vec![Val::null()]).unwrap();
+        assert!(null.as_unknown().is_some_and(|u| u.error));
         assert!(set("data/projects", "[").is_unknown());
         std::fs::remove_dir_all(&dir).unwrap();
     }
