@@ -798,40 +798,10 @@ impl Placer<'_, '_, '_> {
             }
         }
         // 2. A parent it lives in.
-        if let Some(parent) = facts.parent {
-            for name in &parent.attrs {
-                let Some(a) = d.block.body.attr(name) else {
-                    continue;
-                };
-                let v = self.eval(&a.expr, &scope);
-                if let Some(p) = self.find_parent(
-                    placed.inst,
-                    &v,
-                    &parent.parent_types,
-                    &parent.parent_name_attr,
-                ) {
-                    placed.placed_by = Some(TypeKind::Parent);
-                    placed.regions = p.regions.clone();
-                    placed.unresolved = p.unresolved.clone();
-                    placed.origins.push(Origin {
-                        span: a.expr.span,
-                        message: format!("{} lives in {}", placed.address, p.address).into(),
-                        resource: None,
-                    });
-                    placed.origins.extend(p.origins.iter().cloned());
-                    return;
-                }
-                placed.placed_by = Some(TypeKind::Parent);
-                placed.unresolved = Some(Unresolved {
-                    what: format!(
-                        "{name} = {}: the parent {} could not be found",
-                        self.sources.slice(a.expr.span),
-                        parent.parent_types.join(" or ")
-                    ),
-                    span: a.expr.span,
-                });
-                return;
-            }
+        if let Some(parent) = facts.parent
+            && self.place_in_parent(placed, d, parent, &scope)
+        {
+            return;
         }
         // 3. What the provider decides when nothing is written.
         if let Some(def) = facts.default
@@ -874,6 +844,51 @@ impl Placer<'_, '_, '_> {
                 span: d.block.head_span(),
             });
         }
+    }
+
+    /// Places `placed` in the parent its arguments name, or says the parent
+    /// could not be found: `false` when no argument naming a parent is written.
+    fn place_in_parent(
+        &self,
+        placed: &mut Placed,
+        d: &ResourceDecl,
+        parent: &Parent,
+        scope: &Scope,
+    ) -> bool {
+        for name in &parent.attrs {
+            let Some(a) = d.block.body.attr(name) else {
+                continue;
+            };
+            let v = self.eval(&a.expr, scope);
+            if let Some(p) = self.find_parent(
+                placed.inst,
+                &v,
+                &parent.parent_types,
+                &parent.parent_name_attr,
+            ) {
+                placed.placed_by = Some(TypeKind::Parent);
+                placed.regions = p.regions.clone();
+                placed.unresolved = p.unresolved.clone();
+                placed.origins.push(Origin {
+                    span: a.expr.span,
+                    message: format!("{} lives in {}", placed.address, p.address).into(),
+                    resource: None,
+                });
+                placed.origins.extend(p.origins.iter().cloned());
+                return true;
+            }
+            placed.placed_by = Some(TypeKind::Parent);
+            placed.unresolved = Some(Unresolved {
+                what: format!(
+                    "{name} = {}: the parent {} could not be found",
+                    self.sources.slice(a.expr.span),
+                    parent.parent_types.join(" or ")
+                ),
+                span: a.expr.span,
+            });
+            return true;
+        }
+        false
     }
 
     /// The regions listed by the attribute at `path` (nested blocks, then the
