@@ -1,11 +1,19 @@
-//! Compiles the provider files of `rules/providers/` into the binary.
+//! Compiles the provider files of `rules/providers/` into the binary, and the
+//! type catalogue of `rules/providers/generated/` and `corrections/` into
+//! static tables (tools/catalogue/FORMAT.md): a file that does not follow the
+//! format fails the build.
 
 use std::fmt::Write;
 use std::path::Path;
 
+#[path = "src/catalogue/typefile.rs"]
+#[allow(dead_code)]
+mod typefile;
+
 fn main() {
     let dir = Path::new("rules/providers");
     println!("cargo:rerun-if-changed=rules");
+    println!("cargo:rerun-if-changed=src/catalogue/typefile.rs");
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
@@ -27,6 +35,12 @@ fn main() {
         .unwrap();
     }
     out.push_str("];\n");
-    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("providers.rs");
-    std::fs::write(dest, out).unwrap();
+    let out_dir = std::env::var("OUT_DIR").unwrap();
+    std::fs::write(Path::new(&out_dir).join("providers.rs"), out).unwrap();
+    let merged = typefile::load(dir).unwrap_or_else(|e| panic!("type catalogue: {e}"));
+    std::fs::write(
+        Path::new(&out_dir).join("types.rs"),
+        typefile::emit(&merged),
+    )
+    .unwrap();
 }

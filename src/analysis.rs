@@ -100,6 +100,11 @@ pub struct Resource {
     pub provider: Arc<str>,
     pub provider_config: Arc<str>,
     pub kind: PlaceKind,
+    /// The step of the resolution order that decided its placement (its own
+    /// location argument, a default, its parent, the provider's region,
+    /// global, account): `cercle inventory` shows it. None: a resource the
+    /// catalogue does not place (inert providers, plans, templates).
+    pub placed_by: Option<crate::catalogue::types::TypeKind>,
     pub regions: Arc<[String]>,
     pub endpoint: Option<Box<str>>,
     /// Boxed: most resources have none, and there are many resources.
@@ -154,6 +159,7 @@ impl Resource {
             call_chain: Arc::new([]),
             tag_tier: tag_tier.map(Box::new),
             egress: Box::new([]),
+            placed_by: None,
             root: index(module),
         }
     }

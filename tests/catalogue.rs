@@ -3,6 +3,7 @@
 //! region names are unique per provider, every region is somewhere, and zones
 //! map to their regions.
 
+use cercle::catalogue::types::TypeKind;
 use cercle::catalogue::{Catalogue, Provider, ZoneRule, normalise_region};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -111,6 +112,14 @@ fn every_source_ref_is_a_known_source_with_title_url_and_date() {
             );
             cited.insert(r.to_string());
         }
+    }
+    // So do the type catalogue's entries.
+    for (r, what) in cercle::catalogue::types::cited_sources() {
+        assert!(
+            cat.sources.contains_key(r),
+            "{what} cites unknown source {r:?}"
+        );
+        cited.insert(r.to_string());
     }
     // The inert providers cite theirs in catalogue.toml.
     cited.extend(cat.inert_source_refs.iter().cloned());
@@ -373,10 +382,20 @@ fn provider_arguments_are_the_documented_ones() {
 fn global_parent_and_default_types() {
     let aws = provider("hashicorp/aws");
     assert!(aws.global("aws_iam_role").is_some_and(|g| !g.holds_data));
-    assert!(
-        aws.global("aws_route53_zone")
-            .is_some_and(|g| !g.holds_data)
-    );
+    // Route 53 comes from the type catalogue: hosted zones and records are
+    // global, Resolver is regional (the hand-written glob was too wide).
+    let route53 = cat()
+        .type_entry("hashicorp/aws", "aws_route53_zone")
+        .unwrap();
+    assert_eq!(route53.kind, TypeKind::Global);
+    assert_eq!(route53.holds_data, Some(false));
+    assert!(aws.global("aws_route53_resolver_endpoint").is_none());
+    let resolver = cat()
+        .type_entry("hashicorp/aws", "aws_route53_resolver_endpoint")
+        .unwrap();
+    assert_eq!(resolver.kind, TypeKind::Provider);
+    assert!(aws.global("aws_ec2_image_block_public_access").is_none());
+    assert!(aws.global("aws_quicksight_account_settings").is_none());
     assert!(
         aws.global("aws_cloudfront_distribution")
             .is_some_and(|g| g.holds_data)

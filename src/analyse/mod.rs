@@ -1187,6 +1187,7 @@ fn evaluate_root(
                     provider: strings.get(&p.provider),
                     provider_config: strings.get(&p.provider_config),
                     kind: p.kind,
+                    placed_by: p.placed_by,
                     regions: strings.regions(&p.regions),
                     endpoint: p.endpoint.as_deref().map(Box::from),
                     unresolved,

@@ -9,12 +9,14 @@ pub mod arm;
 pub mod backend;
 pub mod cluster;
 pub mod egress;
+mod entry;
 pub mod plan;
 pub mod provider_each;
 pub mod tags;
 
 pub use crate::analysis::{PlaceKind, RegionVal, Unresolved};
 use crate::assemble::ResourceDecl;
+use crate::catalogue::types::{TypeEntry, TypeKind};
 use crate::catalogue::{Catalogue, GlobalTypes, Parent, Provider};
 use crate::eval::value::{Key, Origin, V, Val};
 use crate::eval::{Eval, InstId, InstanceKey, Oracle, Scope, join_addr};
@@ -75,6 +77,8 @@ pub struct Placed {
     pub provider: Rc<str>,
     pub provider_config: Rc<str>,
     pub kind: PlaceKind,
+    /// The step of the resolution order that decided it.
+    pub placed_by: Option<TypeKind>,
     pub regions: Vec<RegionVal>,
     pub endpoint: Option<String>,
     pub unresolved: Option<Unresolved>,
@@ -100,6 +104,9 @@ pub struct TypeFacts<'c> {
     pub global: Option<&'c GlobalTypes>,
     pub parent: Option<&'c Parent>,
     pub default: Option<&'c crate::catalogue::Default>,
+    /// The type catalogue's entry (rules/providers/generated/ and
+    /// corrections/), when no hand-written fact above decides the type.
+    pub entry: Option<&'static TypeEntry>,
     /// The type has egress rules (CRC005).
     pub copies_data: bool,
 }
@@ -124,6 +131,7 @@ impl<'a> Placer<'_, '_, 'a> {
             global: provider.and_then(|c| c.global(ty)),
             parent: provider.and_then(|c| c.parent(ty)),
             default: provider.and_then(|c| c.default_for(ty)),
+            entry: cat.type_entry(source, ty),
             copies_data: provider.is_some_and(|c| c.egress(ty).next().is_some()),
         };
         self.st
@@ -231,6 +239,38 @@ impl Placer<'_, '_, '_> {
         (local, None)
     }
 
+    /// The source of provider `local` in `module` (SPEC §4): its
+    /// `required_providers` entry, else `hashicorp/<local>` as Terraform
+    /// reads it, unless the catalogue has no `hashicorp/<local>` and knows
+    /// one provider of that name in another namespace (`ovh/ovh`,
+    /// `scaleway/scaleway`): that one, with a note ([`Placer::undeclared_note`]).
+    pub fn provider_source(&self, module: &crate::assemble::Module, local: &str) -> String {
+        let source = module.provider_source(local);
+        if module.required.contains_key(local) {
+            return source;
+        }
+        self.st.cat.undeclared_source(local).unwrap_or(source)
+    }
+
+    /// The note for a resource whose provider is placed as a catalogued
+    /// provider outside `hashicorp/` although `required_providers` does not
+    /// name it.
+    fn undeclared_note(&self, inst: InstId, d: &ResourceDecl, source: &str) -> Option<Origin> {
+        let (local, _) = Self::provider_request(d);
+        let module = self.module_of(inst);
+        if module.required.contains_key(&local) || module.provider_source(&local) == source {
+            return None;
+        }
+        Some(Origin {
+            span: d.block.labels_span(),
+            message: format!(
+                "provider {local} is not in required_providers: Terraform reads it as hashicorp/{local}, which the catalogue does not know; placed as {source}, the only {local} provider it knows: declare it (source = \"{source}\")"
+            )
+            .into(),
+            resource: None,
+        })
+    }
+
     /// The provider configuration resource `decl` of instance `inst` asks for
     /// ([`Eval::provider_request`]) and the one it gets
     /// ([`Eval::resolve_provider`]). Both depend on the declaration and the
@@ -244,7 +284,7 @@ impl Placer<'_, '_, '_> {
         let d = &self.module_of(inst).resources[decl];
         let (local, alias) = Self::provider_request(d);
         let pref = self.resolve_provider(inst, &local, alias.as_deref());
-        let source = self.module_of(inst).provider_source(&local).into();
+        let source = self.provider_source(self.module_of(inst), &local).into();
         let p = Rc::new(DeclProvider { source, pref });
         self.st
             .decl_provider_cache
@@ -298,7 +338,7 @@ impl Placer<'_, '_, '_> {
             Some(a) => format!("{local}.{a}"),
             None => local.to_string(),
         };
-        let source = module.provider_source(local);
+        let source = self.provider_source(module, local);
         if let Some(parent) = &me.parent {
             let pm = self.module_of(parent.inst);
             let call = &pm.calls[me.call.unwrap_or(0)];
@@ -388,7 +428,7 @@ impl Placer<'_, '_, '_> {
                 let me = self.inst(*inst);
                 let module = &self.modules[me.module];
                 let pc = &module.providers[*idx];
-                let source = module.provider_source(&pc.local);
+                let source = self.provider_source(module, &pc.local);
                 let mut name = join_addr(&me.addr, &pc.key());
                 if let Some(k) = key {
                     name.push_str(&Key::Str(k.clone()).address());
@@ -485,7 +525,13 @@ impl Placer<'_, '_, '_> {
         zones: bool,
     ) -> (Vec<RegionVal>, Option<Unresolved>) {
         for name in attrs {
-            let Some(a) = block.body.attr(name) else {
+            // `api.region`: an argument of a nested block (Outscale's
+            // provider writes its region inside `api {}` since v1).
+            let a = match name.split_once('.') {
+                Some((b, attr)) => block.body.block(b).and_then(|b| b.body.attr(attr)),
+                None => block.body.attr(name),
+            };
+            let Some(a) = a else {
                 continue;
             };
             let v = self.eval(&a.expr, scope).through(Origin {
@@ -572,7 +618,14 @@ impl Placer<'_, '_, '_> {
         if let Some(p) = self.st.place_cache.borrow().get(&ck) {
             return p.clone();
         }
-        let p = Rc::new(self.place_uncached(inst, decl, key));
+        let mut placed = self.place_uncached(inst, decl, key);
+        if !placed.provider.starts_with("hashicorp/") {
+            let d = &self.module_of(inst).resources[decl];
+            if let Some(note) = self.undeclared_note(inst, d, &placed.provider) {
+                placed.origins.push(note);
+            }
+        }
+        let p = Rc::new(placed);
         self.st.place_cache.borrow_mut().insert(ck, p.clone());
         p
     }
@@ -599,6 +652,7 @@ impl Placer<'_, '_, '_> {
             provider: source.clone(),
             provider_config: pp.name.clone(),
             kind: PlaceKind::Regional,
+            placed_by: None,
             regions: Vec::new(),
             endpoint: pp.endpoint.clone(),
             unresolved: None,
@@ -613,6 +667,7 @@ impl Placer<'_, '_, '_> {
         }
         let facts = self.type_facts(&source, &d.ty);
         placed.copies_data = facts.copies_data;
+
         if facts.inert {
             placed.kind = PlaceKind::Inert;
             placed.endpoint = None;
@@ -631,6 +686,7 @@ impl Placer<'_, '_, '_> {
                     placed.origins.extend(r.origins.iter().cloned());
                 }
                 placed.regions = regions;
+                placed.placed_by = Some(TypeKind::Global);
                 placed.unresolved = unresolved.or_else(|| pp.endpoint_unresolved.clone());
                 placed.origins.extend(pp.endpoint_origins.iter().cloned());
                 dedup_origins(&mut placed.origins);
@@ -643,6 +699,7 @@ impl Placer<'_, '_, '_> {
                 && p.kind == PlaceKind::Regional
             {
                 placed.primary = span;
+                placed.placed_by = Some(TypeKind::Parent);
                 placed.regions = p.regions.clone();
                 placed.unresolved = p.unresolved.clone();
                 placed.origins.push(Origin {
@@ -657,6 +714,7 @@ impl Placer<'_, '_, '_> {
             placed.kind = PlaceKind::Global {
                 holds_data: g.holds_data,
             };
+            placed.placed_by = Some(TypeKind::Global);
             placed.origins = pp.endpoint_origins.clone();
             placed.unresolved = pp.endpoint_unresolved.clone();
             return placed;
@@ -670,13 +728,17 @@ impl Placer<'_, '_, '_> {
             });
             return placed;
         }
-        self.place_regions(&mut placed, d, &facts, &pp);
+        match facts.entry {
+            Some(e) => self.place_by_entry(&mut placed, d, e, cat, &pp),
+            None => self.place_regions(&mut placed, d, &facts, &pp),
+        }
         self.st.placing.borrow_mut().remove(&guard);
         if placed.unresolved.is_none() {
             placed.unresolved = pp.endpoint_unresolved.clone();
         }
         if placed.regions.is_empty()
             && placed.unresolved.is_none()
+            && placed.kind == PlaceKind::Regional
             && cat.is_some_and(|c| c.region_attrs.is_empty() && c.resource_region_attrs.is_empty())
         {
             placed.kind = PlaceKind::Endpoint;
@@ -717,12 +779,16 @@ impl Placer<'_, '_, '_> {
                     continue;
                 }
                 placed.primary = a.expr.span;
-                let has_null = v.alt_values().iter().any(|x| matches!(x.v, V::Null));
+                let has_null = v
+                    .alt_values()
+                    .iter()
+                    .any(|x| matches!(&x.v, V::Null) || matches!(&x.v, V::Str(s) if s.is_empty()));
                 placed.regions = regions;
                 placed.unresolved = unresolved;
                 for r in &placed.regions {
                     placed.origins.extend(r.origins.iter().cloned());
                 }
+                placed.placed_by = Some(TypeKind::Own);
                 // `region = var.x ? "a" : null`: null means the provider's.
                 if has_null {
                     self.take_provider(placed, pp);
@@ -732,38 +798,10 @@ impl Placer<'_, '_, '_> {
             }
         }
         // 2. A parent it lives in.
-        if let Some(parent) = facts.parent {
-            for name in &parent.attrs {
-                let Some(a) = d.block.body.attr(name) else {
-                    continue;
-                };
-                let v = self.eval(&a.expr, &scope);
-                if let Some(p) = self.find_parent(
-                    placed.inst,
-                    &v,
-                    &parent.parent_types,
-                    &parent.parent_name_attr,
-                ) {
-                    placed.regions = p.regions.clone();
-                    placed.unresolved = p.unresolved.clone();
-                    placed.origins.push(Origin {
-                        span: a.expr.span,
-                        message: format!("{} lives in {}", placed.address, p.address).into(),
-                        resource: None,
-                    });
-                    placed.origins.extend(p.origins.iter().cloned());
-                    return;
-                }
-                placed.unresolved = Some(Unresolved {
-                    what: format!(
-                        "{name} = {}: the parent {} could not be found",
-                        self.sources.slice(a.expr.span),
-                        parent.parent_types.join(" or ")
-                    ),
-                    span: a.expr.span,
-                });
-                return;
-            }
+        if let Some(parent) = facts.parent
+            && self.place_in_parent(placed, d, parent, &scope)
+        {
+            return;
         }
         // 3. What the provider decides when nothing is written.
         if let Some(def) = facts.default
@@ -784,6 +822,7 @@ impl Placer<'_, '_, '_> {
                 }],
             }];
             placed.origins = placed.regions[0].origins.clone();
+            placed.placed_by = Some(TypeKind::Default);
             return;
         }
         // 4. The provider configuration's region.
@@ -792,8 +831,10 @@ impl Placer<'_, '_, '_> {
             None => true,
         };
         if provider_has_region {
+            placed.placed_by = Some(TypeKind::Provider);
             self.take_provider(placed, pp);
         } else if !own.is_empty() {
+            placed.placed_by = Some(TypeKind::Own);
             placed.unresolved = Some(Unresolved {
                 what: format!(
                     "region of {}: {} is not set",
@@ -803,6 +844,51 @@ impl Placer<'_, '_, '_> {
                 span: d.block.head_span(),
             });
         }
+    }
+
+    /// Places `placed` in the parent its arguments name, or says the parent
+    /// could not be found: `false` when no argument naming a parent is written.
+    fn place_in_parent(
+        &self,
+        placed: &mut Placed,
+        d: &ResourceDecl,
+        parent: &Parent,
+        scope: &Scope,
+    ) -> bool {
+        for name in &parent.attrs {
+            let Some(a) = d.block.body.attr(name) else {
+                continue;
+            };
+            let v = self.eval(&a.expr, scope);
+            if let Some(p) = self.find_parent(
+                placed.inst,
+                &v,
+                &parent.parent_types,
+                &parent.parent_name_attr,
+            ) {
+                placed.placed_by = Some(TypeKind::Parent);
+                placed.regions = p.regions.clone();
+                placed.unresolved = p.unresolved.clone();
+                placed.origins.push(Origin {
+                    span: a.expr.span,
+                    message: format!("{} lives in {}", placed.address, p.address).into(),
+                    resource: None,
+                });
+                placed.origins.extend(p.origins.iter().cloned());
+                return true;
+            }
+            placed.placed_by = Some(TypeKind::Parent);
+            placed.unresolved = Some(Unresolved {
+                what: format!(
+                    "{name} = {}: the parent {} could not be found",
+                    self.sources.slice(a.expr.span),
+                    parent.parent_types.join(" or ")
+                ),
+                span: a.expr.span,
+            });
+            return true;
+        }
+        false
     }
 
     /// The regions listed by the attribute at `path` (nested blocks, then the
@@ -979,7 +1065,7 @@ impl Placer<'_, '_, '_> {
         let source = match &pref {
             ProviderRef::Block { inst, idx, .. } => {
                 let m = ev.module_of(*inst);
-                m.provider_source(&m.providers[*idx].local)
+                ev.provider_source(m, &m.providers[*idx].local)
             }
             ProviderRef::Implicit { source, .. } => source.clone(),
         };
@@ -1049,9 +1135,16 @@ fn region_values(
     let mut regions = Vec::new();
     let mut unresolved = None;
     let alts = v.alts();
-    let all_null = alts.iter().all(|a| matches!(a.v, V::Null));
+    // "An empty string is no region": `""` counts as unset.
+    let unset = |a: &Val| match &a.v {
+        V::Null => true,
+        V::Str(s) => s.is_empty(),
+        _ => false,
+    };
+    let all_null = alts.iter().all(unset);
     for a in &alts {
         match &a.v {
+            V::Str(s) if s.is_empty() => {}
             V::Str(s) => {
                 let region = match cat {
                     Some(c) if zones => c.zone_region(s).unwrap_or_else(|| c.canonical_region(s)),

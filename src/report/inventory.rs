@@ -36,7 +36,7 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     packs: &[Pack],
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    w.write_all(b"{\n  \"version\": 1,\n  \"resources\": [")?;
+    w.write_all(b"{\n  \"version\": 2,\n  \"resources\": [")?;
     if an.resources.is_empty() {
         return w.write_all(b"]\n}\n");
     }
@@ -136,6 +136,8 @@ struct Renderer<'a> {
     lists: FxHashMap<(usize, usize), Range<usize>>,
     /// Where one origin object was rendered, by its span, with its message.
     items: FxHashMap<Span, (&'a str, Range<usize>)>,
+    /// [`placed_by_source`] by (provider, type).
+    sources: FxHashMap<(&'a str, &'a str), Option<&'static str>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -157,6 +159,7 @@ impl<'a> Renderer<'a> {
             head: None,
             lists: FxHashMap::default(),
             items: FxHashMap::default(),
+            sources: FxHashMap::default(),
         }
     }
 
@@ -169,6 +172,13 @@ impl<'a> Renderer<'a> {
                 self.head = Some((r.head, p));
                 p
             }
+        };
+        let source = match r.placed_by {
+            Some(_) => *self
+                .sources
+                .entry((&r.provider, &r.ty))
+                .or_insert_with(|| placed_by_source(r).map(|s| s.0)),
+            None => None,
         };
         let out = &mut self.out;
         out.extend_from_slice(b"{\n      \"address\": ");
@@ -189,6 +199,10 @@ impl<'a> Renderer<'a> {
         push_str(out, &r.provider_config);
         out.extend_from_slice(b",\n      \"placement\": ");
         push_str(out, kind_name(r.kind));
+        out.extend_from_slice(b",\n      \"placed_by\": ");
+        push_opt(out, r.placed_by.map(|k| k.as_str()));
+        out.extend_from_slice(b",\n      \"placed_by_source\": ");
+        push_opt(out, source);
         out.extend_from_slice(b",\n      \"regions\": [");
         for (i, region) in r.regions.iter().enumerate() {
             out.extend_from_slice(if i == 0 {
@@ -349,6 +363,25 @@ fn needs_escape(x: u64) -> bool {
     below_space || has_zero(x ^ (ONES * b'"' as u64)) || has_zero(x ^ (ONES * b'\\' as u64))
 }
 
+/// The source (a key of `[sources]` in rules/catalogue.toml) and the file
+/// of the catalogue fact that placed `r`.
+fn placed_by_source(r: &Resource) -> Option<(&'static str, &'static str)> {
+    crate::catalogue::Catalogue::builtin().type_source(&r.provider, &r.ty)
+}
+
+/// What decided a placement, in words (the human inventory).
+fn placed_by_words(k: crate::catalogue::types::TypeKind) -> &'static str {
+    use crate::catalogue::types::TypeKind;
+    match k {
+        TypeKind::Own => "its own location argument",
+        TypeKind::Default => "the provider's default location",
+        TypeKind::Parent => "its parent",
+        TypeKind::Provider => "the provider configuration's region",
+        TypeKind::Global => "a global type",
+        TypeKind::Account => "an account-level type",
+    }
+}
+
 /// How a resource is placed, in one word.
 pub fn kind_name(k: PlaceKind) -> &'static str {
     match k {
@@ -402,6 +435,20 @@ pub fn human(an: &Analysis, tiers: &[ResourceTier], packs: &[Pack]) -> String {
             r.provider, r.provider_config
         ));
         out.push_str(&format!("  region    {where_}\n"));
+        if let Some(k) = r.placed_by {
+            match placed_by_source(r) {
+                Some((source, file)) => out.push_str(&format!(
+                    "  placed by {} ({}: {source}, {file})\n",
+                    placed_by_words(k),
+                    k.as_str()
+                )),
+                None => out.push_str(&format!(
+                    "  placed by {} ({})\n",
+                    placed_by_words(k),
+                    k.as_str()
+                )),
+            }
+        }
         if let Some(e) = &r.endpoint {
             out.push_str(&format!("  endpoint  {e}\n"));
         }

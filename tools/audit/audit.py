@@ -23,8 +23,10 @@ import csv
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -89,9 +91,20 @@ def main():
         if not os.path.isdir(path):
             sys.stderr.write(f"{name}: {path} is missing, skipped\n")
             continue
-        res = inventory(a.binary, path)
+        # A sub-folder is read out of its repository: cercle honours the
+        # repository's .gitignore, and some provider repositories ignore
+        # `*.tf` (aliyun/terraform-provider-alicloud) although their examples
+        # are committed. The copy lives under /tmp, never in the checkout.
+        tmp = None
+        if sub != ".":
+            tmp = tempfile.mkdtemp(prefix="cercle-audit-")
+            shutil.copytree(path, os.path.join(tmp, sub))
+            res = inventory(a.binary, os.path.join(tmp, sub))
+            shutil.rmtree(tmp)
+        else:
+            res = inventory(a.binary, path)
         for r in res:
-            rel = os.path.relpath(r["file"], root)
+            rel = os.path.relpath(r["file"], tmp or root)
             cat = category(r)
             totals.setdefault(name, {"placed": 0, "unresolved": 0, "none": 0})[cat] += 1
             rows.append((cat, source, f"{rel}:{r['line']}", r["address"], r["type"], said(r)))

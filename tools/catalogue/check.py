@@ -101,7 +101,6 @@ def main(argv):
     schemas = argv[argv.index("--schemas") + 1] if "--schemas" in argv else None
     repos = dict(argv[i + 1].split("=", 1) for i, a in enumerate(argv) if a == "--repo")
     sources = set(load(os.path.join(ROOT, "rules", "catalogue.toml"))["sources"])
-    sources |= set(load(os.path.join(COR, "sources.toml"))["sources"])
     failed = False
     totals = {}
     types_of = {}
@@ -160,7 +159,7 @@ def main(argv):
         else:
             print(f"ok   {name:12} {len(types):5} types: " + ", ".join(f"{k} {v}" for k, v in count.items()))
     for f in sorted(os.listdir(COR)):
-        if not f.endswith(".toml") or f == "sources.toml":
+        if not f.endswith(".toml"):
             continue
         name = f[:-5]
         errors = []

@@ -20,6 +20,11 @@ use std::rc::Rc;
 /// Larger files are not read (their value is unknown).
 pub const MAX_FILE: u64 = 1 << 20;
 
+/// `fileset` visits at most this many directory entries and this many
+/// levels below its path: past them its value is unknown, naming the bound.
+pub const MAX_FILESET_ENTRIES: usize = 100_000;
+const MAX_FILESET_DEPTH: usize = 32;
+
 /// Evaluates a parsed template with these variables in scope.
 pub type Template<'a> = dyn Fn(&Expr, Vec<(Rc<str>, Val)>) -> Val + 'a;
 
@@ -44,13 +49,27 @@ pub fn call(
     let name = name.strip_prefix("core::").unwrap_or(name);
     if !matches!(
         name,
-        "file" | "fileexists" | "templatefile" | "templatestring" | "abspath"
+        "file"
+            | "fileexists"
+            | "fileset"
+            | "templatefile"
+            | "templatestring"
+            | "abspath"
+            | "pathexpand"
     ) {
         return None;
     }
     let unknown = |why: &str| Val::unknown(span, format!("{} ({why})", text()));
     if let Some(u) = args.iter().find(|a| a.is_unknown()) {
         return Some(u.clone());
+    }
+    // A null path is an error in Terraform (`try()` then falls through, as
+    // Fabric's `try(fileset(pathexpand(null), ...), [])` relies on), not an
+    // unknown value.
+    if matches!(name, "pathexpand" | "fileset")
+        && args.first().is_some_and(|a| matches!(a.v, V::Null))
+    {
+        return Some(Val::error(span, format!("{} (its path is null)", text())));
     }
     let first = args.first().and_then(|a| a.as_str().map(str::to_string));
     let Some(first) = first else {
@@ -60,6 +79,11 @@ pub fn call(
     if name != "templatestring" && first.starts_with('~') {
         return Some(unknown("a path in the home directory"));
     }
+    let via = |v: Val| args.iter().fold(v, |v, a| v.with_via(&a.via));
+    // Any other path is unchanged by `pathexpand`.
+    if name == "pathexpand" {
+        return Some(via(Val::str(&first)));
+    }
     let path = if name == "templatestring" {
         PathBuf::new()
     } else {
@@ -68,9 +92,15 @@ pub fn call(
             None => return Some(unknown("no module directory to read a file from")),
         }
     };
-    let via = |v: Val| args.iter().fold(v, |v, a| v.with_via(&a.via));
     Some(match name {
         "fileexists" => via(Val::bool(path.is_file())),
+        "fileset" => match args.get(1).and_then(|a| a.as_str()) {
+            Some(pattern) => match fileset(&path, pattern) {
+                Ok(files) => via(Val::list(files.iter().map(|f| Val::str(f)).collect())),
+                Err(why) => unknown(&why),
+            },
+            None => unknown("its pattern is not one known string"),
+        },
         // Go's filepath.Abs: joined to the working directory and cleaned.
         "abspath" => {
             let p = crate::discover::normalize(
@@ -119,6 +149,53 @@ fn template(files: &Files, tpl: &str, vars: Option<&Val>, span: Span) -> Result<
         [one] if let Some(s) = one.as_str() => Ok(Val::str(s)),
         _ => Err("the template does not give one known string"),
     }
+}
+
+/// Terraform's `fileset`: the regular files under `dir` whose path relative
+/// to it (`/`-separated) matches `pattern` (`*` and `?` stay inside one path
+/// element, `**` crosses them, `[...]` and `{a,b}` as in Go's doublestar),
+/// sorted. Bounded by [`MAX_FILESET_ENTRIES`] and a depth; links are not
+/// followed (nothing outside the directory is listed).
+fn fileset(dir: &Path, pattern: &str) -> Result<Vec<String>, String> {
+    let glob = globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("its pattern is not a valid glob: {e}"))?
+        .compile_matcher();
+    let meta =
+        std::fs::symlink_metadata(dir).map_err(|_| format!("{} cannot be read", dir.display()))?;
+    if !meta.is_dir() {
+        return Err(format!("{} is not a directory", dir.display()));
+    }
+    let (mut out, mut seen) = (Vec::new(), 0usize);
+    let mut stack = vec![(dir.to_path_buf(), String::new(), 0usize)];
+    while let Some((at, rel, depth)) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&at).map_err(|_| format!("{} cannot be read", at.display()))?;
+        for e in entries.flatten() {
+            seen += 1;
+            if seen > MAX_FILESET_ENTRIES {
+                return Err(format!(
+                    "{} holds more than {MAX_FILESET_ENTRIES} entries",
+                    dir.display()
+                ));
+            }
+            let Ok(kind) = e.file_type() else { continue };
+            let name = e.file_name().to_string_lossy().into_owned();
+            let r = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
+            if kind.is_dir() && depth < MAX_FILESET_DEPTH {
+                stack.push((e.path(), r, depth + 1));
+            } else if kind.is_file() && glob.is_match(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
 }
 
 fn resolve(root: &Path, p: &str) -> PathBuf {
@@ -251,6 +328,36 @@ mod tests {
         let none = files_in(None);
         let v = none("abspath", vec![Val::str("x")]).unwrap();
         assert!(v.as_unknown().unwrap().what.contains("no module directory"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn pathexpand_and_fileset_as_terraform() {
+        let dir = std::env::temp_dir().join(format!("cercle-funcs-fileset-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("data/projects/team")).unwrap();
+        std::fs::write(dir.join("data/projects/b.yaml"), "b").unwrap();
+        std::fs::write(dir.join("data/projects/a.yaml"), "a").unwrap();
+        std::fs::write(dir.join("data/projects/notes.md"), "n").unwrap();
+        std::fs::write(dir.join("data/projects/team/c.yaml"), "c").unwrap();
+        let f = files_in(Some(dir.clone()));
+        assert_eq!(
+            f("pathexpand", vec![Val::str("data/projects")]),
+            Some(Val::str("data/projects"))
+        );
+        assert!(f("pathexpand", vec![Val::str("~/x")]).unwrap().is_unknown());
+        let set = |p: &str, g: &str| f("fileset", vec![Val::str(p), Val::str(g)]).unwrap();
+        let strs = |v: &[&str]| Val::list(v.iter().map(|x| Val::str(x)).collect());
+        assert_eq!(set("data/projects", "*.yaml"), strs(&["a.yaml", "b.yaml"]));
+        assert_eq!(
+            set("data/projects", "**/*.yaml"),
+            strs(&["a.yaml", "b.yaml", "team/c.yaml"])
+        );
+        assert_eq!(set("data/projects", "*.json"), strs(&[]));
+        assert!(set("missing", "*.yaml").is_unknown());
+        // null is an error (which try() catches), not an unknown.
+        let null = f("pathexpand", vec![Val::null()]).unwrap();
+        assert!(null.as_unknown().is_some_and(|u| u.error));
+        assert!(set("data/projects", "[").is_unknown());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -9,6 +9,9 @@
 //!
 //! Every fact names a source, a key of `[sources]` in `rules/catalogue.toml`.
 
+pub mod typefile;
+pub mod types;
+
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -46,6 +49,10 @@ pub enum ZoneRule {
     TrailingLetter,
     /// `us-central1-a` -> `us-central1`, `fr-par-1` -> `fr-par`.
     TrailingSegment,
+    /// OVHcloud public cloud: trailing digits dropped (`GRA11` -> `GRA`,
+    /// `DE1` -> `DE`), or a trailing one-letter segment (`eu-west-par-a` ->
+    /// `eu-west-par`).
+    Ovh,
 }
 
 /// One provider: `rules/providers/<name>.toml`.
@@ -80,6 +87,10 @@ pub struct Provider {
     pub resource_zone_attrs: Vec<String>,
     #[serde(default)]
     pub zone_rule: ZoneRule,
+    /// Where the zone names the rule maps are documented, when the provider
+    /// file's `source_ref` does not say it (OVHcloud's `GRA11`).
+    #[serde(default)]
+    pub zone_source_ref: Option<String>,
     /// The provider is placed by its endpoint: a region that is not written is
     /// not a gap (OpenStack `region` is optional when `auth_url` is known).
     #[serde(default)]
@@ -334,7 +345,7 @@ pub struct Catalogue {
 }
 
 /// The built-in catalogue files, compiled in.
-const BUILTIN_CATALOGUE: &str = include_str!("../rules/catalogue.toml");
+const BUILTIN_CATALOGUE: &str = include_str!("../../rules/catalogue.toml");
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 
 /// Normalises a region name as providers compare them: lower case, no spaces,
@@ -488,6 +499,65 @@ impl Catalogue {
             .find(|p| p.source.eq_ignore_ascii_case(source))
     }
 
+    /// The type catalogue's entry for type `ty` of provider `source`, unless
+    /// a hand-written `[[global]]`, `[[parent]]` or `[[default]]` of the
+    /// provider's file decides the type (they win: FORMAT.md, precedence).
+    pub fn type_entry(&self, source: &str, ty: &str) -> Option<&'static types::TypeEntry> {
+        if let Some(p) = self.provider(source)
+            && (p.global(ty).is_some() || p.parent(ty).is_some() || p.default_for(ty).is_some())
+        {
+            return None;
+        }
+        types::lookup(source, ty)
+    }
+
+    /// Where the catalogue's knowledge of type `ty` of provider `source`
+    /// comes from: (the source key, which file): the hand-written fact that
+    /// decides it, else its type catalogue entry, else the provider's file.
+    pub fn type_source(&self, source: &str, ty: &str) -> Option<(&str, &'static str)> {
+        let p = self.provider(source);
+        if let Some(p) = p {
+            if let Some(g) = p.global(ty) {
+                return Some((&g.source_ref, "rules/providers"));
+            }
+            if let Some(x) = p.parent(ty) {
+                return Some((&x.source_ref, "rules/providers"));
+            }
+            if let Some(d) = p.default_for(ty) {
+                return Some((&d.source_ref, "rules/providers"));
+            }
+        }
+        if let Some(e) = types::lookup(source, ty) {
+            let from = if e.corrected {
+                "rules/providers/corrections"
+            } else {
+                "rules/providers/generated"
+            };
+            return Some((e.source_ref, from));
+        }
+        p.map(|p| (p.source_ref.as_str(), "rules/providers"))
+    }
+
+    /// The catalogued provider a local name not declared in
+    /// `required_providers` stands for, when `hashicorp/<local>` is not one
+    /// and exactly one provider of that type name exists elsewhere.
+    pub fn undeclared_source(&self, local: &str) -> Option<String> {
+        let implied = format!("hashicorp/{local}");
+        if self.provider(&implied).is_some()
+            || self.is_inert(&implied)
+            || types::table(&implied).is_some()
+        {
+            return None;
+        }
+        let mut found = self.providers.iter().filter(|p| {
+            p.source
+                .rsplit_once('/')
+                .is_some_and(|(_, ty)| ty.eq_ignore_ascii_case(local))
+        });
+        let one = found.next()?;
+        found.next().is_none().then(|| one.source.clone())
+    }
+
     /// Whether a provider places no data anywhere.
     pub fn is_inert(&self, source: &str) -> bool {
         self.inert_providers
@@ -501,6 +571,9 @@ impl Provider {
     /// (checked when the catalogue loads; every source must be cited by one).
     pub fn cited_sources(&self) -> Vec<(&str, String)> {
         let mut refs: Vec<(&str, String)> = vec![(self.source_ref.as_str(), "provider".into())];
+        if let Some(z) = &self.zone_source_ref {
+            refs.push((z.as_str(), "zone_rule".into()));
+        }
         refs.extend(
             self.data_region
                 .iter()
@@ -613,6 +686,17 @@ impl Provider {
             ZoneRule::TrailingSegment => {
                 let (head, _) = z.rsplit_once('-')?;
                 head.to_string()
+            }
+            ZoneRule::Ovh => {
+                let head = z.trim_end_matches(|c: char| c.is_ascii_digit());
+                if head.len() < z.len() && !head.is_empty() {
+                    head.to_string()
+                } else {
+                    match z.rsplit_once('-') {
+                        Some((head, last)) if last.len() == 1 => head.to_string(),
+                        _ => return None,
+                    }
+                }
             }
         };
         if self.region.is_empty() || self.region(&candidate).is_some() {
