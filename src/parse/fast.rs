@@ -29,7 +29,8 @@
 //! `a.0.1`, `a.*.b.*`, a token after an argument, a line break after an
 //! operator outside brackets, a quoted string over two lines...) and errors
 //! at the place a user looks for them (an unclosed block at its opening
-//! brace, an unclosed string at its opening quote).
+//! brace, an unclosed string at its opening quote, an unclosed heredoc at
+//! its `<<`).
 //!
 //! On anything else it is not sure of it returns "declined", and the caller
 //! runs hcl-edit, whose errors and error locations (CRC000) are then the
@@ -1383,11 +1384,30 @@ impl<'a> Parser<'a> {
         let indented = self.eat(b'-').is_some();
         let delim = self.ident()?.as_bytes();
         self.line_ending()?;
+        let content = self.pos;
         // A first line that looks like the delimiter does not end the
         // heredoc (hcl-edit needs a line ending before it): the scan below
         // does not look at it either, and bails out when no later line ends
         // the heredoc (hcl-edit then reads an empty one).
-        let (mut parts, stop) = self.elements(Mode::Heredoc(delim))?;
+        let Some((mut parts, stop)) = self.elements(Mode::Heredoc(delim)) else {
+            // No line closes it before the end of the file: said at the
+            // `<<`, where the user looks, rather than by hcl-edit at the
+            // first line of text.
+            if self.error.is_none()
+                && self.pos >= self.b.len()
+                && self.heredoc_end_at(content, delim).is_none()
+            {
+                let name = String::from_utf8_lossy(delim).into_owned();
+                return self.fail(
+                    start,
+                    format!(
+                        "Unterminated heredoc: no line `{name}` closes this heredoc before the \
+                         end of the file"
+                    ),
+                );
+            }
+            return None;
+        };
         let Stop::HeredocEnd(le) = stop else {
             return None;
         };
