@@ -247,4 +247,12 @@ fn a_clean_run_says_so() {
     );
     let (_, out, _) = run(&d, &["check", ".", "--format", "github", "--quiet"]);
     assert_eq!(out, "");
+    // No table of causes when there is nothing to group.
+    for format in ["human", "markdown", "github"] {
+        let (_, out, err) = run(&d, &["check", ".", "--format", format]);
+        assert!(
+            !out.contains("by cause") && !err.contains("by cause"),
+            "{format}: {out}{err}"
+        );
+    }
 }

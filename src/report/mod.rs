@@ -200,7 +200,7 @@ pub fn causes(findings: &[Finding]) -> Vec<Cause> {
 /// different causes needs no table).
 pub fn causes_worth_a_table(causes: &[Cause]) -> bool {
     let findings: usize = causes.iter().map(|c| c.count).sum();
-    causes.len() * 2 <= findings
+    !causes.is_empty() && causes.len() * 2 <= findings
 }
 
 /// How many causes the human and markdown tables show.
