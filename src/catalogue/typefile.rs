@@ -59,7 +59,7 @@ fn allowed(kind: &str) -> &'static [&'static str] {
         ],
         "provider" => &["location", "why"],
         "global" => &["holds_data", "why", "regions_from"],
-        "account" => &["holds_data", "why"],
+        "account" => &["holds_data", "why", "regions_from"],
         _ => &[],
     }
 }
