@@ -568,6 +568,46 @@ fn indent_with_a_huge_width_and_no_line_break() {
     });
 }
 
+/// Found by `fuzz_evaluator` (seed 0x1352956, case 289384: over 60 s): a
+/// call with one argument of two possible values and 65,536 others
+/// (`sort(x, (c ? 1 : 2), range(65536)...)`) cloned every partial
+/// combination at each argument. And a template of 100,000 interpolations
+/// (a 1 MB file) built a new string per piece: 11 s. Both are linear now.
+#[test]
+fn choices_over_many_arguments_and_long_templates_are_linear() {
+    big_stack(|| {
+        let interps = "${local.a}".repeat(100_000);
+        let t0 = Instant::now();
+        run_tree(
+            "reg-choices",
+            &tree(&[(
+                "main.tf",
+                &format!(
+                    "variable \"c\" {{}}\n\nlocals {{\n  a = \"xxxxxxxxxx\"\n  s = sort([], (var.c ? 1 : 2), range(0, 1000000)...)\n  t = \"{interps}\"\n}}\n\n\
+                     resource \"aws_s3_bucket\" \"r\" {{\n  region = length(local.s) + length(local.t) > 0 ? \"eu-west-3\" : \"x\"\n}}\n"
+                ),
+            )]),
+        );
+        let took = t0.elapsed();
+        assert!(took < Duration::from_secs(15), "{took:?}");
+        // The combinations are those of the arguments' alternatives, in
+        // order, the first argument varying slowest.
+        let two = |a: &str, b: &str| Val::choice(vec![Val::str(a), Val::str(b)]);
+        let v =
+            cercle::eval::value::map_alts(&[two("a", "b"), Val::str("-"), two("1", "2")], |xs| {
+                Val::str(
+                    &xs.iter()
+                        .map(|x| x.as_str().unwrap_or("?").to_string())
+                        .collect::<String>(),
+                )
+            });
+        assert_eq!(
+            v,
+            Val::choice(["a-1", "a-2", "b-1", "b-2"].map(Val::str).to_vec())
+        );
+    });
+}
+
 /// Found by `fuzz_evaluator` (seed 20261205, case 26864: 28 s): the set
 /// functions compared every element with every other one, so
 /// `setintersection(range(65536))` took 20 s (a million elements: hours).
