@@ -16,8 +16,8 @@ const EU27: &[&str] = &[
 const EEA: &[&str] = &["IS", "LI", "NO"];
 /// Countries of the regions outside the EEA (ISO 3166-1 alpha-2).
 const OTHER: &[&str] = &[
-    "AE", "AU", "BH", "BR", "CA", "CH", "CL", "CN", "GB", "HK", "ID", "IL", "IN", "JP", "KR", "MX",
-    "MY", "NZ", "QA", "SA", "SG", "TH", "TW", "US", "ZA",
+    "AE", "AU", "BH", "BR", "CA", "CH", "CL", "CN", "CO", "GB", "HK", "ID", "IL", "IN", "JP", "KR",
+    "MA", "MX", "MY", "NZ", "PH", "QA", "SA", "SG", "TH", "TW", "US", "ZA",
 ];
 
 fn cat() -> &'static Catalogue {
