@@ -364,10 +364,15 @@ impl<'a> Eval<'a> {
         }
     }
 
+    /// The unknown value of an expression that reads itself.
+    fn refers_to_itself(&self, span: Span) -> Val {
+        Val::unknown(span, format!("{} (refers to itself)", self.text(span)))
+    }
+
     fn guarded(&self, key: (InstId, u8, String), span: Span, f: impl FnOnce() -> Val) -> Val {
         if !self.active.borrow_mut().insert(key.clone()) {
             self.note_cycle();
-            return Val::unknown(span, format!("{} (refers to itself)", self.text(span)));
+            return self.refers_to_itself(span);
         }
         let v = f();
         self.active.borrow_mut().remove(&key);
@@ -1477,12 +1482,12 @@ impl<'a> Eval<'a> {
                 self.whole_cyclic.borrow_mut().insert(key);
             }
             self.note_cycle();
-            return Val::unknown(span, format!("{} (refers to itself)", self.text(span)));
+            return self.refers_to_itself(span);
         }
         let v = build();
         self.whole_building.borrow_mut().remove(&key);
         if self.whole_cyclic.borrow().contains(&key) {
-            return Val::unknown(span, format!("{} (refers to itself)", self.text(span)));
+            return self.refers_to_itself(span);
         }
         v
     }
