@@ -383,3 +383,101 @@ fn a_remote_state_outside_the_tier_is_crc006() {
         f[0]
     );
 }
+
+#[test]
+fn generate_contents_with_directives_are_evaluated_and_shown_as_the_generated_file() {
+    let d = tempdir("terragrunt", "generate-directives");
+    std::fs::create_dir_all(d.join("app")).unwrap();
+    std::fs::write(
+        d.join("root.hcl"),
+        "locals {\n  eu = true\n}\n\ngenerate \"provider\" {\n  path      = \"provider.tf\"\n  if_exists = \"overwrite\"\n  contents  = <<EOF\nprovider \"aws\" {\n%{ if local.eu ~}\n  region = \"eu-west-3\"\n%{ else ~}\n  region = \"us-east-1\"\n%{ endif ~}\n}\nEOF\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("app/terragrunt.hcl"),
+        "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("app/main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(&d, &["inventory", ".", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v = json(&out);
+    let r = &v["resources"][0];
+    assert_eq!(r["regions"], serde_json::json!(["eu-west-3"]), "{out}");
+    // The region is shown where it is in the generated text, named after the
+    // block that wrote it, not at a line of root.hcl that does not hold it.
+    let (_, human, _) = run(&d, &["inventory", "."]);
+    assert!(
+        human.contains("root.hcl (generate \"provider\": provider.tf):"),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_broken_terragrunt_json_file_is_crc000_at_its_place_and_the_others_are_checked() {
+    let d = repo("terragrunt-json", "broken-json");
+    std::fs::write(
+        d.join("us/us-east-1/data/terragrunt.hcl.json"),
+        "{\n  \"inputs\": {\n    \"name\": \"x\",\n  }\n}\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
+    let v = json(&out);
+    let broken: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "CRC000")
+        .collect();
+    assert_eq!(broken.len(), 1, "{out} {err}");
+    assert!(
+        broken[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("us/us-east-1/data/terragrunt.hcl.json"),
+        "{}",
+        broken[0]
+    );
+    assert_eq!(broken[0]["line"], 4, "{}", broken[0]);
+    // The Paris unit is still read: its bucket is in the inventory.
+    let (_, inv, _) = run(&d, &["inventory", ".", "--format", "json"]);
+    assert!(inv.contains("\"eu-west-3\""), "{inv}");
+}
+
+#[test]
+fn an_include_inside_an_included_file_is_named_once_as_terragrunt_refuses_it() {
+    let d = repo("terragrunt-live", "nested-include");
+    // root.hcl (included by both units) includes another file: Terragrunt
+    // stops with "Only one level of includes is allowed".
+    let root = d.join("root.hcl");
+    let text = std::fs::read_to_string(&root).unwrap();
+    std::fs::write(
+        &root,
+        format!("include \"common\" {{\n  path = \"common.hcl\"\n}}\n{text}"),
+    )
+    .unwrap();
+    std::fs::write(d.join("common.hcl"), "locals {}\n").unwrap();
+    let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
+    let v = json(&out);
+    let nested: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("one level of includes")
+        })
+        .collect();
+    assert_eq!(nested.len(), 1, "{out} {err}");
+    assert_eq!(nested[0]["code"], "CRC003");
+    assert_eq!(nested[0]["line"], 1);
+    // The units are still checked, their region still read through root.hcl.
+    let (_, inv, _) = run(&d, &["inventory", ".", "--format", "json"]);
+    assert!(inv.contains("\"eu-west-3\""), "{inv}");
+}

@@ -51,6 +51,24 @@ pub fn parse_tf_json(text: &str, file: FileId) -> Result<Body, SyntaxError> {
     Conv { file }.body(&root, Ctx::Root, "the file")
 }
 
+/// Parses a Terragrunt JSON configuration (`terragrunt.hcl.json`, a
+/// `root.hcl.json` it includes): the same JSON rules, with Terragrunt's
+/// blocks (`include`, `generate`, `dependency`...) instead of Terraform's;
+/// `inputs` and the other top-level keys are attributes.
+pub fn parse_terragrunt_json(text: &str, file: FileId) -> Result<Body, SyntaxError> {
+    let root = json::parse(text, file)?;
+    if root.as_object().is_none() {
+        return Err(err(
+            root.span.start as usize,
+            format!(
+                "a Terragrunt JSON configuration must be an object at its root, found {}",
+                root.type_name()
+            ),
+        ));
+    }
+    Conv { file }.body(&root, Ctx::TgRoot, "the file")
+}
+
 /// Parses a `.tfvars.json` file: each property is a variable value, taken
 /// literally (strings are not templates).
 pub fn parse_tfvars_json(text: &str, file: FileId) -> Result<Body, SyntaxError> {
@@ -108,6 +126,10 @@ enum Ctx {
     Removed,
     /// `locals`, `required_providers`, `backend`, `connection`... : attributes only.
     Plain,
+    /// A Terragrunt configuration's top level.
+    TgRoot,
+    /// Terragrunt's `terraform` block (hooks and `extra_arguments`).
+    TgTerraform,
 }
 
 /// A nested block type: the names of its labels (for messages) and its body.
@@ -168,7 +190,41 @@ fn block_spec(ctx: Ctx, key: &str) -> Option<Spec> {
 
         (Check, "data") => spec(&["data source type", "data source name"], Resource),
         (Check, "assert") => spec(&[], Plain),
+
+        (TgRoot, "terraform") => spec(&[], TgTerraform),
+        (
+            TgRoot,
+            "locals" | "remote_state" | "dependencies" | "exclude" | "errors" | "engine"
+            | "catalog",
+        ) => spec(&[], Plain),
+        (TgRoot, "generate") => spec(&["generate name"], Plain),
+        (TgRoot, "dependency") => spec(&["dependency name"], Plain),
+        (TgRoot, "feature") => spec(&["feature name"], Plain),
+        (TgRoot, "unit") => spec(&["unit name"], Plain),
+        (TgRoot, "stack") => spec(&["stack name"], Plain),
+        (TgTerraform, "extra_arguments" | "before_hook" | "after_hook" | "error_hook") => {
+            spec(&["name"], Plain)
+        }
         _ => None,
+    }
+}
+
+/// Terragrunt's `include`: labeled (`{"root": {"path": ...}}`) unless its
+/// object has a `path` that is not itself an object (the bare `include`,
+/// `{"path": ...}`), as Terragrunt reads an unlabeled `include {}`.
+fn include_spec(v: &Value) -> Spec {
+    let bare = |ms: &[Member]| {
+        ms.iter()
+            .any(|m| m.key.as_str() == "path" && m.value.as_object().is_none())
+    };
+    let is_bare = match &v.kind {
+        ValueKind::Object(ms) => bare(ms),
+        ValueKind::Array(items) => items.iter().any(|i| i.as_object().is_some_and(bare)),
+        _ => false,
+    };
+    Spec {
+        labels: if is_bare { &[] } else { &["include name"] },
+        ctx: Ctx::Plain,
     }
 }
 
@@ -273,7 +329,12 @@ impl Conv {
             if key == "//" {
                 continue;
             }
-            let spec = block_spec(ctx, key).or_else(|| {
+            let spec = if ctx == Ctx::TgRoot && key == "include" {
+                Some(include_spec(&m.value))
+            } else {
+                block_spec(ctx, key)
+            };
+            let spec = spec.or_else(|| {
                 // An unknown top-level key: a block without labels when it
                 // looks like one (Terraform would reject it anyway).
                 (ctx == Ctx::Root && is_body_like(&m.value)).then_some(Spec {
@@ -1123,5 +1184,49 @@ module "net" {
             eprintln!("tf_json: {:.0} MB/s", s.len() as f64 / dt / 1e6);
             assert!(!body.blocks.is_empty());
         }
+    }
+
+    #[test]
+    fn terragrunt_json_blocks_and_attributes() {
+        let t = r#"{
+  "include": {"path": "${find_in_parent_folders()}"},
+  "terraform": {"source": "../m", "before_hook": {"h": {"commands": ["plan"]}}},
+  "generate": {"provider": {"path": "p.tf", "contents": "x"}},
+  "dependency": {"vpc": {"config_path": "../vpc", "mock_outputs": {"id": "v"}}},
+  "remote_state": {"backend": "s3", "config": {"region": "eu-west-3"}},
+  "inputs": {"name": "n", "tags": {"a": "b"}},
+  "iam_role": "arn"
+}"#;
+        let b = parse_terragrunt_json(t, 0).unwrap();
+        let inc = b.block("include").unwrap();
+        assert!(inc.labels.is_empty(), "a bare include: {inc:?}");
+        assert!(inc.body.attr("path").is_some());
+        let tf = b.block("terraform").unwrap();
+        assert!(tf.body.attr("source").is_some());
+        assert_eq!(tf.body.block("before_hook").unwrap().labels, ["h"]);
+        assert_eq!(b.block("generate").unwrap().labels, ["provider"]);
+        assert_eq!(b.block("dependency").unwrap().labels, ["vpc"]);
+        assert!(
+            b.block("remote_state")
+                .unwrap()
+                .body
+                .attr("config")
+                .is_some()
+        );
+        // `inputs` is an attribute (an object value), not a block.
+        assert!(b.attr("inputs").is_some() && b.block("inputs").is_none());
+        assert!(b.attr("iam_role").is_some());
+        // A named include, one or several.
+        let named = parse_terragrunt_json(
+            r#"{"include": {"root": {"path": "r.hcl", "expose": true}, "env": {"path": "e.hcl"}}}"#,
+            0,
+        )
+        .unwrap();
+        let labels: Vec<&str> = named
+            .blocks("include")
+            .map(|b| b.labels[0].as_str())
+            .collect();
+        assert_eq!(labels, ["root", "env"]);
+        assert!(parse_terragrunt_json("[1]", 0).is_err());
     }
 }

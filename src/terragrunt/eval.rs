@@ -194,6 +194,21 @@ impl<'a> Scope<'a> {
     fn template(&self, parts: &[TemplatePart], span: Span) -> Val {
         let mut out = String::new();
         let mut via = None;
+        match self.template_into(parts, span, &mut out, &mut via) {
+            Ok(()) => Val::str(&out).with_via(&via),
+            Err(unknown) => unknown,
+        }
+    }
+
+    /// Appends a template's text to `out`; `%{ if }` with a known condition
+    /// takes its branch. `Err`: the unknown value the template is.
+    fn template_into(
+        &self,
+        parts: &[TemplatePart],
+        span: Span,
+        out: &mut String,
+        via: &mut crate::eval::value::Via,
+    ) -> Result<(), Val> {
         for p in parts {
             match p {
                 TemplatePart::Literal(s) => out.push_str(s),
@@ -201,17 +216,26 @@ impl<'a> Scope<'a> {
                     let v = self.eval(e);
                     match v.to_string_value() {
                         Some(s) => out.push_str(&s),
-                        None if v.is_unknown() => return v,
-                        None => return Val::unknown(e.span, self.files.text(e.span)),
+                        None if v.is_unknown() => return Err(v),
+                        None => return Err(Val::unknown(e.span, self.files.text(e.span))),
                     }
                     if via.is_none() {
-                        via = v.via.clone();
+                        *via = v.via.clone();
                     }
                 }
-                _ => return Val::unknown(span, self.files.text(span)),
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                } => match self.eval(cond).v {
+                    V::Bool(true) => self.template_into(then, span, out, via)?,
+                    V::Bool(false) => self.template_into(otherwise, span, out, via)?,
+                    _ => return Err(Val::unknown(cond.span, self.files.text(cond.span))),
+                },
+                TemplatePart::For(_) => return Err(Val::unknown(span, self.files.text(span))),
             }
         }
-        Val::str(&out).with_via(&via)
+        Ok(())
     }
 
     fn binary(&self, op: BinaryOp, a: &Expr, b: &Expr, span: Span) -> Val {
@@ -276,8 +300,15 @@ impl<'a> Scope<'a> {
                 None => Val::str("."),
             },
             "find_in_parent_folders" => {
-                let file = s(0).unwrap_or_else(|| "terragrunt.hcl".to_string());
-                match find_in_parent_folders(&d.unit, &file) {
+                let named = s(0);
+                let file = named
+                    .clone()
+                    .unwrap_or_else(|| "terragrunt.hcl".to_string());
+                let found = match named {
+                    Some(_) => find_in_parent_folders(&d.unit, &file),
+                    None => find_unit_file_in_parent_folders(&d.unit),
+                };
+                match found {
                     Some(p) => path(&p),
                     None => match vals.get(1) {
                         Some(v) => v.clone(),
@@ -402,6 +433,23 @@ pub fn relative(to: &Path, from: &Path) -> String {
 }
 
 /// The nearest `name` in the parent folders of `dir` (not `dir` itself).
+/// `find_in_parent_folders()` without a name: the nearest parent folder's
+/// `terragrunt.hcl`, or its `terragrunt.hcl.json`.
+fn find_unit_file_in_parent_folders(dir: &Path) -> Option<PathBuf> {
+    let mut cur = dir.parent();
+    while let Some(d) = cur {
+        if let Some(p) = crate::discover::UNIT_FILE_NAMES
+            .iter()
+            .map(|n| d.join(n))
+            .find(|p| p.is_file())
+        {
+            return Some(p);
+        }
+        cur = d.parent();
+    }
+    None
+}
+
 pub fn find_in_parent_folders(dir: &Path, name: &str) -> Option<PathBuf> {
     let mut cur = dir.parent();
     while let Some(d) = cur {

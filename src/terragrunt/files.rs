@@ -3,7 +3,7 @@
 //! source map so that findings and origins can point into them.
 
 use crate::eval::value::Val;
-use crate::findings::{Code, Finding};
+use crate::findings::Finding;
 use crate::model::Body;
 use crate::source::{FileId, SourceMap, Span};
 use std::cell::RefCell;
@@ -149,17 +149,12 @@ impl ConfigFiles {
             shown.clone(),
             Arc::from(text.as_str()),
         );
-        if path.to_string_lossy().ends_with(".json") {
-            let why = format!("{shown}: Terragrunt JSON configuration is not read yet");
-            self.findings.borrow_mut().push(Finding::new(
-                Code::Crc003,
-                id,
-                Some(Span::new(id, 0, 0)),
-                why.clone(),
-            ));
-            return Err((false, why));
-        }
-        match crate::parse::hcl::parse_body(&text, id) {
+        let parsed = if path.to_string_lossy().ends_with(".json") {
+            crate::parse::tf_json::parse_terragrunt_json(&text, id)
+        } else {
+            crate::parse::hcl::parse_body(&text, id)
+        };
+        match parsed {
             Ok(body) => Ok(Rc::new(LoadedFile { id, body })),
             Err(e) => {
                 let f = crate::parse::load::parse_error_finding(

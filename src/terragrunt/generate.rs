@@ -73,21 +73,40 @@ fn one(
     let file = contents.expr.span.file;
     let mut given = Vec::new();
     let start = contents.expr.span.start as usize;
+    // A JSON configuration writes the contents on one line, with `\n`
+    // escapes: its lines cannot be kept, so the generated file is shown as
+    // itself, named after the block that wrote it (`root.hcl.json (generate
+    // "provider": provider.tf)`).
+    let json = s
+        .files
+        .sources
+        .borrow()
+        .get(file)
+        .path
+        .to_string_lossy()
+        .ends_with(".json");
     let text = match &contents.expr.kind {
-        ExprKind::Template(parts) => in_place(s, file, start, parts, &mut given),
+        ExprKind::Template(parts) => in_place(s, file, start, parts, json, &mut given),
         ExprKind::Str(lit) => in_place(
             s,
             file,
             start,
             &[TemplatePart::Literal(lit.clone())],
+            json,
             &mut given,
         ),
         _ => None,
     };
+    // Contents with `%{ }` directives are evaluated whole: their lines are
+    // not the file's, so the file is shown as itself too.
+    let alone = json || text.is_none();
     let text = match text {
         Some(t) => t,
         None => match s.eval(&contents.expr).as_str() {
-            Some(t) => t.to_string(),
+            Some(t) => {
+                given.clear();
+                t.to_string()
+            }
             None => {
                 findings.push(Finding::new(
                     Code::Crc003,
@@ -102,7 +121,10 @@ fn one(
         },
     };
     let mut sources = s.files.sources.borrow_mut();
-    let display = sources.get(file).display.clone();
+    let mut display = sources.get(file).display.clone();
+    if alone {
+        display = format!("{display} (generate {label:?}: {name})");
+    }
     let id = sources.add(unit_dir.join(&name), display, Arc::from(text.as_str()));
     Some(Generated {
         name,
@@ -117,12 +139,13 @@ fn one(
 /// (newlines kept) and the contents as Terragrunt writes them, each
 /// Terragrunt interpolation replaced by its value (an unknown one is kept as
 /// written, for Terraform's evaluation to name). `None` for a template with
-/// directives.
+/// directives. `alone`: the contents only, nothing of the file before them.
 fn in_place(
     s: &Scope,
     file: FileId,
     start: usize,
     parts: &[TemplatePart],
+    alone: bool,
     given: &mut Vec<GivenAt>,
 ) -> Option<String> {
     let src = s.files.sources.borrow().get(file).text.clone();
@@ -135,11 +158,14 @@ fn in_place(
     } else {
         1
     };
-    let mut out: String = head
-        .chars()
-        .chain(rest.get(..skip)?.chars())
-        .map(|c| if c == '\n' { '\n' } else { ' ' })
-        .collect();
+    let mut out: String = if alone {
+        String::new()
+    } else {
+        head.chars()
+            .chain(rest.get(..skip)?.chars())
+            .map(|c| if c == '\n' { '\n' } else { ' ' })
+            .collect()
+    };
     for p in parts {
         match p {
             TemplatePart::Literal(l) => out.push_str(&l.replace("${", "$${").replace("%{", "%%{")),

@@ -319,6 +319,7 @@ fn includes(scope: &Scope, files: &ConfigFiles, findings: &mut Vec<Finding>) -> 
         let path = crate::discover::normalize(&scope.dirs.here.join(p));
         match files.get(&path) {
             Loaded::Ok(file) => {
+                nested_include(&file, files);
                 let expose = b
                     .body
                     .attr("expose")
@@ -335,6 +336,24 @@ fn includes(scope: &Scope, files: &ConfigFiles, findings: &mut Vec<Finding>) -> 
         }
     }
     out
+}
+
+/// An included file that includes another: Terragrunt stops there ("Only
+/// one level of includes is allowed"), so what the second file sets is not
+/// read; said once per file, whatever the number of units including it.
+fn nested_include(file: &LoadedFile, files: &ConfigFiles) {
+    for b in file.body.blocks("include") {
+        let f = Finding::new(
+            Code::Crc003,
+            file.id,
+            Some(b.head_span()),
+            "an included file cannot include another: Terragrunt allows one level of includes (\"Only one level of includes is allowed\"), so this include is not read".to_string(),
+        );
+        let mut found = files.findings.borrow_mut();
+        if !found.iter().any(|g| g.span == f.span) {
+            found.push(f);
+        }
+    }
 }
 
 /// What an unknown value says it is.
