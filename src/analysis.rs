@@ -201,6 +201,10 @@ pub struct Analysis {
     /// When PATH arguments name files: only findings touching these files are
     /// reported (SPEC §1).
     pub explicit_files: Option<BTreeSet<FileId>>,
+    /// With `explicit_files`: the roots whose every finding is reported,
+    /// the Terragrunt units whose own configuration (or declaring stack
+    /// file) was named.
+    pub explicit_roots: BTreeSet<u32>,
     /// The kind of every parsed file.
     pub file_kinds: Vec<(FileId, FileKind)>,
     /// The display name of each module's directory (same index as `modules`).

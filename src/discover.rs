@@ -273,13 +273,19 @@ pub fn discover(paths: &[PathBuf], excluded: &(dyn Fn(&Path) -> bool + Sync)) ->
 
 /// The Terragrunt units under `root` (walked as [`discover`] does): the
 /// units that may read a Terragrunt file named on the command line.
-pub fn find_units(root: &Path, excluded: &(dyn Fn(&Path) -> bool + Sync)) -> Vec<PathBuf> {
+/// Also the stack files not generated yet.
+pub fn find_units(
+    root: &Path,
+    excluded: &(dyn Fn(&Path) -> bool + Sync),
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut out = Discovery::default();
     let mut seen = HashSet::new();
     walk(root, excluded, &mut out, &mut seen);
     out.units.sort();
     out.units.dedup();
-    out.units
+    out.stacks.sort();
+    out.stacks.dedup();
+    (out.units, out.stacks)
 }
 
 fn push(

@@ -199,7 +199,7 @@ pub struct PlacementSummary {
 }
 
 /// One finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
@@ -217,7 +217,45 @@ pub struct Finding {
     /// The block the finding is about (a resource's labels), where an ignore
     /// comment above the block applies too.
     pub block: Option<Span>,
+    /// The root module (index in `Analysis::modules`) whose evaluation gave
+    /// it, when it is about that root's resources: a named Terragrunt unit
+    /// file (or the stack file declaring the unit) reports them all. Not
+    /// part of a finding's identity: the same finding reached from two
+    /// roots is one.
+    pub root: Option<u32>,
 }
+
+impl PartialEq for Finding {
+    fn eq(&self, o: &Finding) -> bool {
+        let Finding {
+            code,
+            severity,
+            message,
+            span,
+            file,
+            address,
+            tier,
+            placement,
+            related,
+            help,
+            block,
+            root: _,
+        } = self;
+        (code, severity, message, span, file, address)
+            == (
+                &o.code,
+                &o.severity,
+                &o.message,
+                &o.span,
+                &o.file,
+                &o.address,
+            )
+            && (tier, placement, related, help, block)
+                == (&o.tier, &o.placement, &o.related, &o.help, &o.block)
+    }
+}
+
+impl Eq for Finding {}
 
 impl Finding {
     pub fn new(code: Code, file: FileId, span: Option<Span>, message: String) -> Finding {
@@ -233,6 +271,7 @@ impl Finding {
             related: Vec::new(),
             help: None,
             block: None,
+            root: None,
         }
     }
 }

@@ -329,7 +329,7 @@ fn a_config_that_reads_itself_is_named_and_many_reads_stay_bounded() {
 }
 
 #[test]
-fn a_stack_not_generated_is_one_crc003_naming_its_units() {
+fn a_stack_not_generated_is_one_crc003_per_unit_whose_catalog_is_not_mapped() {
     let d = tempdir("terragrunt", "stack-not-generated");
     std::fs::create_dir_all(d.join("prod/svc")).unwrap();
     std::fs::write(
@@ -346,14 +346,80 @@ fn a_stack_not_generated_is_one_crc003_naming_its_units() {
         .iter()
         .filter(|f| f["code"] == "CRC003")
         .collect();
-    assert_eq!(f.len(), 1, "{out} {err}");
-    let m = f[0]["message"].as_str().unwrap();
-    assert!(m.contains("2 unit(s) (db, role) are not checked"), "{m}");
-    assert!(m.contains("terragrunt stack generate"), "{m}");
-    // Once generated, the stack's units are checked and the stack is quiet.
+    assert_eq!(f.len(), 2, "{out} {err}");
+    for (f, unit) in f.iter().zip(["db", "role"]) {
+        let m = f["message"].as_str().unwrap();
+        assert!(
+            m.contains(&format!("unit \"{unit}\" is not checked")),
+            "{m}"
+        );
+        assert!(
+            m.contains(&format!("github.com/acme/catalog//units/{unit}")),
+            "{m}"
+        );
+        assert!(m.contains("remote = \"github.com/acme/catalog\""), "{m}");
+        assert_eq!(f["line"], if unit == "db" { 2 } else { 6 }, "{f}");
+    }
+    // Once generated, the stack's units are checked there and the stack
+    // file is not read again.
     std::fs::create_dir_all(d.join("prod/svc/.terragrunt-stack")).unwrap();
     let (_, out, _) = run(&d, &["check", ".", "--format", "json"]);
-    assert!(!out.contains("is not generated"), "{out}");
+    assert!(!out.contains("is not checked"), "{out}");
+}
+
+#[test]
+fn stacks_nest_within_bounds_and_a_catalog_stack_is_read_through_its_caller() {
+    let d = tempdir("terragrunt", "stack-bounds");
+    // A stack of 30 stacks of 30 stacks of 30 units (27,000 units): the
+    // expansion stops at its bound and says so, quickly.
+    std::fs::create_dir_all(d.join("cat/a")).unwrap();
+    std::fs::create_dir_all(d.join("cat/b")).unwrap();
+    std::fs::create_dir_all(d.join("cat/u")).unwrap();
+    std::fs::create_dir_all(d.join("live")).unwrap();
+    let blocks = |kind: &str, src: &str| {
+        (0..30)
+            .map(|i| format!("{kind} \"x{i}\" {{\n  source = \"{src}\"\n  path = \"x{i}\"\n}}\n"))
+            .collect::<String>()
+    };
+    std::fs::write(
+        d.join("live/terragrunt.stack.hcl"),
+        blocks("stack", "../cat/a"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("cat/a/terragrunt.stack.hcl"),
+        blocks("stack", "../b"),
+    )
+    .unwrap();
+    std::fs::write(d.join("cat/b/terragrunt.stack.hcl"), blocks("unit", "../u")).unwrap();
+    std::fs::write(d.join("cat/u/terragrunt.hcl"), "inputs = {}\n").unwrap();
+    std::fs::write(
+        d.join("cat/u/main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
+    let v = json(&out);
+    let bound: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("more than 10000 units and stacks")
+        })
+        .collect();
+    assert_eq!(bound.len(), 1, "{err}");
+    // cat/a and cat/b are nested stacks: not expanded alone. The units
+    // checked are those within the bound.
+    let units = v["summary"]["units"].as_u64().unwrap();
+    assert!((8_000..10_000).contains(&units), "{units}");
+    assert!(
+        !out.contains("cat/a/.terragrunt-stack"),
+        "cat/a expanded alone"
+    );
 }
 
 #[test]
@@ -480,4 +546,56 @@ fn an_include_inside_an_included_file_is_named_once_as_terragrunt_refuses_it() {
     // The units are still checked, their region still read through root.hcl.
     let (_, inv, _) = run(&d, &["inventory", ".", "--format", "json"]);
     assert!(inv.contains("\"eu-west-3\""), "{inv}");
+}
+
+#[test]
+fn a_named_unit_or_stack_file_reports_every_finding_of_its_units() {
+    let d = repo("terragrunt-stack-catalog", "named-stack");
+    // The stack file of us-east-1 declares the unit placed in North
+    // Virginia: its CRC002 (decided by region.hcl, not by the stack file)
+    // is reported, and nothing of the Paris stack.
+    let (_, out, err) = run(
+        &d,
+        &[
+            "check",
+            "live/non-prod/us-east-1/terragrunt.stack.hcl",
+            "--format",
+            "json",
+        ],
+    );
+    let v = json(&out);
+    assert_eq!(
+        roots_of_findings(&v),
+        ["CRC002 aws_s3_bucket.this", "CRC003 -"],
+        "{out} {err}"
+    );
+    assert_eq!(v["summary"]["units"], 1, "{out}");
+    let (_, out, _) = run(
+        &d,
+        &[
+            "check",
+            "live/prod/eu-west-3/terragrunt.stack.hcl",
+            "--format",
+            "json",
+        ],
+    );
+    let v = json(&out);
+    assert_eq!(roots_of_findings(&v), Vec::<String>::new(), "{out}");
+    assert_eq!(v["summary"]["units"], 3, "{out}");
+    // A unit's own terragrunt.hcl, from a working directory below the
+    // repository root: the unit once, with its findings.
+    let live = repo("terragrunt-live", "named-unit");
+    let (_, out, err) = run(
+        &live.join("non-prod"),
+        &[
+            "check",
+            "us-east-1/qa/mysql/terragrunt.hcl",
+            "--format",
+            "json",
+        ],
+    );
+    let v = json(&out);
+    assert_eq!(v["summary"]["units"], 1, "{out} {err}");
+    assert_eq!(v["summary"]["resources"], 2, "{out}");
+    assert_eq!(roots_of_findings(&v), ["CRC009 -"], "{out}");
 }

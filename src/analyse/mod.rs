@@ -118,7 +118,7 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
     }
     let cli = load_cli_values(&opts.var_args, &mut an.sources, &cwd, &mut an.findings)?;
     let file_args = disc.file_args;
-    let (units, named_hcl) = terragrunt_units(&disc, opts, &mut an, &cwd);
+    let (units, named_hcl, explicit_units) = terragrunt_units(&disc, opts, &mut an, &cwd);
     let unit_sources: Vec<PathBuf> = units.iter().filter_map(|u| u.module.clone()).collect();
     let mut tree = load_tree(
         disc.files,
@@ -184,6 +184,12 @@ fn analyse_in_pool(opts: &Options, cat: &Catalogue) -> Result<Analysis, UsageErr
                 .collect(),
         );
     }
+    an.explicit_roots = modules
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.unit.as_ref().is_some_and(|u| explicit_units.contains(u)))
+        .map(|(i, _)| i as u32)
+        .collect();
     an.root_names = modules
         .iter()
         .map(|m| crate::source::display_path(m.unit.as_ref().unwrap_or(&m.dir), &cwd))
@@ -223,8 +229,10 @@ fn discover_paths(opts: &Options, cwd: &Path) -> Result<Discovery, UsageError> {
     Ok(disc)
 }
 
-/// The Terragrunt units to check, and the files of theirs named on the
-/// command line (with the files their `generate` blocks wrote). A named
+/// The Terragrunt units to check, the files of theirs named on the command
+/// line (with the files their `generate` blocks wrote), and the units whose
+/// own configuration or declaring stack file is named (all their findings
+/// are reported). A named
 /// Terragrunt file (`region.hcl`, `root.hcl`: what a pre-commit hook passes)
 /// brings in every unit of the repository that reads it, and only those.
 fn terragrunt_units(
@@ -232,10 +240,11 @@ fn terragrunt_units(
     opts: &Options,
     an: &mut Analysis,
     cwd: &Path,
-) -> (Vec<crate::terragrunt::Unit>, Vec<FileId>) {
+) -> (Vec<crate::terragrunt::Unit>, Vec<FileId>, Vec<PathBuf>) {
     an.terragrunt =
         !(disc.units.is_empty() && disc.stacks.is_empty() && disc.terragrunt_args.is_empty());
     let mut dirs = disc.units.clone();
+    let mut stacks = disc.stacks.clone();
     if let Some(first) = disc.terragrunt_args.first() {
         let start = absolute(&dir_of(first), cwd);
         let root = start
@@ -250,18 +259,30 @@ fn terragrunt_units(
         };
         let exclude = build_globs(&opts.exclude).ok().flatten();
         let excluded = |p: &Path| exclude.as_ref().is_some_and(|g| g.is_match(p));
-        dirs.extend(discover::find_units(&root, &excluded));
+        let (more_units, more_stacks) = discover::find_units(&root, &excluded);
+        // Found from a repository root above the working directory: named
+        // as discovery names them (relative), so that no unit is read twice.
+        let relative = |p: PathBuf| match p.strip_prefix(cwd) {
+            Ok(r) if r.as_os_str().is_empty() => PathBuf::from("."),
+            Ok(r) => r.to_path_buf(),
+            Err(_) => p,
+        };
+        let more_units: Vec<PathBuf> = more_units.into_iter().map(relative).collect();
+        let more_stacks: Vec<PathBuf> = more_stacks.into_iter().map(relative).collect();
+        dirs.extend(more_units);
         dirs.sort();
         dirs.dedup();
+        stacks.extend(more_stacks);
+        stacks.sort();
+        stacks.dedup();
     }
-    let units = crate::terragrunt::evaluate_units(&dirs, &mut an.sources, cwd, &opts.sources);
+    let units =
+        crate::terragrunt::evaluate_units(&dirs, &stacks, &mut an.sources, cwd, &opts.sources);
     an.findings.extend(units.findings);
-    let stacks = crate::terragrunt::ungenerated_stacks(&disc.stacks, &mut an.sources, cwd);
-    an.findings.extend(stacks);
     let mut units = units.units;
     if disc.terragrunt_args.is_empty() {
         an.units = units.len();
-        return (units, Vec::new());
+        return (units, Vec::new(), Vec::new());
     }
     let named_paths: HashSet<PathBuf> = disc
         .terragrunt_args
@@ -272,6 +293,11 @@ fn terragrunt_units(
         .filter(|id| named_paths.contains(&absolute(&an.sources.get(*id).path, cwd)))
         .collect();
     units.retain(|u| disc.units.contains(&u.dir) || u.read.iter().any(|r| named.contains(r)));
+    let explicit = units
+        .iter()
+        .filter(|u| named.contains(&u.config) || u.stacks.iter().any(|s| named.contains(s)))
+        .map(|u| u.dir.clone())
+        .collect();
     let mut out = named.clone();
     for u in &units {
         out.extend(
@@ -282,7 +308,7 @@ fn terragrunt_units(
         );
     }
     an.units = units.len();
-    (units, out)
+    (units, out, explicit)
 }
 
 /// The module directories read so far, before assembly.

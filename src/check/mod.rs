@@ -244,6 +244,7 @@ pub fn check(an: &mut Analysis, cat: &Catalogue, input: &CheckInput) -> Outcome 
     if let Some(explicit) = &an.explicit_files {
         let touches = |f: &Finding| {
             explicit.contains(&f.file)
+                || f.root.is_some_and(|r| an.explicit_roots.contains(&r))
                 || f.span.is_some_and(|s| explicit.contains(&s.file))
                 || f.related.iter().any(|r| explicit.contains(&r.span.file))
         };

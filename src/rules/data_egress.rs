@@ -138,6 +138,7 @@ fn finding(r: &Resource, e: &Egress, s: &Subject, refusal: &Refusal, own: bool) 
     };
     let mut f = Finding::new(Code::Crc005, e.span.file, Some(e.span), message);
     f.address = Some(r.address.to_string());
+    f.root = Some(r.root);
     f.block = Some(r.head);
     f.tier = Some(s.tier.id.clone());
     f.placement = Some(PlacementSummary {

@@ -280,6 +280,7 @@ impl Subject<'_> {
     pub fn finding(&self, code: Code, region: Option<&str>, message: String) -> Finding {
         let mut f = Finding::new(code, self.r.primary.file, Some(self.r.primary), message);
         f.address = Some(self.r.address.to_string());
+        f.root = Some(self.r.root);
         f.block = Some(self.r.head);
         f.tier = Some(self.tier.id.clone());
         f.placement = Some(PlacementSummary {

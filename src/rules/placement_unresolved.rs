@@ -64,6 +64,7 @@ fn check(r: &Resource) -> Option<Finding> {
         ),
     );
     f.address = Some(r.address.to_string());
+    f.root = Some(r.root);
     f.block = Some(r.head);
     f.placement = Some(PlacementSummary {
         provider: r.provider.to_string(),

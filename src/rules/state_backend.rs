@@ -65,6 +65,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                     bp.kind
                 ),
             );
+            f.root = Some(root as u32);
             f.placement = Some(PlacementSummary {
                 provider: bp.provider.clone(),
                 region: None,
@@ -119,6 +120,7 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
             );
             f.tier = Some(tier.id.clone());
             f.block = Some(block.head_span());
+            f.root = Some(root as u32);
             f.placement = Some(PlacementSummary {
                 provider: bp.provider.clone(),
                 region: bp.region.clone(),

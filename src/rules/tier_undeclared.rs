@@ -142,6 +142,9 @@ fn check(ctx: &Ctx) -> Vec<Finding> {
                 shown.join(", ")
             ),
         );
+        if idx.iter().all(|i| ctx.an.resources[*i].root == first.root) {
+            f.root = Some(first.root);
+        }
         f.help = Some(
             "declare a tier: a `cercle-tier` tag, a `# cercle:tier NAME` comment above the block or the module call, a [[scope]] or default_tier in cercle.toml, or --tier"
                 .to_string(),

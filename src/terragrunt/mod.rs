@@ -11,6 +11,7 @@ mod eval;
 pub mod files;
 mod generate;
 pub mod source;
+mod stack;
 
 use crate::eval::value::{V, Val};
 use crate::findings::{Code, Finding};
@@ -46,6 +47,9 @@ pub struct Unit {
     /// The configuration files this unit read (its own, included ones,
     /// `read_terragrunt_config`'s), sorted: what decides its placement.
     pub read: Vec<FileId>,
+    /// The stack files that declared it (not generated yet), outermost
+    /// first: with its own configuration, the files that decide all of it.
+    pub stacks: Vec<FileId>,
 }
 
 /// Everything the Terragrunt stage found.
@@ -63,13 +67,19 @@ pub struct Units {
 /// each remote package the units name, its `local` a sibling checkout when
 /// one of that name exists (`../infrastructure-modules`), else to fill in.
 pub fn starter_section(dir: &Path) -> Option<String> {
-    let units = crate::discover::find_units(dir, &|_| false);
-    if units.is_empty() {
+    let (units, stacks) = crate::discover::find_units(dir, &|_| false);
+    if units.is_empty() && stacks.is_empty() {
         return None;
     }
     let mut sources = SourceMap::default();
     let abs = crate::discover::normalize(&std::env::current_dir().unwrap_or_default().join(dir));
-    let found = evaluate_units(&units, &mut sources, &abs, &SourceMappings::default());
+    let found = evaluate_units(
+        &units,
+        &stacks,
+        &mut sources,
+        &abs,
+        &SourceMappings::default(),
+    );
     let mut out = format!(
         "\n# Terragrunt: {} unit(s) (directories with terragrunt.hcl) are checked here,\n# each as a root module with its inputs, generated files and remote_state.\n",
         units.len()
@@ -97,9 +107,11 @@ pub fn starter_section(dir: &Path) -> Option<String> {
     Some(out)
 }
 
-/// Evaluates the units found in `dirs`. Their files are added to `sources`.
+/// Evaluates the units found in `dirs`, and those the stacks at `stacks`
+/// (not generated yet) declare. Their files are added to `sources`.
 pub fn evaluate_units(
     dirs: &[PathBuf],
+    stacks: &[PathBuf],
     sources: &mut SourceMap,
     cwd: &Path,
     mappings: &SourceMappings,
@@ -107,11 +119,19 @@ pub fn evaluate_units(
     let files = ConfigFiles::new(std::mem::take(sources), cwd);
     let repo = repo_root(cwd);
     let mut out = Units::default();
+    let declared = stack::expand(stacks, &files, &repo, mappings, &mut out.findings);
+    // A catalog's unit directory that a stack reads is checked through the
+    // stack only (its `values` come from there), as a called module is.
+    let homes: std::collections::HashSet<&Path> =
+        declared.iter().map(|u| u.home.as_path()).collect();
     for dir in dirs {
         let Some(config) = UNIT_FILES.iter().map(|n| dir.join(n)).find(|p| p.is_file()) else {
             continue;
         };
         let abs = crate::discover::normalize(&cwd.join(dir));
+        if homes.contains(abs.as_path()) {
+            continue;
+        }
         let dirs = Dirs {
             unit: abs.clone(),
             here: abs,
@@ -119,10 +139,42 @@ pub fn evaluate_units(
             repo: repo.clone(),
             named: Vec::new(),
         };
-        if let Some(u) = unit(&files, dir, &config, dirs, mappings, &mut out.findings) {
+        let at = At {
+            dir,
+            config: &config,
+            values: None,
+            home: None,
+            stacks: &[],
+        };
+        if let Some(u) = unit(&files, at, dirs, mappings, &mut out.findings) {
             out.units.push(u);
         }
     }
+    for s in &declared {
+        let abs = crate::discover::normalize(&cwd.join(&s.dir));
+        let dirs = Dirs {
+            unit: abs,
+            here: s.home.clone(),
+            parent: None,
+            repo: repo.clone(),
+            named: Vec::new(),
+        };
+        let at = At {
+            dir: &s.dir,
+            config: &s.config,
+            values: Some(
+                s.values
+                    .clone()
+                    .unwrap_or_else(|| Val::map(BTreeMap::new())),
+            ),
+            home: Some(&s.home),
+            stacks: &s.stacks,
+        };
+        if let Some(u) = unit(&files, at, dirs, mappings, &mut out.findings) {
+            out.units.push(u);
+        }
+    }
+    out.units.sort_by(|a, b| a.dir.cmp(&b.dir));
     let (s, findings, mut unmapped) = files.into_sources();
     *sources = s;
     out.findings.extend(findings);
@@ -132,42 +184,19 @@ pub fn evaluate_units(
     out
 }
 
-/// One CRC003 per stack whose units are not generated: its `unit` blocks
-/// name remote catalogs that only `terragrunt stack generate` fetches, so
-/// none of them is checked, and saying nothing would read as compliant.
-pub fn ungenerated_stacks(stacks: &[PathBuf], sources: &mut SourceMap, cwd: &Path) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for path in stacks {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        let abs = crate::discover::normalize(&cwd.join(path));
-        let shown = crate::source::display_path(&abs, cwd);
-        let id = sources.add(abs, shown.clone(), std::sync::Arc::from(text.as_str()));
-        let units: Vec<(String, Span)> = crate::parse::hcl::parse_body(&text, id)
-            .map(|b| {
-                b.blocks("unit")
-                    .map(|u| (u.labels.join(" "), u.head_span()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let names: Vec<&str> = units.iter().map(|(n, _)| n.as_str()).collect();
-        let span = units
-            .first()
-            .map(|(_, s)| *s)
-            .unwrap_or(Span::new(id, 0, 0));
-        out.push(Finding::new(
-            Code::Crc003,
-            id,
-            Some(span),
-            format!(
-                "the Terragrunt stack {shown} is not generated (no .terragrunt-stack/ beside it): its {} unit(s) ({}) are not checked; run `terragrunt stack generate` and check again",
-                units.len(),
-                names.join(", ")
-            ),
-        ));
-    }
-    out
+/// Where a unit is evaluated.
+struct At<'p> {
+    /// Its directory, as discovered (or where a stack would generate it).
+    dir: &'p Path,
+    /// Its `terragrunt.hcl`.
+    config: &'p Path,
+    /// A stack unit's `values` (else its `terragrunt.values.hcl`, if any).
+    values: Option<Val>,
+    /// A stack unit's source directory: its files, and its module when it
+    /// names no `terraform { source }`.
+    home: Option<&'p Path>,
+    /// The stack files that declared it.
+    stacks: &'p [PathBuf],
 }
 
 /// The repository root: the nearest directory above `cwd` holding `.git`,
@@ -198,14 +227,22 @@ struct Parent {
 
 fn unit(
     files: &ConfigFiles,
-    dir: &Path,
-    config: &Path,
+    at: At,
     dirs: Dirs,
     mappings: &SourceMappings,
     findings: &mut Vec<Finding>,
 ) -> Option<Unit> {
-    let abs_config = crate::discover::normalize(&files.cwd().join(config));
+    let dir = at.dir;
+    let abs_config = crate::discover::normalize(&files.cwd().join(at.config));
     files.start_unit();
+    let stacks = at
+        .stacks
+        .iter()
+        .filter_map(|s| match files.get(s) {
+            Loaded::Ok(f) => Some(f.id),
+            _ => None,
+        })
+        .collect();
     let Loaded::Ok(child) = files.get(&abs_config) else {
         return None;
     };
@@ -222,7 +259,10 @@ fn unit(
         })
         .collect();
     scope.dirs.named = dirs.named.clone();
-    let values = stack_values(files, &dirs);
+    let values = match at.values {
+        Some(v) => Some(v),
+        None => stack_values(files, &dirs),
+    };
     let parent_scopes: Vec<Scope> = parents
         .iter()
         .map(|p| {
@@ -258,7 +298,18 @@ fn unit(
     let inputs = merged_inputs(&all);
     let generated = generate::blocks(&all, dir, findings);
     let backend = all.iter().rev().find_map(|s| remote_state(s));
-    let (module, mapping) = source::resolve(&all, dir, child.id, mappings, findings);
+    let (mut module, mapping) = source::resolve(&all, dir, child.id, mappings, findings);
+    if let Some(home) = at.home
+        && module.as_deref() == Some(dir)
+    {
+        // No `terraform { source }`: Terraform runs in the generated copy
+        // of the unit's source directory (named as the unit's directory is:
+        // relative to the working directory when it is).
+        module = Some(match home.strip_prefix(files.cwd()) {
+            Ok(rel) if !dir.is_absolute() && !rel.as_os_str().is_empty() => rel.to_path_buf(),
+            _ => home.to_path_buf(),
+        });
+    }
     let read = files.take_touched();
     Some(Unit {
         dir: dir.to_path_buf(),
@@ -269,6 +320,7 @@ fn unit(
         generated,
         backend,
         read,
+        stacks,
     })
 }
 

@@ -61,7 +61,7 @@ pub fn split_subdir(address: &str) -> (&str, Option<&str>) {
     }
 }
 
-fn is_local(address: &str) -> bool {
+pub(crate) fn is_local(address: &str) -> bool {
     address.starts_with("./")
         || address.starts_with("../")
         || address.starts_with('/')

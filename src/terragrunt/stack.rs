@@ -1,0 +1,380 @@
+//! Terragrunt stacks (`terragrunt.stack.hcl`) that are not generated yet:
+//! each `unit` block is evaluated where `terragrunt stack generate` would
+//! write it (`.terragrunt-stack/<path>`, or `<path>` with
+//! `no_dot_terragrunt_stack`), from its source directory (a local path, or
+//! a remote catalog mapped by `[[source]]`), with the block's `values` as
+//! `values`; `stack` blocks nest the same way. Nothing is written: the
+//! unit's files are read where they are, its directory is the one
+//! Terragrunt would give it (for `find_in_parent_folders`, relative module
+//! sources and reports). A source that cannot be read is one CRC003 naming
+//! it, so that a stack never passes in silence.
+
+use super::eval::{Dirs, Scope};
+use super::files::{ConfigFiles, Loaded};
+use super::source::{SourceMap, split_subdir};
+use crate::eval::value::{Origin, Val};
+use crate::findings::{Code, Finding};
+use crate::model::{Block, ExprKind};
+use crate::source::Span;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// How deep `stack` blocks may nest (a stack whose source is itself would
+/// otherwise never end).
+const MAX_DEPTH: usize = 8;
+
+/// `unit` and `stack` blocks to expand at most, over all stacks of a run
+/// (nested stacks multiply: 10 stacks of 10 stacks of 10 units...).
+const MAX_BLOCKS: usize = 10_000;
+
+/// A unit a stack declares, to evaluate where it would be generated.
+pub struct StackUnit {
+    /// Where `terragrunt stack generate` would write it, in the form of the
+    /// stack file's path (relative to the working directory, or absolute).
+    pub dir: PathBuf,
+    /// The unit's configuration file, in its source directory.
+    pub config: PathBuf,
+    /// Its source directory (absolute).
+    pub home: PathBuf,
+    /// The block's `values`.
+    pub values: Option<Val>,
+    /// The stack files that declared it, outermost first (absolute).
+    pub stacks: Vec<PathBuf>,
+}
+
+/// The units of the stacks at `paths` (as discovered), and a finding for
+/// each one that cannot be read. A stack file that another stack nests (a
+/// catalog's stack) is expanded through that stack only: alone, its
+/// `values` are unknown.
+pub fn expand(
+    paths: &[PathBuf],
+    files: &ConfigFiles,
+    repo: &Path,
+    mappings: &SourceMap,
+    findings: &mut Vec<Finding>,
+) -> Vec<StackUnit> {
+    let mut each = Vec::new();
+    let mut nested = std::collections::HashSet::new();
+    let mut work = Work {
+        budget: MAX_BLOCKS,
+        told: false,
+        nested: &mut nested,
+    };
+    for path in paths {
+        let abs = crate::discover::normalize(&files.cwd().join(path));
+        let at = Stack {
+            file: abs.clone(),
+            shown_dir: super::dir_of(path),
+            abs_dir: super::dir_of(&abs),
+            values: None,
+            chain: vec![abs.clone()],
+        };
+        let (mut units, mut found) = (Vec::new(), Vec::new());
+        one_stack(
+            &at, files, repo, mappings, &mut found, &mut units, &mut work,
+        );
+        each.push((abs, units, found));
+    }
+    let mut out = Vec::new();
+    for (abs, units, found) in each {
+        if !nested.contains(&abs) {
+            out.extend(units);
+            findings.extend(found);
+        }
+    }
+    out
+}
+
+/// What all expansions of a run share: the blocks left to expand, and the
+/// stack files reached as nested stacks.
+struct Work<'a> {
+    budget: usize,
+    /// Whether the end of the budget was reported (once per run).
+    told: bool,
+    nested: &'a mut std::collections::HashSet<PathBuf>,
+}
+
+/// A stack file being expanded.
+struct Stack {
+    /// The file read (absolute).
+    file: PathBuf,
+    /// Where it is (or would be generated), as shown; and absolute.
+    shown_dir: PathBuf,
+    abs_dir: PathBuf,
+    values: Option<Val>,
+    /// The stack files down to this one.
+    chain: Vec<PathBuf>,
+}
+
+fn one_stack(
+    at: &Stack,
+    files: &ConfigFiles,
+    repo: &Path,
+    mappings: &SourceMap,
+    findings: &mut Vec<Finding>,
+    out: &mut Vec<StackUnit>,
+    work: &mut Work,
+) {
+    let Loaded::Ok(file) = files.get(&at.file) else {
+        return;
+    };
+    let dirs = Dirs {
+        unit: at.abs_dir.clone(),
+        here: super::dir_of(&at.file),
+        parent: None,
+        repo: repo.to_path_buf(),
+        named: Vec::new(),
+    };
+    let mut scope = Scope::new(files, &file.body, dirs, 0);
+    scope.values = at.values.clone();
+    for b in file.body.blocks("unit").chain(file.body.blocks("stack")) {
+        let is_unit = b.kind == "unit";
+        let name = b.label(0).unwrap_or("").to_string();
+        if work.budget == 0 {
+            if work.told {
+                return;
+            }
+            work.told = true;
+            findings.push(Finding::new(
+                Code::Crc003,
+                file.id,
+                Some(b.head_span()),
+                format!(
+                    "{} {name:?}: the stacks of this run declare more than {MAX_BLOCKS} units and stacks; this one and the next are not checked",
+                    b.kind
+                ),
+            ));
+            return;
+        }
+        work.budget -= 1;
+        let Some(place) = placed(&scope, b, at, findings) else {
+            continue;
+        };
+        let Some(home) = source_dir(&scope, b, &name, files, mappings, findings) else {
+            continue;
+        };
+        let values = values(&scope, b);
+        let (shown, abs) = place;
+        if is_unit {
+            let config = crate::discover::UNIT_FILE_NAMES
+                .iter()
+                .map(|n| home.join(n))
+                .find(|p| p.is_file());
+            let Some(config) = config else {
+                findings.push(Finding::new(
+                    Code::Crc003,
+                    file.id,
+                    Some(b.head_span()),
+                    format!(
+                        "unit {name:?}: its source {} holds no terragrunt.hcl, so the unit is not checked",
+                        home.display()
+                    ),
+                ));
+                continue;
+            };
+            out.push(StackUnit {
+                dir: shown,
+                config,
+                home,
+                values,
+                stacks: at.chain.clone(),
+            });
+        } else {
+            let nested = home.join("terragrunt.stack.hcl");
+            work.nested.insert(nested.clone());
+            if at.chain.len() >= MAX_DEPTH || at.chain.contains(&nested) {
+                findings.push(Finding::new(
+                    Code::Crc003,
+                    file.id,
+                    Some(b.head_span()),
+                    format!(
+                        "stack {name:?}: stacks nest deeper than {MAX_DEPTH} levels or include themselves here; its units are not checked"
+                    ),
+                ));
+                continue;
+            }
+            if !nested.is_file() {
+                findings.push(Finding::new(
+                    Code::Crc003,
+                    file.id,
+                    Some(b.head_span()),
+                    format!(
+                        "stack {name:?}: its source {} holds no terragrunt.stack.hcl, so its units are not checked",
+                        home.display()
+                    ),
+                ));
+                continue;
+            }
+            let mut chain = at.chain.clone();
+            chain.push(nested.clone());
+            let inner = Stack {
+                file: nested,
+                shown_dir: shown,
+                abs_dir: abs,
+                values,
+                chain,
+            };
+            one_stack(&inner, files, repo, mappings, findings, out, work);
+        }
+    }
+}
+
+/// Where the block's unit or stack is generated: (as shown, absolute).
+fn placed(
+    scope: &Scope,
+    b: &Block,
+    at: &Stack,
+    findings: &mut Vec<Finding>,
+) -> Option<(PathBuf, PathBuf)> {
+    let name = b.label(0).unwrap_or("");
+    let Some(a) = b.body.attr("path") else {
+        findings.push(Finding::new(
+            Code::Crc000,
+            b.head_span().file,
+            Some(b.head_span()),
+            format!("{} {name:?} has no `path`: Terragrunt requires one", b.kind),
+        ));
+        return None;
+    };
+    let v = scope.eval(&a.expr);
+    let Some(path) = v.as_str().filter(|p| !p.is_empty()) else {
+        findings.push(Finding::new(
+            Code::Crc003,
+            a.expr.span.file,
+            Some(a.expr.span),
+            format!(
+                "{} {name:?}: its path cannot be known ({}), so it is not checked",
+                b.kind,
+                super::unknown_text(&v)
+            ),
+        ));
+        return None;
+    };
+    let flat = b
+        .body
+        .attr("no_dot_terragrunt_stack")
+        .is_some_and(|a| scope.eval(&a.expr) == Val::bool(true));
+    let rel = if flat {
+        PathBuf::from(path)
+    } else {
+        Path::new(".terragrunt-stack").join(path)
+    };
+    Some((
+        crate::discover::normalize(&at.shown_dir.join(&rel)),
+        crate::discover::normalize(&at.abs_dir.join(&rel)),
+    ))
+}
+
+/// The block's source directory: a local path (relative to the stack file)
+/// or a `[[source]]` mapping; else a CRC003 naming the source.
+fn source_dir(
+    scope: &Scope,
+    b: &Block,
+    name: &str,
+    files: &ConfigFiles,
+    mappings: &SourceMap,
+    findings: &mut Vec<Finding>,
+) -> Option<PathBuf> {
+    let a = b.body.attr("source")?;
+    let v = scope.eval(&a.expr);
+    let span = a.expr.span;
+    let Some(address) = v.as_str() else {
+        findings.push(not_read(
+            span,
+            &b.kind,
+            name,
+            &format!("its source cannot be known ({})", super::unknown_text(&v)),
+        ));
+        return None;
+    };
+    if super::source::is_local(address) {
+        let (base, sub) = split_subdir(address);
+        let mut dir = scope.dirs.here.join(base);
+        if let Some(sub) = sub {
+            dir = dir.join(sub);
+        }
+        let dir = crate::discover::normalize(&dir);
+        if dir.is_dir() {
+            return Some(dir);
+        }
+        findings.push(Finding::new(
+            Code::Crc000,
+            span.file,
+            Some(span),
+            format!(
+                "{} {name:?}: its source {address} is not a directory ({})",
+                b.kind,
+                dir.display()
+            ),
+        ));
+        return None;
+    }
+    if let Some((dir, remote)) = mappings.map(address) {
+        let dir = crate::discover::normalize(&files.cwd().join(dir));
+        if dir.is_dir() {
+            return Some(dir);
+        }
+        findings.push(Finding::new(
+            Code::Crc000,
+            span.file,
+            Some(span),
+            format!(
+                "{} {name:?}: [[source]] {remote} maps {address} to {}, which is not a directory",
+                b.kind,
+                dir.display()
+            ),
+        ));
+        return None;
+    }
+    let (package, _) = split_subdir(address);
+    files.unmapped.borrow_mut().push(package.to_string());
+    findings.push(not_read(
+        span,
+        &b.kind,
+        name,
+        &format!(
+            "its source {address} is not available locally: map it to a checkout with [[source]] in cercle.toml (remote = \"{package}\", local = \"PATH\"), or run `terragrunt stack generate`"
+        ),
+    ));
+    None
+}
+
+fn not_read(span: Span, kind: &str, name: &str, why: &str) -> Finding {
+    let mut f = Finding::new(
+        Code::Crc003,
+        span.file,
+        Some(span),
+        format!("the Terragrunt stack's {kind} {name:?} is not checked: {why}"),
+    );
+    f.help = Some(
+        "[[source]] in cercle.toml reads a remote catalog from a local checkout (SPEC §8)"
+            .to_string(),
+    );
+    f
+}
+
+/// The block's `values`, each attribute with the place it was written.
+fn values(scope: &Scope, b: &Block) -> Option<Val> {
+    let a = b.body.attr("values")?;
+    let origin = |span: Span, name: &str| Origin {
+        span,
+        message: format!("values.{name}").into(),
+        resource: None,
+    };
+    if let ExprKind::Object(items) = &a.expr.kind {
+        let mut m = BTreeMap::new();
+        for (k, v) in items {
+            let key = match &k.kind {
+                ExprKind::Var(n) => n.clone(),
+                _ => match scope.eval(k).to_string_value() {
+                    Some(n) => n,
+                    None => continue,
+                },
+            };
+            let val = scope.eval(v).through(origin(v.span, &key));
+            m.insert(key, val);
+        }
+        return Some(Val::map(m));
+    }
+    Some(scope.eval(&a.expr))
+}
