@@ -279,9 +279,10 @@ fn terragrunt_units(
     let units =
         crate::terragrunt::evaluate_units(&dirs, &stacks, &mut an.sources, cwd, &opts.sources);
     an.findings.extend(units.findings);
+    let unread = units.unread;
     let mut units = units.units;
     if disc.terragrunt_args.is_empty() {
-        an.units = units.len();
+        an.units = units.len() + unread;
         return (units, Vec::new(), Vec::new());
     }
     let named_paths: HashSet<PathBuf> = disc

@@ -60,6 +60,9 @@ pub struct Units {
     /// The remote packages (`git::...repo.git`) that no `[[source]]` maps
     /// and no cache holds, each once, sorted.
     pub unmapped: Vec<String>,
+    /// Units a stack declares whose source cannot be read (CRC003 each):
+    /// counted in the summary with the units checked.
+    pub unread: usize,
 }
 
 /// What `cercle init` writes about the Terragrunt units under `dir`: `None`
@@ -119,7 +122,8 @@ pub fn evaluate_units(
     let files = ConfigFiles::new(std::mem::take(sources), cwd);
     let repo = repo_root(cwd);
     let mut out = Units::default();
-    let declared = stack::expand(stacks, &files, &repo, mappings, &mut out.findings);
+    let (declared, unread) = stack::expand(stacks, &files, &repo, mappings, &mut out.findings);
+    out.unread = unread;
     // A catalog's unit directory that a stack reads is checked through the
     // stack only (its `values` come from there), as a called module is.
     let homes: std::collections::HashSet<&Path> =

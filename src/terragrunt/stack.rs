@@ -42,8 +42,9 @@ pub struct StackUnit {
     pub stacks: Vec<PathBuf>,
 }
 
-/// The units of the stacks at `paths` (as discovered), and a finding for
-/// each one that cannot be read. A stack file that another stack nests (a
+/// The units of the stacks at `paths` (as discovered), a finding for each
+/// one that cannot be read, and how many those are (units all the same, in
+/// the summary). A stack file that another stack nests (a
 /// catalog's stack) is expanded through that stack only: alone, its
 /// `values` are unknown.
 pub fn expand(
@@ -52,12 +53,13 @@ pub fn expand(
     repo: &Path,
     mappings: &SourceMap,
     findings: &mut Vec<Finding>,
-) -> Vec<StackUnit> {
+) -> (Vec<StackUnit>, usize) {
     let mut each = Vec::new();
     let mut nested = std::collections::HashSet::new();
     let mut work = Work {
         budget: MAX_BLOCKS,
         told: false,
+        unread: 0,
         nested: &mut nested,
     };
     for path in paths {
@@ -70,19 +72,21 @@ pub fn expand(
             chain: vec![abs.clone()],
         };
         let (mut units, mut found) = (Vec::new(), Vec::new());
+        let before = work.unread;
         one_stack(
             &at, files, repo, mappings, &mut found, &mut units, &mut work,
         );
-        each.push((abs, units, found));
+        each.push((abs, units, found, work.unread - before));
     }
-    let mut out = Vec::new();
-    for (abs, units, found) in each {
+    let (mut out, mut unread) = (Vec::new(), 0);
+    for (abs, units, found, not_read) in each {
         if !nested.contains(&abs) {
             out.extend(units);
             findings.extend(found);
+            unread += not_read;
         }
     }
-    out
+    (out, unread)
 }
 
 /// What all expansions of a run share: the blocks left to expand, and the
@@ -91,6 +95,8 @@ struct Work<'a> {
     budget: usize,
     /// Whether the end of the budget was reported (once per run).
     told: bool,
+    /// Units declared whose source or configuration cannot be read.
+    unread: usize,
     nested: &'a mut std::collections::HashSet<PathBuf>,
 }
 
@@ -151,6 +157,7 @@ fn one_stack(
             continue;
         };
         let Some(home) = source_dir(&scope, b, &name, files, mappings, findings) else {
+            work.unread += usize::from(is_unit);
             continue;
         };
         let values = values(&scope, b);
@@ -161,6 +168,7 @@ fn one_stack(
                 .map(|n| home.join(n))
                 .find(|p| p.is_file());
             let Some(config) = config else {
+                work.unread += 1;
                 findings.push(Finding::new(
                     Code::Crc003,
                     file.id,
