@@ -157,6 +157,25 @@ pub enum Traverse {
     Index(Expr),
 }
 
+/// A strip marker before a sequence (`${~`, `%{~`): the white space at the
+/// end of the literal just before it goes, as in HCL (the literal stays,
+/// empty if nothing else was left).
+pub fn strip_before(parts: &mut [TemplatePart]) {
+    if let Some(TemplatePart::Literal(s)) = parts.last_mut() {
+        let keep = s.trim_end().len();
+        s.truncate(keep);
+    }
+}
+
+/// A strip marker after a sequence (`~}`): the white space at the start of
+/// the literal just after it goes.
+pub fn strip_after(parts: &mut [TemplatePart]) {
+    if let Some(TemplatePart::Literal(s)) = parts.first_mut() {
+        let cut = s.len() - s.trim_start().len();
+        s.drain(..cut);
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum TemplatePart {
     Literal(String),

@@ -474,11 +474,12 @@ fn generate_contents_with_directives_are_evaluated_and_shown_as_the_generated_fi
     let v = json(&out);
     let r = &v["resources"][0];
     assert_eq!(r["regions"], serde_json::json!(["eu-west-3"]), "{out}");
-    // The region is shown where it is in the generated text, named after the
-    // block that wrote it, not at a line of root.hcl that does not hold it.
+    // The region is shown where it is in the generated text (line 2: the
+    // `~` strip markers remove the directives' lines), named after the block
+    // that wrote it, not at a line of root.hcl that does not hold it.
     let (_, human, _) = run(&d, &["inventory", "."]);
     assert!(
-        human.contains("root.hcl (generate \"provider\": provider.tf):"),
+        human.contains("root.hcl (generate \"provider\": provider.tf):2:10"),
         "{human}"
     );
 }

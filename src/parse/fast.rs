@@ -133,6 +133,9 @@ struct Scratch {
     parts: Vec<TemplatePart>,
     /// Escaped text of the template literal being read.
     lit: String,
+    /// The sequence just read ended with `~}`: the next literal loses its
+    /// leading white space.
+    ltrim: bool,
 }
 
 /// The items of `v` from `base` on, moved into an exact-size `Vec`.
@@ -1414,6 +1417,10 @@ impl<'a> Parser<'a> {
         let ending = self.src.get(self.pos..self.pos + le)?;
         match parts.last_mut() {
             Some(TemplatePart::Literal(s)) => s.push_str(ending),
+            // Right after a `~}`: the line ending is white space it strips.
+            _ if std::mem::take(&mut self.scratch.ltrim) => {
+                parts.push(TemplatePart::Literal(String::new()))
+            }
             _ => parts.push(TemplatePart::Literal(ending.to_string())),
         }
         self.pos += le;
@@ -1450,6 +1457,11 @@ impl<'a> Parser<'a> {
     /// way hcl-edit merges them (one literal between two other elements).
     fn elements(&mut self, mode: Mode<'a>) -> Option<(Vec<TemplatePart>, Stop)> {
         let base = self.scratch.parts.len();
+        if !matches!(mode, Mode::Directive) {
+            // A new template: no `~}` before it (a directive body's is set
+            // by its opening sequence).
+            self.scratch.ltrim = false;
+        }
         // A quoted string's opening quote, where its errors are reported.
         let quote = self.pos.saturating_sub(1);
         // The literal being read: `src[from..pos]`, after `scratch.lit` when
@@ -1495,20 +1507,26 @@ impl<'a> Parser<'a> {
                         from = self.pos;
                     } else if next == Some(b'{') {
                         self.flush_literal(from)?;
-                        if c == b'$' {
-                            let part = self.interpolation()?;
-                            self.scratch.parts.push(part);
+                        let seq = if c == b'$' {
+                            Some(self.interpolation()?)
                         } else {
-                            match self.directive()? {
-                                Some(part) => self.scratch.parts.push(part),
-                                None => match mode {
-                                    Mode::Directive => {
-                                        from = self.pos;
-                                        break Stop::Control;
-                                    }
-                                    _ => return None,
-                                },
+                            self.directive()?
+                        };
+                        match seq {
+                            Some((part, before, after)) => {
+                                if before {
+                                    crate::model::strip_before(&mut self.scratch.parts[base..]);
+                                }
+                                self.scratch.parts.push(part);
+                                self.scratch.ltrim = after;
                             }
+                            None => match mode {
+                                Mode::Directive => {
+                                    from = self.pos;
+                                    break Stop::Control;
+                                }
+                                _ => return None,
+                            },
                         }
                         from = self.pos;
                     } else {
@@ -1556,7 +1574,7 @@ impl<'a> Parser<'a> {
     /// any: one literal between two other elements, as in hcl-edit.
     fn flush_literal(&mut self, from: usize) -> Option<()> {
         let rest = self.src.get(from..self.pos)?;
-        let text = if self.scratch.lit.is_empty() {
+        let mut text = if self.scratch.lit.is_empty() {
             rest.to_string()
         } else {
             self.scratch.lit.push_str(rest);
@@ -1565,6 +1583,12 @@ impl<'a> Parser<'a> {
             t
         };
         if !text.is_empty() {
+            // A `~}` just before trims this literal (and is spent only by
+            // one: with no text here, a heredoc's last line ending is it).
+            if std::mem::take(&mut self.scratch.ltrim) {
+                let cut = text.len() - text.trim_start().len();
+                text.drain(..cut);
+            }
             self.scratch.parts.push(TemplatePart::Literal(text));
         }
         Some(())
@@ -1595,31 +1619,35 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// An optional strip marker `~`.
-    fn strip(&mut self) {
-        if self.peek() == Some(b'~') {
+    /// An optional strip marker `~`: whether there was one.
+    fn strip(&mut self) -> bool {
+        let there = self.peek() == Some(b'~');
+        if there {
             self.pos += 1;
         }
+        there
     }
 
-    /// `${ expr }`, at the `$`.
-    fn interpolation(&mut self) -> Option<TemplatePart> {
+    /// `${ expr }`, at the `$`, with its strip markers (before, after).
+    fn interpolation(&mut self) -> Option<(TemplatePart, bool, bool)> {
         self.pos += 2;
-        self.strip();
+        let before = self.strip();
         self.ws()?;
         let e = self.sub(true)?;
         self.ws()?;
-        self.strip();
+        let after = self.strip();
         self.eat(b'}')?;
-        Some(TemplatePart::Interp(e))
+        Some((TemplatePart::Interp(e), before, after))
     }
 
-    /// A `%{if}` or `%{for}` directive, at the `%`; `Some(None)` (position
-    /// unchanged) when the `%{` opens neither.
-    fn directive(&mut self) -> Option<Option<TemplatePart>> {
+    /// A `%{if}` or `%{for}` directive, at the `%`, with the strip markers
+    /// of its opening and closing sequences (before, after); `Some(None)`
+    /// (position unchanged) when the `%{` opens neither.
+    #[allow(clippy::type_complexity)]
+    fn directive(&mut self) -> Option<Option<(TemplatePart, bool, bool)>> {
         let start = self.pos;
         self.pos += 2;
-        self.strip();
+        let before = self.strip();
         self.ws()?;
         if self.starts_with(b"if") {
             if !self.at_keyword(b"if") {
@@ -1629,31 +1657,45 @@ impl<'a> Parser<'a> {
             self.ws()?;
             let cond = self.sub(true)?;
             self.ws()?;
-            self.strip();
+            let open_after = self.strip();
             self.eat(b'}')?;
-            let then = self.directive_body()?;
+            self.scratch.ltrim = open_after;
+            let mut then = self.directive_body()?;
             let mut otherwise = Vec::new();
-            let mut kw = self.closing()?;
+            let (mut kw, mut strip) = self.closing()?;
             if kw == b"else" {
+                if strip {
+                    crate::model::strip_before(&mut then);
+                }
                 self.pos += 4;
                 self.ws()?;
-                self.strip();
+                let else_after = self.strip();
                 self.eat(b'}')?;
+                self.scratch.ltrim = else_after;
                 otherwise = self.directive_body()?;
-                kw = self.closing()?;
+                (kw, strip) = self.closing()?;
+                if strip {
+                    crate::model::strip_before(&mut otherwise);
+                }
+            } else if strip {
+                crate::model::strip_before(&mut then);
             }
             if kw != b"endif" {
                 return None;
             }
             self.pos += 5;
             self.ws()?;
-            self.strip();
+            let after = self.strip();
             self.eat(b'}')?;
-            return Some(Some(TemplatePart::If {
-                cond,
-                then,
-                otherwise,
-            }));
+            return Some(Some((
+                TemplatePart::If {
+                    cond,
+                    then,
+                    otherwise,
+                },
+                before,
+                after,
+            )));
         }
         if self.starts_with(b"for") {
             if !self.at_keyword(b"for") {
@@ -1675,14 +1717,18 @@ impl<'a> Parser<'a> {
             self.strip();
             self.eat(b'}')?;
             self.directive_body()?;
-            if self.closing()? != b"endfor" {
+            if self.closing()?.0 != b"endfor" {
                 return None;
             }
             self.pos += 6;
             self.ws()?;
-            self.strip();
+            let after = self.strip();
             self.eat(b'}')?;
-            return Some(Some(TemplatePart::For(self.span(start, self.pos))));
+            return Some(Some((
+                TemplatePart::For(self.span(start, self.pos)),
+                before,
+                after,
+            )));
         }
         self.pos = start;
         Some(None)
@@ -1700,13 +1746,17 @@ impl<'a> Parser<'a> {
     }
 
     /// After a directive body, at `%{`: past `%{~ ` to the keyword, which is
-    /// returned (`else`, `endif`, `endfor`), unconsumed.
-    fn closing(&mut self) -> Option<&'static [u8]> {
+    /// returned (`else`, `endif`, `endfor`), unconsumed, with whether a `~`
+    /// came before it.
+    fn closing(&mut self) -> Option<(&'static [u8], bool)> {
         self.eat_str(b"%{")?;
-        self.strip();
+        let strip = self.strip();
         self.ws()?;
         let keywords: [&'static [u8]; 3] = [b"else", b"endif", b"endfor"];
-        keywords.into_iter().find(|kw| self.starts_with(kw))
+        keywords
+            .into_iter()
+            .find(|kw| self.starts_with(kw))
+            .map(|kw| (kw, strip))
     }
 }
 

@@ -271,25 +271,69 @@ impl Conv {
         Expr::new(ExprKind::Template(parts), span)
     }
 
+    /// A template's parts, with HCL's strip markers applied: `${~`/`%{~`
+    /// remove the white space ending the literal before, `~}` the white
+    /// space starting the literal after (hcl-edit keeps the source text).
     fn template(&self, t: &ht::Template, span: Span) -> Vec<TemplatePart> {
+        use crate::model::{strip_after, strip_before};
         let mut out = Vec::with_capacity(t.len());
+        let mut ltrim = false;
         for el in t.iter() {
+            let trim_next = std::mem::take(&mut ltrim);
             match el {
-                ht::Element::Literal(s) => out.push(TemplatePart::Literal(s.as_str().to_string())),
+                ht::Element::Literal(s) => {
+                    let mut part = vec![TemplatePart::Literal(s.as_str().to_string())];
+                    if trim_next {
+                        strip_after(&mut part);
+                    }
+                    out.extend(part);
+                }
                 ht::Element::Interpolation(i) => {
-                    out.push(TemplatePart::Interp(self.expr(&i.expr, span)))
+                    if i.strip.strip_start() {
+                        strip_before(&mut out);
+                    }
+                    out.push(TemplatePart::Interp(self.expr(&i.expr, span)));
+                    ltrim = i.strip.strip_end();
                 }
                 ht::Element::Directive(d) => match d.as_ref() {
-                    ht::Directive::If(ifd) => out.push(TemplatePart::If {
-                        cond: self.expr(&ifd.if_expr.cond_expr, span),
-                        then: self.template(&ifd.if_expr.template, span),
-                        otherwise: ifd
-                            .else_expr
-                            .as_ref()
-                            .map(|e| self.template(&e.template, span))
-                            .unwrap_or_default(),
-                    }),
-                    ht::Directive::For(f) => out.push(TemplatePart::For(self.span(f.span(), span))),
+                    ht::Directive::If(ifd) => {
+                        if ifd.if_expr.strip.strip_start() {
+                            strip_before(&mut out);
+                        }
+                        let mut then = self.template(&ifd.if_expr.template, span);
+                        if ifd.if_expr.strip.strip_end() {
+                            strip_after(&mut then);
+                        }
+                        let mut otherwise = Vec::new();
+                        if let Some(e) = &ifd.else_expr {
+                            if e.strip.strip_start() {
+                                strip_before(&mut then);
+                            }
+                            otherwise = self.template(&e.template, span);
+                            if e.strip.strip_end() {
+                                strip_after(&mut otherwise);
+                            }
+                        }
+                        if ifd.endif_expr.strip.strip_start() {
+                            match &ifd.else_expr {
+                                Some(_) => strip_before(&mut otherwise),
+                                None => strip_before(&mut then),
+                            }
+                        }
+                        out.push(TemplatePart::If {
+                            cond: self.expr(&ifd.if_expr.cond_expr, span),
+                            then,
+                            otherwise,
+                        });
+                        ltrim = ifd.endif_expr.strip.strip_end();
+                    }
+                    ht::Directive::For(f) => {
+                        if f.for_expr.strip.strip_start() {
+                            strip_before(&mut out);
+                        }
+                        out.push(TemplatePart::For(self.span(f.span(), span)));
+                        ltrim = f.endfor_expr.strip.strip_end();
+                    }
                 },
             }
         }
