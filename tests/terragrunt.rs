@@ -38,6 +38,19 @@ fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))
 }
 
+/// The findings of a JSON report that `keep` keeps.
+fn findings_where(
+    v: &serde_json::Value,
+    keep: impl Fn(&&serde_json::Value) -> bool,
+) -> Vec<&serde_json::Value> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(keep)
+        .collect()
+}
+
 fn roots_of_findings(v: &serde_json::Value) -> Vec<String> {
     let mut r: Vec<String> = v["findings"]
         .as_array()
@@ -340,12 +353,7 @@ fn a_stack_not_generated_is_one_crc003_per_unit_whose_catalog_is_not_mapped() {
     .unwrap();
     let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
     let v = json(&out);
-    let f: Vec<&serde_json::Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "CRC003")
-        .collect();
+    let f = findings_where(&v, |f| f["code"] == "CRC003");
     assert_eq!(f.len(), 2, "{out} {err}");
     for (f, unit) in f.iter().zip(["db", "role"]) {
         let m = f["message"].as_str().unwrap();
@@ -400,17 +408,12 @@ fn stacks_nest_within_bounds_and_a_catalog_stack_is_read_through_its_caller() {
     .unwrap();
     let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
     let v = json(&out);
-    let bound: Vec<&serde_json::Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| {
-            f["message"]
-                .as_str()
-                .unwrap()
-                .contains("more than 10000 units and stacks")
-        })
-        .collect();
+    let bound = findings_where(&v, |f| {
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 10000 units and stacks")
+    });
     assert_eq!(bound.len(), 1, "{err}");
     // cat/a and cat/b are nested stacks: not expanded alone. The units
     // checked are those within the bound.
@@ -436,12 +439,7 @@ fn a_remote_state_outside_the_tier_is_crc006() {
     .unwrap();
     let (_, out, err) = run(&d, &["check", "aws", "--format", "json"]);
     let v = json(&out);
-    let f: Vec<&serde_json::Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "CRC006")
-        .collect();
+    let f = findings_where(&v, |f| f["code"] == "CRC006");
     assert_eq!(f.len(), 1, "{out} {err}");
     assert!(
         f[0]["file"].as_str().unwrap().ends_with("terragrunt.hcl"),
@@ -494,12 +492,7 @@ fn a_broken_terragrunt_json_file_is_crc000_at_its_place_and_the_others_are_check
     .unwrap();
     let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
     let v = json(&out);
-    let broken: Vec<&serde_json::Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "CRC000")
-        .collect();
+    let broken = findings_where(&v, |f| f["code"] == "CRC000");
     assert_eq!(broken.len(), 1, "{out} {err}");
     assert!(
         broken[0]["file"]
@@ -530,17 +523,12 @@ fn an_include_inside_an_included_file_is_named_once_as_terragrunt_refuses_it() {
     std::fs::write(d.join("common.hcl"), "locals {}\n").unwrap();
     let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
     let v = json(&out);
-    let nested: Vec<&serde_json::Value> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| {
-            f["message"]
-                .as_str()
-                .unwrap()
-                .contains("one level of includes")
-        })
-        .collect();
+    let nested = findings_where(&v, |f| {
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("one level of includes")
+    });
     assert_eq!(nested.len(), 1, "{out} {err}");
     assert_eq!(nested[0]["code"], "CRC003");
     assert_eq!(nested[0]["line"], 1);

@@ -61,12 +61,48 @@ pub fn split_subdir(address: &str) -> (&str, Option<&str>) {
     }
 }
 
-pub(crate) fn is_local(address: &str) -> bool {
+fn is_local(address: &str) -> bool {
     address.starts_with("./")
         || address.starts_with("../")
         || address.starts_with('/')
         || address == "."
         || address == ".."
+}
+
+/// Where `address` is on this machine: a local path (relative to `base`,
+/// with its `//` sub-directory), or a `[[source]]` mapping's checkout (with
+/// the mapping's remote). `Ok(None)`: a remote address no mapping covers.
+/// `Err`: the directory it names does not exist (`what` names the address
+/// in the message: "module source", "source").
+pub(crate) fn local_dir<'m>(
+    address: &str,
+    base: &Path,
+    mappings: &'m SourceMap,
+    what: &str,
+) -> Result<Option<(PathBuf, Option<&'m str>)>, String> {
+    if is_local(address) {
+        let (path, sub) = split_subdir(address);
+        let mut dir = base.join(path);
+        if let Some(sub) = sub {
+            dir = dir.join(sub);
+        }
+        let dir = crate::discover::normalize(&dir);
+        if dir.is_dir() {
+            return Ok(Some((dir, None)));
+        }
+        return Err(format!(
+            "its {what} {address} is not a directory ({})",
+            dir.display()
+        ));
+    }
+    match mappings.map(address) {
+        Some((dir, remote)) if dir.is_dir() => Ok(Some((dir, Some(remote)))),
+        Some((dir, remote)) => Err(format!(
+            "[[source]] {remote} maps {address} to {}, which is not a directory",
+            dir.display()
+        )),
+        None => Ok(None),
+    }
 }
 
 /// The unit's module directory and the mapping used; a CRC003 when the
@@ -125,43 +161,20 @@ fn resolve_as_written(
         ));
         return (None, None);
     };
-    if is_local(address) {
-        let (base, sub) = split_subdir(address);
-        let mut dir = unit_dir.join(base);
-        if let Some(sub) = sub {
-            dir = dir.join(sub);
+    match local_dir(address, unit_dir, mappings, "module source") {
+        Ok(Some((dir, remote))) => {
+            return (Some(dir), remote.map(|r| format!("[[source]] {r}")));
         }
-        let dir = crate::discover::normalize(&dir);
-        if dir.is_dir() {
-            return (Some(dir), None);
+        Err(why) => {
+            findings.push(Finding::new(
+                Code::Crc000,
+                span.file,
+                Some(span),
+                format!("unit {}: {why}", unit_dir.display()),
+            ));
+            return (None, None);
         }
-        findings.push(Finding::new(
-            Code::Crc000,
-            span.file,
-            Some(span),
-            format!(
-                "unit {}: its module source {address} is not a directory ({})",
-                unit_dir.display(),
-                dir.display()
-            ),
-        ));
-        return (None, None);
-    }
-    if let Some((dir, remote)) = mappings.map(address) {
-        if dir.is_dir() {
-            return (Some(dir), Some(format!("[[source]] {remote}")));
-        }
-        findings.push(Finding::new(
-            Code::Crc000,
-            span.file,
-            Some(span),
-            format!(
-                "unit {}: [[source]] {remote} maps {address} to {}, which is not a directory",
-                unit_dir.display(),
-                dir.display()
-            ),
-        ));
-        return (None, None);
+        Ok(None) => {}
     }
     if let Some(dir) = cached(unit_dir, address) {
         return (Some(dir), Some(".terragrunt-cache".to_string()));

@@ -141,10 +141,8 @@ fn one_stack(
                 return;
             }
             work.told = true;
-            findings.push(Finding::new(
-                Code::Crc003,
-                file.id,
-                Some(b.head_span()),
+            findings.push(at_block(
+                b,
                 format!(
                     "{} {name:?}: the stacks of this run declare more than {MAX_BLOCKS} units and stacks; this one and the next are not checked",
                     b.kind
@@ -169,10 +167,8 @@ fn one_stack(
                 .find(|p| p.is_file());
             let Some(config) = config else {
                 work.unread += 1;
-                findings.push(Finding::new(
-                    Code::Crc003,
-                    file.id,
-                    Some(b.head_span()),
+                findings.push(at_block(
+                    b,
                     format!(
                         "unit {name:?}: its source {} holds no terragrunt.hcl, so the unit is not checked",
                         home.display()
@@ -191,10 +187,8 @@ fn one_stack(
             let nested = home.join("terragrunt.stack.hcl");
             work.nested.insert(nested.clone());
             if at.chain.len() >= MAX_DEPTH || at.chain.contains(&nested) {
-                findings.push(Finding::new(
-                    Code::Crc003,
-                    file.id,
-                    Some(b.head_span()),
+                findings.push(at_block(
+                    b,
                     format!(
                         "stack {name:?}: stacks nest deeper than {MAX_DEPTH} levels or include themselves here; its units are not checked"
                     ),
@@ -202,10 +196,8 @@ fn one_stack(
                 continue;
             }
             if !nested.is_file() {
-                findings.push(Finding::new(
-                    Code::Crc003,
-                    file.id,
-                    Some(b.head_span()),
+                findings.push(at_block(
+                    b,
                     format!(
                         "stack {name:?}: its source {} holds no terragrunt.stack.hcl, so its units are not checked",
                         home.display()
@@ -295,44 +287,18 @@ fn source_dir(
         ));
         return None;
     };
-    if super::source::is_local(address) {
-        let (base, sub) = split_subdir(address);
-        let mut dir = scope.dirs.here.join(base);
-        if let Some(sub) = sub {
-            dir = dir.join(sub);
+    match super::source::local_dir(address, &scope.dirs.here, mappings, "source") {
+        Ok(Some((dir, _))) => return Some(crate::discover::normalize(&files.cwd().join(dir))),
+        Err(why) => {
+            findings.push(Finding::new(
+                Code::Crc000,
+                span.file,
+                Some(span),
+                format!("{} {name:?}: {why}", b.kind),
+            ));
+            return None;
         }
-        let dir = crate::discover::normalize(&dir);
-        if dir.is_dir() {
-            return Some(dir);
-        }
-        findings.push(Finding::new(
-            Code::Crc000,
-            span.file,
-            Some(span),
-            format!(
-                "{} {name:?}: its source {address} is not a directory ({})",
-                b.kind,
-                dir.display()
-            ),
-        ));
-        return None;
-    }
-    if let Some((dir, remote)) = mappings.map(address) {
-        let dir = crate::discover::normalize(&files.cwd().join(dir));
-        if dir.is_dir() {
-            return Some(dir);
-        }
-        findings.push(Finding::new(
-            Code::Crc000,
-            span.file,
-            Some(span),
-            format!(
-                "{} {name:?}: [[source]] {remote} maps {address} to {}, which is not a directory",
-                b.kind,
-                dir.display()
-            ),
-        ));
-        return None;
+        Ok(None) => {}
     }
     let (package, _) = split_subdir(address);
     files.unmapped.borrow_mut().push(package.to_string());
@@ -345,6 +311,11 @@ fn source_dir(
         ),
     ));
     None
+}
+
+/// A CRC003 at a `unit` or `stack` block's head.
+fn at_block(b: &Block, why: String) -> Finding {
+    Finding::new(Code::Crc003, b.head_span().file, Some(b.head_span()), why)
 }
 
 fn not_read(span: Span, kind: &str, name: &str, why: &str) -> Finding {
