@@ -290,6 +290,42 @@ fn init_in_a_terragrunt_repository_says_so_and_maps_the_sibling_checkout() {
 }
 
 #[test]
+fn init_beside_a_catalog_checkout_maps_the_stacks_catalog() {
+    // The stacks fixture without its cercle.toml: the catalog checkout is
+    // found in the repository, by the remote repository's name.
+    let live = tempdir("terragrunt", "init-stacks");
+    copy_dir(&fixture("terragrunt-stack-catalog"), &live);
+    std::fs::remove_file(live.join("cercle.toml")).unwrap();
+    let (code, _, err) = run(&live, &["init"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(live.join("cercle.toml")).unwrap();
+    assert!(
+        text.contains("# Terragrunt: 5 unit(s) are checked here (0 directories with terragrunt.hcl,\n# 5 declared by 2 terragrunt.stack.hcl"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "[[source]]\nremote = \"git::git@github.com:acme/catalog.git\"\nlocal = \"./catalog\""
+        ),
+        "{text}"
+    );
+    // With it, every unit the catalog holds is checked; the other catalog
+    // (platform-catalog) is still named, once per unit.
+    let (_, out, err) = run(&live, &["check", ".", "--format", "json"]);
+    let v = json(&out);
+    assert_eq!(v["summary"]["units"], 5, "{out} {err}");
+    assert_eq!(v["summary"]["resources"], 4, "{out}");
+    let crc003 = findings_where(&v, |f| f["code"] == "CRC003");
+    assert_eq!(crc003.len(), 1, "{out}");
+    assert!(
+        crc003[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("platform-catalog")
+    );
+}
+
+#[test]
 fn a_config_that_reads_itself_is_named_and_many_reads_stay_bounded() {
     let d = tempdir("terragrunt", "read-cycle");
     // Ten reads of itself per file: without one evaluation per file and unit

@@ -63,6 +63,10 @@ pub struct Units {
     /// Units a stack declares whose source cannot be read (CRC003 each):
     /// counted in the summary with the units checked.
     pub unread: usize,
+    /// Units declared by stacks not generated yet (read or not).
+    pub declared: usize,
+    /// Stack files not generated yet, expanded (not those nested in another).
+    pub stacks: usize,
 }
 
 /// What `cercle init` writes about the Terragrunt units under `dir`: `None`
@@ -83,10 +87,21 @@ pub fn starter_section(dir: &Path) -> Option<String> {
         &abs,
         &SourceMappings::default(),
     );
-    let mut out = format!(
-        "\n# Terragrunt: {} unit(s) (directories with terragrunt.hcl) are checked here,\n# each as a root module with its inputs, generated files and remote_state.\n",
-        units.len()
-    );
+    let total = found.units.len() + found.unread;
+    let mut out = if stacks.is_empty() {
+        format!(
+            "\n# Terragrunt: {} unit(s) (directories with terragrunt.hcl) are checked here,\n# each as a root module with its inputs, generated files and remote_state.\n",
+            units.len()
+        )
+    } else {
+        format!(
+            "\n# Terragrunt: {} unit(s) are checked here ({} directories with terragrunt.hcl,\n# {declared} declared by {} terragrunt.stack.hcl not generated yet), each as a root\n# module with its inputs, generated files and remote_state.\n",
+            total,
+            total - found.declared,
+            found.stacks,
+            declared = found.declared,
+        )
+    };
     for package in &found.unmapped {
         let name = package
             .rsplit(['/', ':'])
@@ -122,8 +137,11 @@ pub fn evaluate_units(
     let files = ConfigFiles::new(std::mem::take(sources), cwd);
     let repo = repo_root(cwd);
     let mut out = Units::default();
-    let (declared, unread) = stack::expand(stacks, &files, &repo, mappings, &mut out.findings);
-    out.unread = unread;
+    let expanded = stack::expand(stacks, &files, &repo, mappings, &mut out.findings);
+    let declared = expanded.units;
+    out.unread = expanded.unread;
+    out.declared = declared.len() + expanded.unread;
+    out.stacks = expanded.stacks;
     // A catalog's unit directory that a stack reads is checked through the
     // stack only (its `values` come from there), as a called module is.
     let homes: std::collections::HashSet<&Path> =

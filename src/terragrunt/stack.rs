@@ -53,7 +53,7 @@ pub fn expand(
     repo: &Path,
     mappings: &SourceMap,
     findings: &mut Vec<Finding>,
-) -> (Vec<StackUnit>, usize) {
+) -> Expanded {
     let mut each = Vec::new();
     let mut nested = std::collections::HashSet::new();
     let mut work = Work {
@@ -78,15 +78,26 @@ pub fn expand(
         );
         each.push((abs, units, found, work.unread - before));
     }
-    let (mut out, mut unread) = (Vec::new(), 0);
+    let mut out = Expanded::default();
     for (abs, units, found, not_read) in each {
         if !nested.contains(&abs) {
-            out.extend(units);
+            out.units.extend(units);
             findings.extend(found);
-            unread += not_read;
+            out.unread += not_read;
+            out.stacks += 1;
         }
     }
-    (out, unread)
+    out
+}
+
+/// The stacks of a run, expanded.
+#[derive(Default)]
+pub struct Expanded {
+    pub units: Vec<StackUnit>,
+    /// Units declared whose source or configuration cannot be read.
+    pub unread: usize,
+    /// Stack files expanded (not counting those nested in another).
+    pub stacks: usize,
 }
 
 /// What all expansions of a run share: the blocks left to expand, and the
