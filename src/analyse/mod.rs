@@ -479,6 +479,7 @@ fn unit_modules(shells: &mut Shells, units: Vec<crate::terragrunt::Unit>, an: &m
         }
         m.inputs = vec![(u.config, u.inputs)];
         m.unit = Some(u.dir);
+        m.unit_block = u.declared_at;
         m.scanned = true;
         shells.scanned.remove(&src);
         shells.units.push(m);
@@ -1124,6 +1125,7 @@ fn full_module(
     m.scanned = shell.scanned;
     m.installed = shell.installed;
     m.unit = shell.unit.clone();
+    m.unit_block = shell.unit_block;
     m.inputs = shell.inputs.clone();
     m.given = shell.given.clone();
     (m, broken)

@@ -123,6 +123,8 @@ pub struct Module {
     /// A Terragrunt unit's root module: the unit's directory (the module's
     /// files are those of `dir`, its `terraform { source }`).
     pub unit: Option<PathBuf>,
+    /// A stack unit's `unit` block (its tier annotation applies first).
+    pub unit_block: Option<Span>,
     /// A Terragrunt unit's `inputs`: variable values above the defaults,
     /// below the variable files (`TF_VAR_`).
     pub inputs: Vec<(FileId, Body)>,

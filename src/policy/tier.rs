@@ -259,11 +259,19 @@ impl Resolver<'_> {
     }
 
     /// The annotation of the `terragrunt.hcl` of the unit whose root module
-    /// holds the resource: at the top of the file or above `terraform {}`
-    /// (or its `[[scope]]`), applied as a module call's.
+    /// holds the resource: above its `unit` block in the stack that declares
+    /// it, else at the top of the file or above `terraform {}` (or its
+    /// `[[scope]]`), applied as a module call's.
     fn unit_tier(&mut self, an: &Analysis, res: &Resource) -> ResourceTier {
         let m = an.modules.get(res.root as usize)?;
         m.unit.as_ref()?;
+        // A stack unit: a comment above its `unit` block first.
+        if let Some(b) = m.unit_block
+            && let Some((n, s)) = annotation_above(self.sources.get(b.file), b.start)
+            && let Some(d) = self.declared(vec![n], Some(s), TierSource::Module)
+        {
+            return Some(d);
+        }
         let config = m.inputs.first()?.0;
         if let Some((n, s)) = unit_annotation(self.sources.get(config))
             && let Some(d) = self.declared(vec![n], Some(s), TierSource::Module)

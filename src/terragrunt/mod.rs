@@ -50,6 +50,8 @@ pub struct Unit {
     /// The stack files that declared it (not generated yet), outermost
     /// first: with its own configuration, the files that decide all of it.
     pub stacks: Vec<FileId>,
+    /// The `unit` block of the stack that declared it.
+    pub declared_at: Option<Span>,
 }
 
 /// Everything the Terragrunt stage found.
@@ -167,6 +169,7 @@ pub fn evaluate_units(
             values: None,
             home: None,
             stacks: &[],
+            block: None,
         };
         if let Some(u) = unit(&files, at, dirs, mappings, &mut out.findings) {
             out.units.push(u);
@@ -191,6 +194,7 @@ pub fn evaluate_units(
             ),
             home: Some(&s.home),
             stacks: &s.stacks,
+            block: Some(s.block),
         };
         if let Some(u) = unit(&files, at, dirs, mappings, &mut out.findings) {
             out.units.push(u);
@@ -217,8 +221,9 @@ struct At<'p> {
     /// A stack unit's source directory: its files, and its module when it
     /// names no `terraform { source }`.
     home: Option<&'p Path>,
-    /// The stack files that declared it.
+    /// The stack files that declared it, and its `unit` block there.
     stacks: &'p [PathBuf],
+    block: Option<Span>,
 }
 
 /// The repository root: the nearest directory above `cwd` holding `.git`,
@@ -343,6 +348,7 @@ fn unit(
         backend,
         read,
         stacks,
+        declared_at: at.block,
     })
 }
 

@@ -40,6 +40,9 @@ pub struct StackUnit {
     pub values: Option<Val>,
     /// The stack files that declared it, outermost first (absolute).
     pub stacks: Vec<PathBuf>,
+    /// Its `unit` block's head, where a `# cercle:tier` comment above
+    /// applies to the whole unit.
+    pub block: Span,
 }
 
 /// The units of the stacks at `paths` (as discovered), a finding for each
@@ -193,6 +196,7 @@ fn one_stack(
                 home,
                 values,
                 stacks: at.chain.clone(),
+                block: b.head_span(),
             });
         } else {
             let nested = home.join("terragrunt.stack.hcl");
