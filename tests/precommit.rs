@@ -431,3 +431,69 @@ fn the_hook_checks_a_child_module_with_its_callers_tier() {
     let out = ok(&repo, &cache, "git", &["commit", "-m", "archive stays"]);
     assert!(out.contains("Passed"), "{out}");
 }
+
+#[test]
+fn the_hook_checks_terragrunt_units_when_a_region_hcl_changes() {
+    if !precommit_installed() {
+        return;
+    }
+    let root = common::tempdir("precommit", "terragrunt");
+    let cache = root.join("cache");
+    let (hooks, sha) = hook_repo(&root, &cache);
+    let repo = root.join("live");
+    std::fs::create_dir_all(&repo).unwrap();
+    ok(&repo, &cache, "git", &["init", "-q"]);
+    write(
+        &repo,
+        ".pre-commit-config.yaml",
+        &format!(
+            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: cercle-system\n",
+            hooks.display()
+        ),
+    );
+    write(
+        &repo,
+        "cercle.toml",
+        "packs = [\"eu-gdpr\"]\ndefault_tier = \"personal-data\"\n",
+    );
+    write(
+        &repo,
+        "root.hcl",
+        "locals {\n  region = read_terragrunt_config(find_in_parent_folders(\"region.hcl\")).locals.region\n}\n\n\
+         generate \"provider\" {\n  path      = \"provider.tf\"\n  if_exists = \"overwrite\"\n  contents  = <<EOF\nprovider \"aws\" {\n  region = \"${local.region}\"\n}\nEOF\n}\n",
+    );
+    write(
+        &repo,
+        "prod/region.hcl",
+        "locals {\n  region = \"eu-west-3\"\n}\n",
+    );
+    write(
+        &repo,
+        "prod/records/terragrunt.hcl",
+        "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n\nterraform {\n  source = \"../../modules//bucket\"\n}\n",
+    );
+    write(
+        &repo,
+        "modules/bucket/main.tf",
+        "resource \"aws_s3_bucket\" \"records\" {\n  bucket = \"records\"\n}\n",
+    );
+    ok(&repo, &cache, "pre-commit", &["install"]);
+    ok(&repo, &cache, "git", &["add", "."]);
+    let out = ok(&repo, &cache, "git", &["commit", "-m", "records in Paris"]);
+    assert!(out.contains("Passed"), "{out}");
+    // Only region.hcl changes: the unit it places is checked, and refused.
+    write(
+        &repo,
+        "prod/region.hcl",
+        "locals {\n  region = \"us-east-1\"\n}\n",
+    );
+    ok(&repo, &cache, "git", &["add", "prod/region.hcl"]);
+    let (success, out) = sh(&repo, &cache, "git", &["commit", "-m", "move"]);
+    assert!(!success, "the commit went through:\n{out}");
+    assert!(out.contains("CRC002"), "{out}");
+    assert!(
+        out.contains("aws_s3_bucket.records is placed in us-east-1"),
+        "{out}"
+    );
+    assert!(out.contains("1 Terragrunt unit"), "{out}");
+}
