@@ -570,14 +570,7 @@ impl<'a> Parser<'a> {
     /// expression on the same line (outside brackets and parentheses).
     fn no_break_here(&mut self, what: &str) -> Option<()> {
         let at = self.pos;
-        let broken = match self.peek() {
-            Some(b'\n') => true,
-            Some(b'\r') => self.peek_at(1) == Some(b'\n'),
-            Some(b'#') => true,
-            Some(b'/') => self.peek_at(1) == Some(b'/'),
-            _ => false,
-        };
-        if broken {
+        if self.at_line_break() {
             return self.fail(
                 at,
                 format!(
@@ -587,6 +580,17 @@ impl<'a> Parser<'a> {
             );
         }
         Some(())
+    }
+
+    /// Whether a line ends here (a line ending, or a comment running to it).
+    fn at_line_break(&self) -> bool {
+        match self.peek() {
+            Some(b'\n') => true,
+            Some(b'\r') => self.peek_at(1) == Some(b'\n'),
+            Some(b'#') => true,
+            Some(b'/') => self.peek_at(1) == Some(b'/'),
+            _ => false,
+        }
     }
 
     /// Something after a complete argument or block on its line (`a = 1 2`,
@@ -724,6 +728,19 @@ impl<'a> Parser<'a> {
                 }
                 let yes = self.sub(nl)?;
                 self.ws_or_sp(nl)?;
+                if !nl && self.peek() != Some(b':') {
+                    // `a ? b` then `: c` on the next line: the line break
+                    // ends the argument before its `:` (HashiCorp: "Missing
+                    // false expression in conditional").
+                    if self.at_line_break() {
+                        return self.fail(
+                            self.pos,
+                            "Missing false expression in conditional: the `:` and the false \
+                             value must follow on the same line (a line break ends an argument; \
+                             put the conditional in parentheses to split it)",
+                        );
+                    }
+                }
                 self.eat(b':')?;
                 self.ws_or_sp(nl)?;
                 if !nl {
@@ -1005,7 +1022,26 @@ impl<'a> Parser<'a> {
         if self.peek().is_some_and(|c| c.is_ascii_digit() || c >= 0x80) {
             return None;
         }
-        self.src.get(start..self.pos)?.parse().ok()
+        let digits = self.src.get(start..self.pos)?;
+        // An exponent belongs to the number token (`a.5e1` is `a[50]` for
+        // HashiCorp's scanner); `a.1e` or `a.1else` do not have one.
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            let sign = usize::from(matches!(self.peek_at(1), Some(b'+' | b'-')));
+            if self.peek_at(1 + sign).is_some_and(|c| c.is_ascii_digit()) {
+                let mut end = self.pos + 1 + sign;
+                while self.b.get(end).is_some_and(|c| c.is_ascii_digit()) {
+                    end += 1;
+                }
+                let v: f64 = self.src.get(start..end)?.parse().ok()?;
+                // A fractional or huge index: hcl-edit's to judge.
+                if v.fract() != 0.0 || !(0.0..9.0e15).contains(&v) {
+                    return None;
+                }
+                self.pos = end;
+                return Some(v as u64);
+            }
+        }
+        digits.parse().ok()
     }
 
     /// A number; `start` is where its term starts (at the `-` when `neg`).
@@ -1054,7 +1090,15 @@ impl<'a> Parser<'a> {
             }
         };
         if !v.is_finite() {
-            return None;
+            // `1e400`: valid HCL (numbers are arbitrary-precision there),
+            // beyond what cercle computes with: an unknown value.
+            return Some(Expr::new(
+                ExprKind::Unsupported(format!(
+                    "the number {}{text}, beyond the range of numbers cercle computes with",
+                    if neg { "-" } else { "" }
+                )),
+                self.span(start, self.pos),
+            ));
         }
         if neg {
             v = -v;
