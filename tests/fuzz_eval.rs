@@ -501,11 +501,101 @@ fn fuzz_pipeline() {
                     "b/x.auto.tfvars".into(),
                     format!("v1 = {}\n", e.expr(u, 0)?),
                 ));
+                if u.ratio(1, 2)? {
+                    terragrunt_files(u, &mut e, &mut files)?;
+                }
                 Ok(encode(&files))
             },
             |input| run_tree("pipeline", input),
         )
     });
+}
+
+/// A Terragrunt layout over the modules `a`, `b`, `c`: a `root.hcl` that
+/// units include, reading `region.hcl` (or itself: cycles), a generated
+/// provider, units with inputs and dependencies, and stacks whose units
+/// and nested stacks point anywhere, themselves included.
+fn terragrunt_files(
+    u: &mut Unstructured,
+    e: &mut Expr,
+    files: &mut Vec<(String, String)>,
+) -> arbitrary::Result<()> {
+    let readable = ["region.hcl", "root.hcl", "live/env.hcl", "nowhere.hcl"];
+    let read = |u: &mut Unstructured| -> arbitrary::Result<String> {
+        Ok(format!(
+            "read_terragrunt_config(find_in_parent_folders(\"{}\"))",
+            readable[u.choose_index(readable.len())?]
+                .rsplit('/')
+                .next()
+                .unwrap()
+        ))
+    };
+    let root = format!(
+        "locals {{\n  r = {}\n  region = try(local.r.locals.region, {})\n}}\n\n\
+         generate \"provider\" {{\n  path      = \"provider.tf\"\n  if_exists = \"overwrite\"\n  contents  = <<EOF\nprovider \"aws\" {{\n%{{ if {} ~}}\n  region = \"${{local.region}}\"\n%{{ endif ~}}\n}}\nEOF\n}}\n\n\
+         remote_state {{\n  backend = \"s3\"\n  config = {{\n    region = {}\n  }}\n}}\n{}",
+        read(u)?,
+        e.expr(u, 0)?,
+        e.expr(u, 0)?,
+        e.expr(u, 0)?,
+        if u.ratio(1, 4)? {
+            "include \"nested\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n"
+        } else {
+            ""
+        },
+    );
+    files.push(("root.hcl".into(), root));
+    files.push((
+        "live/region.hcl".into(),
+        format!(
+            "locals {{\n  region = {}\n  again = {}\n}}\n",
+            e.expr(u, 0)?,
+            read(u)?
+        ),
+    ));
+    files.push((
+        "live/env.hcl".into(),
+        format!("locals {{\n  env = {}\n}}\n", e.expr(u, 0)?),
+    ));
+    let mods = [
+        "../../a",
+        "../../b",
+        "../../c",
+        "../../nowhere",
+        "git::x.git//m",
+    ];
+    for unit in ["u1", "u2"] {
+        let text = format!(
+            "include \"root\" {{\n  path   = find_in_parent_folders(\"root.hcl\")\n  expose = true\n}}\n\n\
+             terraform {{\n  source = \"{}\"\n}}\n\n\
+             dependency \"other\" {{\n  config_path  = \"../u1\"\n  mock_outputs = {{ o = {} }}\n}}\n\n\
+             inputs = {{\n  v0 = {}\n  v1 = dependency.other.outputs.o\n  v2 = try(values.x, {})\n}}\n",
+            mods[u.choose_index(mods.len())?],
+            e.expr(u, 0)?,
+            e.expr(u, 0)?,
+            e.expr(u, 0)?,
+        );
+        files.push((format!("live/{unit}/terragrunt.hcl"), text));
+    }
+    let sources = [
+        "../live/u1",
+        "../live/u2",
+        ".",
+        "../stacks",
+        "../a",
+        "github.com/x/y//z",
+    ];
+    let mut stack = String::new();
+    for i in 0..u.int_in_range(0..=4usize)? {
+        let kind = if u.ratio(1, 3)? { "stack" } else { "unit" };
+        stack.push_str(&format!(
+            "{kind} \"s{i}\" {{\n  source = \"{}\"\n  path   = \"p{i}\"\n  values = {{ x = {} }}\n}}\n",
+            sources[u.choose_index(sources.len())?],
+            e.expr(u, 0)?,
+        ));
+    }
+    files.push(("stacks/terragrunt.stack.hcl".into(), stack));
+    Ok(())
 }
 
 // ----------------------------------------------------------- regressions

@@ -412,6 +412,39 @@ fn a_stack_not_generated_is_one_crc003_per_unit_whose_catalog_is_not_mapped() {
 }
 
 #[test]
+fn stacks_that_nest_themselves_or_each_other_say_so() {
+    let d = tempdir("terragrunt", "stack-cycles");
+    std::fs::create_dir_all(d.join("a")).unwrap();
+    std::fs::create_dir_all(d.join("b")).unwrap();
+    std::fs::create_dir_all(d.join("self")).unwrap();
+    let nest = |src: &str| format!("stack \"s\" {{\n  source = \"{src}\"\n  path   = \"s\"\n}}\n");
+    std::fs::write(d.join("a/terragrunt.stack.hcl"), nest("../b")).unwrap();
+    std::fs::write(d.join("b/terragrunt.stack.hcl"), nest("../a")).unwrap();
+    std::fs::write(d.join("self/terragrunt.stack.hcl"), nest(".")).unwrap();
+    let (_, out, err) = run(&d, &["check", ".", "--format", "json"]);
+    let v = json(&out);
+    let said: Vec<&str> = findings_where(&v, |f| {
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("include themselves")
+    })
+    .iter()
+    .map(|f| f["file"].as_str().unwrap())
+    .collect();
+    // Each stack file says it, none is dropped as "nested in another".
+    assert_eq!(
+        said,
+        [
+            "a/terragrunt.stack.hcl",
+            "b/terragrunt.stack.hcl",
+            "self/terragrunt.stack.hcl"
+        ],
+        "{out} {err}"
+    );
+}
+
+#[test]
 fn stacks_nest_within_bounds_and_a_catalog_stack_is_read_through_its_caller() {
     let d = tempdir("terragrunt", "stack-bounds");
     // A stack of 30 stacks of 30 stacks of 30 units (27,000 units): the

@@ -16,7 +16,7 @@ use crate::eval::value::{Origin, Val};
 use crate::findings::{Code, Finding};
 use crate::model::{Block, ExprKind};
 use crate::source::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// How deep `stack` blocks may nest (a stack whose source is itself would
@@ -58,12 +58,11 @@ pub fn expand(
     findings: &mut Vec<Finding>,
 ) -> Expanded {
     let mut each = Vec::new();
-    let mut nested = std::collections::HashSet::new();
     let mut work = Work {
         budget: MAX_BLOCKS,
         told: false,
         unread: 0,
-        nested: &mut nested,
+        reached: HashSet::new(),
     };
     for path in paths {
         let abs = crate::discover::normalize(&files.cwd().join(path));
@@ -79,11 +78,21 @@ pub fn expand(
         one_stack(
             &at, files, repo, mappings, &mut found, &mut units, &mut work,
         );
-        each.push((abs, units, found, work.unread - before));
+        let reached = std::mem::take(&mut work.reached);
+        each.push((abs, reached, units, found, work.unread - before));
     }
+    // A stack file another one nests is read through it only, unless they
+    // nest each other (then each says so).
+    let through_another = |i: usize| {
+        let (abs, reached, ..) = &each[i];
+        each.iter().enumerate().any(|(j, (other, theirs, ..))| {
+            j != i && theirs.contains(abs) && !reached.contains(other)
+        })
+    };
+    let dropped: Vec<bool> = (0..each.len()).map(through_another).collect();
     let mut out = Expanded::default();
-    for (abs, units, found, not_read) in each {
-        if !nested.contains(&abs) {
+    for ((_, _, units, found, not_read), dropped) in each.into_iter().zip(dropped) {
+        if !dropped {
             out.units.extend(units);
             findings.extend(found);
             out.unread += not_read;
@@ -103,15 +112,15 @@ pub struct Expanded {
     pub stacks: usize,
 }
 
-/// What all expansions of a run share: the blocks left to expand, and the
-/// stack files reached as nested stacks.
-struct Work<'a> {
+/// What all expansions of a run share: the blocks left to expand; and the
+/// stack files the current one reached as nested stacks.
+struct Work {
     budget: usize,
     /// Whether the end of the budget was reported (once per run).
     told: bool,
     /// Units declared whose source or configuration cannot be read.
     unread: usize,
-    nested: &'a mut std::collections::HashSet<PathBuf>,
+    reached: HashSet<PathBuf>,
 }
 
 /// A stack file being expanded.
@@ -200,7 +209,7 @@ fn one_stack(
             });
         } else {
             let nested = home.join("terragrunt.stack.hcl");
-            work.nested.insert(nested.clone());
+            work.reached.insert(nested.clone());
             if at.chain.len() >= MAX_DEPTH || at.chain.contains(&nested) {
                 findings.push(at_block(
                     b,
