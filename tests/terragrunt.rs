@@ -412,6 +412,87 @@ fn a_stack_not_generated_is_one_crc003_per_unit_whose_catalog_is_not_mapped() {
 }
 
 #[test]
+fn find_in_parent_folders_finds_a_directory_too() {
+    // As in Terragrunt's own fixtures (stacks/get-original-terragrunt-dir):
+    // a stack's unit source found by the name of a parent directory.
+    let d = tempdir("terragrunt", "find-dir");
+    std::fs::create_dir_all(d.join("units/app")).unwrap();
+    std::fs::create_dir_all(d.join("live/prod")).unwrap();
+    std::fs::write(d.join("units/app/terragrunt.hcl"), "inputs = {}\n").unwrap();
+    std::fs::write(
+        d.join("units/app/main.tf"),
+        "provider \"aws\" {\n  region = \"eu-west-3\"\n}\n\nresource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("live/prod/terragrunt.stack.hcl"),
+        "unit \"app\" {\n  source = \"${find_in_parent_folders(\"units\")}/app\"\n  path   = \"app\"\n}\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&d, &["inventory", ".", "--format", "json"]);
+    let v = json(&out);
+    assert_eq!(
+        v["resources"][0]["root"], "live/prod/.terragrunt-stack/app",
+        "{out} {err}"
+    );
+    assert_eq!(v["resources"][0]["regions"][0], "eu-west-3");
+}
+
+#[test]
+fn a_stack_unit_reads_its_own_directory_where_terragrunt_copies_it() {
+    // Terragrunt's stacks/basic fixture: the catalog unit runs the `.tf`
+    // files beside it (`source = "."`, or a sub-directory), which `stack
+    // generate` copies with it into `.terragrunt-stack/<path>`.
+    let d = tempdir("terragrunt", "stack-dot-source");
+    std::fs::create_dir_all(d.join("units/chick/sub")).unwrap();
+    std::fs::create_dir_all(d.join("live")).unwrap();
+    std::fs::write(
+        d.join("units/chick/terragrunt.hcl"),
+        "terraform {\n  source = \".\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("units/chick/main.tf"),
+        "provider \"aws\" {\n  region = \"eu-west-3\"\n}\n\nresource \"aws_s3_bucket\" \"b\" {}\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(d.join("units/hen")).unwrap();
+    std::fs::write(
+        d.join("units/hen/terragrunt.hcl"),
+        "terraform {\n  source = \"./sub\"\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(d.join("units/hen/sub")).unwrap();
+    std::fs::write(
+        d.join("units/hen/sub/main.tf"),
+        "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n\nresource \"aws_sqs_queue\" \"q\" {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("live/terragrunt.stack.hcl"),
+        "unit \"chick\" {\n  source = \"../units/chick\"\n  path   = \"chick\"\n}\n\
+         unit \"hen\" {\n  source = \"../units/hen\"\n  path   = \"hen\"\n}\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&d, &["inventory", ".", "--format", "json"]);
+    let v = json(&out);
+    let placed: Vec<String> = v["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r["root"].as_str().unwrap(), r["regions"][0]))
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            "live/.terragrunt-stack/chick \"eu-west-3\"",
+            "live/.terragrunt-stack/hen \"eu-west-1\""
+        ],
+        "{out} {err}"
+    );
+}
+
+#[test]
 fn stacks_that_nest_themselves_or_each_other_say_so() {
     let d = tempdir("terragrunt", "stack-cycles");
     std::fs::create_dir_all(d.join("a")).unwrap();

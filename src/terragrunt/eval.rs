@@ -450,11 +450,14 @@ fn find_unit_file_in_parent_folders(dir: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The nearest `name` in the parent folders of `dir`: a file or a
+/// directory (`find_in_parent_folders("units")`), as Terragrunt's probe
+/// (`vfs.Exists`) finds either.
 pub fn find_in_parent_folders(dir: &Path, name: &str) -> Option<PathBuf> {
     let mut cur = dir.parent();
     while let Some(d) = cur {
         let p = d.join(name);
-        if p.is_file() {
+        if p.exists() {
             return Some(p);
         }
         cur = d.parent();

@@ -325,18 +325,7 @@ fn unit(
     let inputs = merged_inputs(&all);
     let generated = generate::blocks(&all, dir, findings);
     let backend = all.iter().rev().find_map(|s| remote_state(s));
-    let (mut module, mapping) = source::resolve(&all, dir, child.id, mappings, findings);
-    if let Some(home) = at.home
-        && module.as_deref() == Some(dir)
-    {
-        // No `terraform { source }`: Terraform runs in the generated copy
-        // of the unit's source directory (named as the unit's directory is:
-        // relative to the working directory when it is).
-        module = Some(match home.strip_prefix(files.cwd()) {
-            Ok(rel) if !dir.is_absolute() && !rel.as_os_str().is_empty() => rel.to_path_buf(),
-            _ => home.to_path_buf(),
-        });
-    }
+    let (module, mapping) = source::resolve(&all, dir, at.home, mappings, findings);
     let read = files.take_touched();
     Some(Unit {
         dir: dir.to_path_buf(),

@@ -6,7 +6,7 @@
 
 use super::eval::Scope;
 use crate::findings::{Code, Finding};
-use crate::source::{FileId, Span};
+use crate::source::Span;
 use std::path::{Path, PathBuf};
 
 /// A `[[source]]`: addresses starting with `remote` are read from `local`.
@@ -73,10 +73,13 @@ fn is_local(address: &str) -> bool {
 /// with its `//` sub-directory), or a `[[source]]` mapping's checkout (with
 /// the mapping's remote). `Ok(None)`: a remote address no mapping covers.
 /// `Err`: the directory it names does not exist (`what` names the address
-/// in the message: "module source", "source").
+/// in the message: "module source", "source"). `copy_of`: `base` is a copy
+/// of that directory (a stack unit, generated from its source directory):
+/// a path inside `base` (`.`, `./modules/x`) is read there.
 pub(crate) fn local_dir<'m>(
     address: &str,
     base: &Path,
+    copy_of: Option<&Path>,
     mappings: &'m SourceMap,
     what: &str,
 ) -> Result<Option<(PathBuf, Option<&'m str>)>, String> {
@@ -86,7 +89,12 @@ pub(crate) fn local_dir<'m>(
         if let Some(sub) = sub {
             dir = dir.join(sub);
         }
-        let dir = crate::discover::normalize(&dir);
+        let mut dir = crate::discover::normalize(&dir);
+        if let Some(home) = copy_of
+            && let Ok(inside) = dir.strip_prefix(crate::discover::normalize(base))
+        {
+            dir = crate::discover::normalize(&home.join(inside));
+        }
         if dir.is_dir() {
             return Ok(Some((dir, None)));
         }
@@ -110,11 +118,11 @@ pub(crate) fn local_dir<'m>(
 pub fn resolve(
     scopes: &[&Scope],
     unit_dir: &Path,
-    config: FileId,
+    copy_of: Option<&Path>,
     mappings: &SourceMap,
     findings: &mut Vec<Finding>,
 ) -> (Option<PathBuf>, Option<String>) {
-    let (dir, mapping) = resolve_as_written(scopes, unit_dir, config, mappings, findings);
+    let (dir, mapping) = resolve_as_written(scopes, unit_dir, copy_of, mappings, findings);
     let cwd = scopes
         .first()
         .map(|s| s.files.cwd().to_path_buf())
@@ -140,7 +148,7 @@ fn like(dir: &Path, unit_dir: &Path, cwd: &Path) -> PathBuf {
 fn resolve_as_written(
     scopes: &[&Scope],
     unit_dir: &Path,
-    config: FileId,
+    copy_of: Option<&Path>,
     mappings: &SourceMap,
     findings: &mut Vec<Finding>,
 ) -> (Option<PathBuf>, Option<String>) {
@@ -149,8 +157,9 @@ fn resolve_as_written(
         Some((s.eval(&a.expr), a.expr.span))
     });
     let Some((v, span)) = found else {
-        // No source: Terragrunt runs Terraform in the unit's directory.
-        return (Some(unit_dir.to_path_buf()), None);
+        // No source: Terragrunt runs Terraform in the unit's directory (a
+        // stack unit's: the copy of its source directory).
+        return (Some(copy_of.unwrap_or(unit_dir).to_path_buf()), None);
     };
     let Some(address) = v.as_str() else {
         let what = super::unknown_text(&v);
@@ -161,7 +170,7 @@ fn resolve_as_written(
         ));
         return (None, None);
     };
-    match local_dir(address, unit_dir, mappings, "module source") {
+    match local_dir(address, unit_dir, copy_of, mappings, "module source") {
         Ok(Some((dir, remote))) => {
             return (Some(dir), remote.map(|r| format!("[[source]] {r}")));
         }
@@ -180,7 +189,6 @@ fn resolve_as_written(
         return (Some(dir), Some(".terragrunt-cache".to_string()));
     }
     let (package, _) = split_subdir(address);
-    let _ = config;
     if let Some(s) = scopes.first() {
         s.files.unmapped.borrow_mut().push(package.to_string());
     }

@@ -311,7 +311,7 @@ fn source_dir(
         ));
         return None;
     };
-    match super::source::local_dir(address, &scope.dirs.here, mappings, "source") {
+    match super::source::local_dir(address, &scope.dirs.here, None, mappings, "source") {
         Ok(Some((dir, _))) => return Some(crate::discover::normalize(&files.cwd().join(dir))),
         Err(why) => {
             findings.push(Finding::new(
