@@ -426,9 +426,14 @@ fn find_in_parent_folders_finds_a_directory_too() {
     .unwrap();
     std::fs::write(
         d.join("live/prod/terragrunt.stack.hcl"),
-        "unit \"app\" {\n  source = \"${find_in_parent_folders(\"units\")}/app\"\n  path   = \"app\"\n}\n",
+        "unit \"app\" {\n  source = \"${find_in_parent_folders(\"units\")}/app\"\n  path   = \"app\"\n}\n\n\
+         unit \"off\" {\n  enabled = false\n  source  = \"../nowhere\"\n  path    = \"off\"\n}\n",
     )
     .unwrap();
+    // A unit with `enabled = false` is not generated: nothing to say of it.
+    let (_, out, _) = run(&d, &["check", ".", "--format", "json"]);
+    assert!(!out.contains("nowhere"), "{out}");
+    assert_eq!(json(&out)["summary"]["units"], 1, "{out}");
     let (_, out, err) = run(&d, &["inventory", ".", "--format", "json"]);
     let v = json(&out);
     assert_eq!(

@@ -1,9 +1,9 @@
 //! Terragrunt stacks (`terragrunt.stack.hcl`) that are not generated yet:
 //! each `unit` block is evaluated where `terragrunt stack generate` would
 //! write it (`.terragrunt-stack/<path>`, or `<path>` with
-//! `no_dot_terragrunt_stack`), from its source directory (a local path, or
-//! a remote catalog mapped by `[[source]]`), with the block's `values` as
-//! `values`; `stack` blocks nest the same way. Nothing is written: the
+//! `no_dot_terragrunt_stack`; nowhere with `enabled = false`), from its
+//! source directory (a local path, or a remote catalog mapped by
+//! `[[source]]`), with the block's `values` as `values`; `stack` blocks nest the same way. Nothing is written: the
 //! unit's files are read where they are, its directory is the one
 //! Terragrunt would give it (for `find_in_parent_folders`, relative module
 //! sources and reports). A source that cannot be read is one CRC003 naming
@@ -159,6 +159,13 @@ fn one_stack(
     for b in file.body.blocks("unit").chain(file.body.blocks("stack")) {
         let is_unit = b.kind == "unit";
         let name = b.label(0).unwrap_or("").to_string();
+        // `enabled = false`: Terragrunt generates nothing for the block.
+        if b.body
+            .attr("enabled")
+            .is_some_and(|a| scope.eval(&a.expr) == Val::bool(false))
+        {
+            continue;
+        }
         if work.budget == 0 {
             if work.told {
                 return;
