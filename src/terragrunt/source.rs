@@ -61,12 +61,22 @@ pub fn split_subdir(address: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// Whether go-getter (which Terragrunt fetches sources with) reads
+/// `address` as a local path: anything its remote detectors do not claim (a
+/// forced getter `git::`, a URL, `git@host:`, GitHub, GitLab, Bitbucket, S3
+/// and GCS hosts) is a path, `./` or not (`source = "modules/vpc"`).
 fn is_local(address: &str) -> bool {
-    address.starts_with("./")
-        || address.starts_with("../")
-        || address.starts_with('/')
-        || address == "."
-        || address == ".."
+    if address.starts_with("./") || address.starts_with("../") || address.starts_with('/') {
+        return true;
+    }
+    if address.contains("::") || address.contains("://") || address.starts_with("git@") {
+        return false;
+    }
+    let host = address.split('/').next().unwrap_or("");
+    let remote_host = ["github.com", "gitlab.com", "bitbucket.org"].contains(&host)
+        || host.ends_with(".amazonaws.com")
+        || host.ends_with("googleapis.com");
+    !(remote_host && address.contains('/'))
 }
 
 /// Where `address` is on this machine: a local path (relative to `base`,
@@ -297,5 +307,30 @@ mod tests {
             Some(PathBuf::from("../m/modules/mysql"))
         );
         assert!(m.map("git::git@github.com:o/other.git//x").is_none());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local;
+
+    #[test]
+    fn local_paths_as_go_getter_reads_them() {
+        for local in [".", "./m", "../m", "/abs/m", "modules/vpc", "test", "..\\w"] {
+            assert!(is_local(local), "{local}");
+        }
+        for remote in [
+            "git::https://example.com/m.git",
+            "tfr:///terraform-aws-modules/vpc/aws?version=5.0.0",
+            "https://example.com/m.zip",
+            "git@github.com:acme/m.git",
+            "github.com/acme/m//sub",
+            "gitlab.com/acme/m",
+            "bitbucket.org/acme/m",
+            "bucket.s3.amazonaws.com/m.zip",
+            "www.googleapis.com/storage/v1/b/m",
+        ] {
+            assert!(!is_local(remote), "{remote}");
+        }
     }
 }
