@@ -308,11 +308,6 @@ mod tests {
         );
         assert!(m.map("git::git@github.com:o/other.git//x").is_none());
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_local;
 
     #[test]
     fn local_paths_as_go_getter_reads_them() {
