@@ -15,6 +15,9 @@ set -eu
 bin="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 stacks="$2"
 catalog="${3:-}"
+if [ -n "$catalog" ]; then
+  catalog="$(cd "$catalog" && pwd)"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cp -R "$stacks" "$work/stacks"
@@ -22,7 +25,6 @@ cd "$work/stacks"
 declared=$(grep -h '^unit ' $(find . -name terragrunt.stack.hcl) | wc -l)
 "$bin" check . --format json > "$work/unmapped.json" || true
 if [ -n "$catalog" ]; then
-  catalog="$(cd "$catalog" && pwd)"
   printf '[[source]]\nremote = "github.com/gruntwork-io/terragrunt-infrastructure-catalog-example"\nlocal = "%s"\n' "$catalog" > cercle.toml
   "$bin" check . --format json > "$work/mapped.json" || true
   "$bin" inventory . --format json > "$work/inventory.json"
