@@ -16,7 +16,8 @@
 //!
 //! A target fails on a panic, a stack overflow (the process aborts: with
 //! `FUZZ_VERBOSE=1` the last `case` line names the input) or a case slower
-//! than `FUZZ_CASE_SECONDS` (default 20 s: a hang). Each crash found becomes a
+//! than `FUZZ_CASE_SECONDS` (default 20 s: a hang) or past `FUZZ_CASE_MB` of
+//! peak memory (default 2048, Linux). Each crash found becomes a
 //! regression test at the end of this file.
 //!
 //! Knobs: `FUZZ_SEED`, `FUZZ_CASES` (default 300 per target), `FUZZ_SECONDS`
@@ -160,8 +161,25 @@ fn value(u: &mut Unstructured, depth: u32) -> arbitrary::Result<Val> {
     })
 }
 
-/// Runs `target` on inputs built from random bytes; fails on a panic or a
-/// slow case, naming the case and keeping its input in the temporary dir.
+/// Resets the process's peak resident memory (Linux: `clear_refs` 5), so
+/// that [`peak_memory_mb`] measures one case. Elsewhere, nothing.
+fn reset_peak_memory() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// The process's peak resident memory since [`reset_peak_memory`]
+/// (`VmHWM`), in MB; `None` where /proc does not tell.
+fn peak_memory_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024)
+}
+
+/// Runs `target` on inputs built from random bytes; fails on a panic, a
+/// slow case (`FUZZ_CASE_SECONDS`) or one whose peak memory passes
+/// `FUZZ_CASE_MB` (default 2048), naming the case and keeping its input in
+/// the temporary dir.
 fn drive(
     name: &str,
     make: impl Fn(&mut Unstructured) -> arbitrary::Result<String>,
@@ -172,6 +190,7 @@ fn drive(
     let budget = Duration::from_secs(env_num("FUZZ_SECONDS").unwrap_or(20));
     let slow = Duration::from_secs(env_num("FUZZ_CASE_SECONDS").unwrap_or(20));
     let verbose = std::env::var_os("FUZZ_VERBOSE").is_some();
+    let max_mb = env_num("FUZZ_CASE_MB").unwrap_or(2048);
     let mut rng = Rng(seed ^ (name.len() as u64) << 40 ^ (name.as_bytes()[0] as u64) << 32);
     let start = Instant::now();
     let mut n = 0u64;
@@ -179,6 +198,7 @@ fn drive(
         let raw: Vec<u8> = (0..8192).map(|_| rng.next() as u8).collect();
         let mut u = Unstructured::new(&raw);
         let keep = std::env::temp_dir().join(format!("cercle-fuzz-{name}-{n}.txt"));
+        reset_peak_memory();
         let t0 = Instant::now();
         // Building the input may run the target too (functions): both are
         // guarded. A panic while building is found again by the seed and
@@ -196,6 +216,15 @@ fn drive(
             target(&input)
         }));
         let took = t0.elapsed();
+        let peak = peak_memory_mb();
+        if peak.is_some_and(|mb| mb > max_mb) {
+            std::fs::write(&keep, &input).unwrap();
+            panic!(
+                "{name}: case {n} (seed {seed:#x}) took {} MB of memory (bound {max_mb} MB): input kept in {}",
+                peak.unwrap_or(0),
+                keep.display()
+            );
+        }
         if r.is_err() || took > slow {
             std::fs::write(&keep, &input).unwrap();
             panic!(

@@ -1958,3 +1958,36 @@ fn evaluation_steps_and_template_strings_are_bounded_and_named() {
     );
     placed_in_paris(&t.inventory(), "aws_s3_bucket.good");
 }
+
+#[test]
+fn large_function_values_are_charged_to_the_step_bound() {
+    // Each of 40 module instances returns `range(1000000)`, and the root
+    // reads them all: 40 million elements. Charged one step per element
+    // made, the root's bound (10,000,000 steps) stops it and says so; before,
+    // a call counted as one step and such roots held gigabytes (fuzz_pipeline
+    // seed 20261208 case 20113: 7 GB).
+    let t = Tree::new("big-values");
+    t.write(
+        "main.tf",
+        "module \"m\" {\n  source = \"./m\"\n  count  = 40\n}\n\n\
+         locals {\n  sizes = [for x in module.m : length(x.o)]\n}\n\n\
+         resource \"aws_s3_bucket\" \"b\" {\n  region = sum(local.sizes) > 0 ? \"eu-west-3\" : \"eu-west-1\"\n}\n",
+    );
+    t.write("m/main.tf", "output \"o\" {\n  value = range(1000000)\n}\n");
+    let r = t.run_within(&["check", ".", "--format", "json"], QUICK);
+    r.assert_sane();
+    let check = r.json();
+    let bound: Vec<&Value> = findings(&check)
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("evaluation steps, the bound for one root module")
+        })
+        .collect();
+    assert_eq!(bound.len(), 1, "{check}");
+    if r.peak_kib > 0 {
+        assert!(r.peak_kib < 1_000_000, "peak {} KiB", r.peak_kib);
+    }
+}
