@@ -129,15 +129,15 @@ fn hook_repo(root: &Path, cache: &Path) -> (PathBuf, String) {
     (hooks, sha)
 }
 
-#[test]
-fn the_hook_refuses_a_misplaced_resource_and_accepts_the_fix() {
-    if !precommit_installed() {
-        return;
-    }
-    let root = common::tempdir("precommit", "commit");
+/// A git repository `name` (in a scratch directory for `test`) whose
+/// `.pre-commit-config.yaml` runs the `cercle-system` hook of this
+/// repository; with the pre-commit cache beside it, and the scratch
+/// directory holding both (removed when dropped).
+fn system_hook_project(test: &str, name: &str) -> (common::Scratch, PathBuf, PathBuf) {
+    let root = common::tempdir("precommit", test);
     let cache = root.join("cache");
     let (hooks, sha) = hook_repo(&root, &cache);
-    let repo = root.join("project");
+    let repo = root.join(name);
     std::fs::create_dir_all(&repo).unwrap();
     ok(&repo, &cache, "git", &["init", "-q"]);
     write(
@@ -148,6 +148,15 @@ fn the_hook_refuses_a_misplaced_resource_and_accepts_the_fix() {
             hooks.display()
         ),
     );
+    (root, repo, cache)
+}
+
+#[test]
+fn the_hook_refuses_a_misplaced_resource_and_accepts_the_fix() {
+    if !precommit_installed() {
+        return;
+    }
+    let (_root, repo, cache) = system_hook_project("commit", "project");
     write(&repo, "cercle.toml", "packs = [\"eu-gdpr\"]\n");
     write(&repo, "README.md", "infrastructure\n");
     ok(&repo, &cache, "pre-commit", &["install"]);
@@ -353,20 +362,7 @@ fn the_hook_checks_a_child_module_with_its_callers_tier() {
     if !precommit_installed() {
         return;
     }
-    let root = common::tempdir("precommit", "child");
-    let cache = root.join("cache");
-    let (hooks, sha) = hook_repo(&root, &cache);
-    let repo = root.join("project");
-    std::fs::create_dir_all(&repo).unwrap();
-    ok(&repo, &cache, "git", &["init", "-q"]);
-    write(
-        &repo,
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: cercle-system\n",
-            hooks.display()
-        ),
-    );
+    let (_root, repo, cache) = system_hook_project("child", "project");
     let versions = "terraform {\n  required_providers {\n    outscale = {\n      source = \"outscale/outscale\"\n    }\n  }\n}\n";
     write(&repo, "infra/versions.tf", versions);
     write(
@@ -437,20 +433,7 @@ fn the_hook_checks_terragrunt_units_when_a_region_hcl_changes() {
     if !precommit_installed() {
         return;
     }
-    let root = common::tempdir("precommit", "terragrunt");
-    let cache = root.join("cache");
-    let (hooks, sha) = hook_repo(&root, &cache);
-    let repo = root.join("live");
-    std::fs::create_dir_all(&repo).unwrap();
-    ok(&repo, &cache, "git", &["init", "-q"]);
-    write(
-        &repo,
-        ".pre-commit-config.yaml",
-        &format!(
-            "repos:\n  - repo: {}\n    rev: {sha}\n    hooks:\n      - id: cercle-system\n",
-            hooks.display()
-        ),
-    );
+    let (_root, repo, cache) = system_hook_project("terragrunt", "live");
     write(
         &repo,
         "cercle.toml",
