@@ -38,17 +38,7 @@ use crate::source::{FileId, Span};
 
 /// Parses a `.tf.json` (or `.tofu.json`) file.
 pub fn parse_tf_json(text: &str, file: FileId) -> Result<Body, SyntaxError> {
-    let root = json::parse(text, file)?;
-    if root.as_object().is_none() {
-        return Err(err(
-            root.span.start as usize,
-            format!(
-                "a Terraform JSON configuration must be an object at its root, found {}",
-                root.type_name()
-            ),
-        ));
-    }
-    Conv { file }.body(&root, Ctx::Root, "the file")
+    configuration(text, file, "Terraform", Ctx::Root)
 }
 
 /// Parses a Terragrunt JSON configuration (`terragrunt.hcl.json`, a
@@ -56,17 +46,22 @@ pub fn parse_tf_json(text: &str, file: FileId) -> Result<Body, SyntaxError> {
 /// blocks (`include`, `generate`, `dependency`...) instead of Terraform's;
 /// `inputs` and the other top-level keys are attributes.
 pub fn parse_terragrunt_json(text: &str, file: FileId) -> Result<Body, SyntaxError> {
+    configuration(text, file, "Terragrunt", Ctx::TgRoot)
+}
+
+/// A JSON configuration whose root object is read as a body in `ctx`.
+fn configuration(text: &str, file: FileId, tool: &str, ctx: Ctx) -> Result<Body, SyntaxError> {
     let root = json::parse(text, file)?;
     if root.as_object().is_none() {
         return Err(err(
             root.span.start as usize,
             format!(
-                "a Terragrunt JSON configuration must be an object at its root, found {}",
+                "a {tool} JSON configuration must be an object at its root, found {}",
                 root.type_name()
             ),
         ));
     }
-    Conv { file }.body(&root, Ctx::TgRoot, "the file")
+    Conv { file }.body(&root, ctx, "the file")
 }
 
 /// Parses a `.tfvars.json` file: each property is a variable value, taken

@@ -305,8 +305,8 @@ impl<'a> Scope<'a> {
                     .clone()
                     .unwrap_or_else(|| "terragrunt.hcl".to_string());
                 let found = match named {
-                    Some(_) => find_in_parent_folders(&d.unit, &file),
-                    None => find_unit_file_in_parent_folders(&d.unit),
+                    Some(_) => find_in_parent_folders(&d.unit, &[file.as_str()]),
+                    None => find_in_parent_folders(&d.unit, &crate::discover::UNIT_FILE_NAMES),
                 };
                 match found {
                     Some(p) => path(&p),
@@ -432,32 +432,16 @@ pub fn relative(to: &Path, from: &Path) -> String {
     }
 }
 
-/// The nearest `name` in the parent folders of `dir` (not `dir` itself).
-/// `find_in_parent_folders()` without a name: the nearest parent folder's
-/// `terragrunt.hcl`, or its `terragrunt.hcl.json`.
-fn find_unit_file_in_parent_folders(dir: &Path) -> Option<PathBuf> {
+/// The nearest of `names` in the parent folders of `dir` (not `dir`
+/// itself), the first of them at each level: a file or a directory
+/// (`find_in_parent_folders("units")`), as Terragrunt's probe (`vfs.Exists`)
+/// finds either. Without a name, Terragrunt looks for [`UNIT_FILE_NAMES`].
+///
+/// [`UNIT_FILE_NAMES`]: crate::discover::UNIT_FILE_NAMES
+pub fn find_in_parent_folders(dir: &Path, names: &[&str]) -> Option<PathBuf> {
     let mut cur = dir.parent();
     while let Some(d) = cur {
-        if let Some(p) = crate::discover::UNIT_FILE_NAMES
-            .iter()
-            .map(|n| d.join(n))
-            .find(|p| p.is_file())
-        {
-            return Some(p);
-        }
-        cur = d.parent();
-    }
-    None
-}
-
-/// The nearest `name` in the parent folders of `dir`: a file or a
-/// directory (`find_in_parent_folders("units")`), as Terragrunt's probe
-/// (`vfs.Exists`) finds either.
-pub fn find_in_parent_folders(dir: &Path, name: &str) -> Option<PathBuf> {
-    let mut cur = dir.parent();
-    while let Some(d) = cur {
-        let p = d.join(name);
-        if p.exists() {
+        if let Some(p) = names.iter().map(|n| d.join(n)).find(|p| p.exists()) {
             return Some(p);
         }
         cur = d.parent();
